@@ -1,0 +1,150 @@
+/**
+ * The snippet extractor: turns one optimised op function (cut out of binaryen's binary)
+ * into a position-independent snippet with holes.
+ *
+ *  - global.get/set of a temp  → local.get/set of the block function's temp local
+ *  - global.get of a parameter → i32.const with a 5-byte signed LEB128 immediate: a hole
+ *  - call __exit_tb            → br to the block function's exit label (relative depth)
+ *  - return                    → br to a block wrapped around the snippet
+ *  - call helper               → call of the helper's index in the runtime's import table
+ *  - locals                    → the block function's shared scratch locals, zeroed first
+ *                                where the optimised code may read a local before writing it
+ */
+import { OP, decodeAll, type Instruction } from '../runtime/wasm/instructions.js';
+import { PADDED_LEB_BYTES, writeUleb } from '../runtime/wasm/leb.js';
+import { IMPORT_KIND, type FunctionBody, type ImportEntry } from './wasm-module.js';
+import { IMPORTS, PARAM_NAMES, TEMP_NAMES } from './lower.js';
+
+export const I32 = 0x7f, I64 = 0x7e;
+
+export interface Hole {
+  /** Byte offset of the 5-byte immediate inside the snippet. */
+  offset: number;
+  /** Which parameter: 1..3. */
+  param: number;
+  encoding: 'sleb32-5';
+}
+
+/** First pass: what an op's body needs, before the shared local layout is known. */
+export interface DecodedOp {
+  instructions: Instruction[];
+  code: Uint8Array;
+  /** Type of each of the op's own locals (it has no parameters). */
+  localTypes: number[];
+}
+
+export function decodeOp(body: FunctionBody): DecodedOp {
+  const localTypes: number[] = [];
+  for (const g of body.locals) for (let i = 0; i < g.count; i++) localTypes.push(g.type);
+  for (const t of localTypes) if (t !== I32 && t !== I64) throw new Error(`unsupported local type 0x${t.toString(16)}`);
+  return { instructions: decodeAll(body.code), code: body.code, localTypes };
+}
+
+/** Layout of locals in every block function: temps first, then shared scratch locals by type. */
+export interface LocalLayout { temps: number; scratchI32: number; scratchI64: number }
+
+export function localLayout(ops: DecodedOp[], temps: number): LocalLayout {
+  let scratchI32 = 0, scratchI64 = 0;
+  for (const op of ops) {
+    scratchI32 = Math.max(scratchI32, op.localTypes.filter((t) => t === I32).length);
+    scratchI64 = Math.max(scratchI64, op.localTypes.filter((t) => t === I64).length);
+  }
+  return { temps, scratchI32, scratchI64 };
+}
+
+export interface Snippet { bytes: Uint8Array; holes: Hole[] }
+
+export interface ImportMaps {
+  /** function import index → canonical helper index, or 'exit' */
+  funcs: (number | 'exit')[];
+  /** global import index → { temp: k } or { param: k } */
+  globals: ({ temp: number } | { param: number })[];
+}
+
+export function importMaps(imports: ImportEntry[], helperIndex: Map<string, number>): ImportMaps {
+  const funcs: (number | 'exit')[] = [];
+  const globals: ({ temp: number } | { param: number })[] = [];
+  for (const imp of imports) {
+    if (imp.kind === IMPORT_KIND.func) {
+      if (imp.name === IMPORTS.exit) funcs.push('exit');
+      else {
+        const h = helperIndex.get(imp.name);
+        if (h === undefined) throw new Error(`import of unknown helper ${imp.name}`);
+        funcs.push(h);
+      }
+    } else if (imp.kind === IMPORT_KIND.global) {
+      const t = TEMP_NAMES.indexOf(imp.name), p = PARAM_NAMES.indexOf(imp.name);
+      if (t >= 0) globals.push({ temp: t });
+      else if (p >= 0) globals.push({ param: p + 1 });
+      else throw new Error(`import of unknown global ${imp.name}`);
+    }
+  }
+  return { funcs, globals };
+}
+
+export function extractSnippet(op: DecodedOp, layout: LocalLayout, maps: ImportMaps): Snippet {
+  // Map the op's local i to the block function's local index.
+  const localMap: number[] = [];
+  let n32 = 0, n64 = 0;
+  for (const t of op.localTypes) {
+    localMap.push(t === I32 ? layout.temps + n32++ : layout.temps + layout.scratchI32 + n64++);
+  }
+  const wrap = op.instructions.some((i) => i.opcode === OP.return);
+  const out: number[] = [];
+  const holes: Hole[] = [];
+
+  // Zero the scratch locals that may be read before they are written: binaryen assumes the
+  // zero a fresh function local starts with, but a snippet shares its locals with other ops.
+  const firstUse = new Map<number, 'read' | 'written'>();
+  let depth = 0;
+  for (const ins of op.instructions) {
+    if (ins.opcode === OP.local_get || ins.opcode === OP.local_set || ins.opcode === OP.local_tee) {
+      const i = (ins.imm as { index: number }).index;
+      if (!firstUse.has(i)) firstUse.set(i, ins.opcode !== OP.local_get && depth === 0 ? 'written' : 'read');
+    }
+    if (ins.opcode === OP.block || ins.opcode === OP.loop || ins.opcode === OP.if) depth++;
+    else if (ins.opcode === OP.end) depth--;
+  }
+  for (const [i, use] of [...firstUse].sort((a, b) => a[0] - b[0])) {
+    if (use !== 'read') continue;
+    out.push(op.localTypes[i] === I32 ? OP.i32_const : OP.i64_const, 0, OP.local_set);
+    writeUleb(out, localMap[i]);
+  }
+
+  if (wrap) out.push(OP.block, 0x40);
+  depth = 0;
+  for (const ins of op.instructions) {
+    const imm = ins.imm;
+    switch (ins.opcode) {
+      case OP.global_get: case OP.global_set: {
+        const g = maps.globals[(imm as { index: number }).index];
+        if ('temp' in g) { out.push(ins.opcode === OP.global_get ? OP.local_get : OP.local_set); writeUleb(out, g.temp); break; }
+        if (ins.opcode === OP.global_set) throw new Error('a parameter is written');
+        out.push(OP.i32_const);
+        holes.push({ offset: out.length, param: g.param, encoding: 'sleb32-5' });
+        // A padded LEB128 of 0 until patched, so an unpatched snippet still decodes.
+        for (let k = 0; k < PADDED_LEB_BYTES - 1; k++) out.push(0x80);
+        out.push(0);
+        break;
+      }
+      case OP.local_get: case OP.local_set: case OP.local_tee:
+        out.push(ins.opcode); writeUleb(out, localMap[(imm as { index: number }).index]); break;
+      case OP.call: {
+        const f = maps.funcs[(imm as { index: number }).index];
+        if (f === 'exit') { out.push(OP.br); writeUleb(out, depth + (wrap ? 1 : 0)); }
+        else { out.push(OP.call); writeUleb(out, f); }
+        break;
+      }
+      case OP.return:
+        out.push(OP.br); writeUleb(out, depth); break;
+      case OP.br_table: case 0x11 /* call_indirect */:
+        throw new Error(`${ins.name} in a snippet is not supported`);
+      default:
+        for (let k = ins.start; k < ins.end; k++) out.push(op.code[k]);
+    }
+    if (ins.opcode === OP.block || ins.opcode === OP.loop || ins.opcode === OP.if) depth++;
+    else if (ins.opcode === OP.end) depth--;
+  }
+  if (wrap) out.push(OP.end);
+  return { bytes: Uint8Array.from(out), holes };
+}

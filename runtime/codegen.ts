@@ -1,0 +1,101 @@
+/**
+ * Back-end A: the copy-and-patch code generator. For each micro-op it copies the op's
+ * snippet into the function being built and writes the op's parameters into the holes,
+ * as dyngen's generated dyngen_code() did with host machine code.
+ *
+ * A block function is
+ *     (func (local <temps and scratch locals>)
+ *       block $exit            ;; exit_tb() in any snippet is a br to here
+ *         <snippet> <snippet> …
+ *       end
+ *       <epilogue>)
+ */
+import { OP } from './wasm/instructions.js';
+import { patchSleb5 } from './wasm/leb.js';
+import { ByteWriter, VALTYPE, buildModule, type FuncType } from './wasm/module-builder.js';
+import type { OpBuffer } from './op-buffer.js';
+import type { OpTable } from './op-table.js';
+import type { OpState } from '../ops/core.js';
+
+export class CopyPatchCodegen {
+  /** Type 0 is the block function's () -> (); helper types follow. */
+  readonly types: FuncType[];
+  readonly helperTypes: number[];
+
+  constructor(readonly table: OpTable) {
+    this.types = [{ params: [], results: [] }];
+    this.helperTypes = table.helpers.map((h) => {
+      const params = Array(h.params).fill(VALTYPE.i32);
+      const results = h.returnsValue ? [VALTYPE.i32] : [];
+      let k = this.types.findIndex((t) => t.params.length === params.length && t.results.length === results.length);
+      if (k < 0) { k = this.types.length; this.types.push({ params, results }); }
+      return k;
+    });
+  }
+
+  /** Local declarations of every block function: the table's temps and scratch locals. */
+  writeLocals(w: ByteWriter): void {
+    const { temps, scratchI32, scratchI64 } = this.table.locals;
+    w.uleb(scratchI64 ? 2 : 1);
+    w.uleb(temps + scratchI32); w.byte(VALTYPE.i32);
+    if (scratchI64) { w.uleb(scratchI64); w.byte(VALTYPE.i64); }
+  }
+
+  /** Copy the snippets of `ops[from, to)` (word indexes into ob.words) and patch their holes. */
+  writeOps(w: ByteWriter, ob: OpBuffer, from = 0, to = ob.length): void {
+    const t = this.table, words = ob.words, code = t.code;
+    for (let i = from; i < to;) {
+      const opc = words[i];
+      const start = t.codeStart[opc], size = t.codeSize[opc];
+      w.ensure(size);
+      const at = w.pos;
+      w.bytes.set(code.subarray(start, start + size), at);
+      const holes = t.holes[opc];
+      for (let h = 0; h < holes.length; h += 2) patchSleb5(w.bytes, at + holes[h], words[i + holes[h + 1]]);
+      w.pos = at + size;
+      i += 1 + t.paramCount[opc];
+    }
+  }
+
+  /**
+   * A whole block function body: locals, prologue, block $exit { ops, fallthrough }, epilogue.
+   * `fallthrough` runs only when no op left the block.
+   */
+  writeBody(w: ByteWriter, ob: OpBuffer, frame: BodyFrame = {}): void {
+    this.writeLocals(w);
+    frame.prologue?.(w);
+    w.byte(OP.block); w.byte(0x40);
+    this.writeOps(w, ob);
+    frame.fallthrough?.(w);
+    w.byte(OP.end);
+    frame.epilogue?.(w);
+    w.byte(OP.end);
+  }
+
+  /** A module whose exported functions f0, f1, … are the given op streams. */
+  buildModule(streams: OpBuffer[], frame: BodyFrame = {}, w?: ByteWriter): Uint8Array<ArrayBuffer> {
+    return buildModule({
+      types: this.types,
+      funcImports: this.table.helpers.map((h, i) => ({ module: 'helpers', name: h.name, type: this.helperTypes[i] })),
+      memory: { module: 'env', name: 'memory', minPages: 1 },
+      functions: streams.map((ob, i) => ({ type: 0, export: `f${i}`, writeBody: (bw: ByteWriter) => this.writeBody(bw, ob, frame) })),
+    }, w);
+  }
+}
+
+/** Code around the snippets of a block function (the exec loop's and the tests' own glue). */
+export interface BodyFrame {
+  prologue?: (w: ByteWriter) => void;
+  fallthrough?: (w: ByteWriter) => void;
+  epilogue?: (w: ByteWriter) => void;
+}
+
+/** The import object of a module built by CopyPatchCodegen: helpers bound to the CPU's state. */
+export function moduleImports(table: OpTable, memory: WebAssembly.Memory, s: OpState): WebAssembly.Imports {
+  const helpers: Record<string, (...a: number[]) => number | void> = {};
+  for (const h of table.helpers) {
+    const fn = h.fn as (...a: unknown[]) => number | void;
+    helpers[h.name] = h.takesState ? (...a: number[]) => fn(s, ...a) : (...a: number[]) => fn(...a);
+  }
+  return { env: { memory }, helpers };
+}

@@ -1,0 +1,84 @@
+/** The op table of a target, as the generator wrote it, made ready for both back-ends. */
+import type { OpState } from '../ops/core.js';
+
+export interface GeneratedHole { offset: number; param: number; encoding: 'sleb32-5' }
+
+export interface GeneratedOp {
+  id: number;
+  name: string;
+  /** Number of constant parameters the op takes from the micro-op stream. */
+  params: number;
+  mayExit: boolean;
+  /** `path:line-endLine` of the op's TypeScript source. */
+  source: string;
+  /** Snippet bytes, hex. */
+  code: string;
+  holes: readonly GeneratedHole[];
+  /** The op's TypeScript function, bound to its expansion value: interpreter mode's semantics. */
+  interp: (s: OpState) => void;
+}
+
+export interface GeneratedHelper {
+  name: string;
+  params: number;
+  returnsValue: boolean;
+  takesState: boolean;
+  fn: (...args: never[]) => number | void;
+}
+
+export interface GeneratedTable {
+  TARGET: string;
+  LOCALS: { temps: number; scratchI32: number; scratchI64: number };
+  HELPERS: readonly GeneratedHelper[];
+  OPS: readonly GeneratedOp[];
+}
+
+/** Op metadata in flat arrays, and all snippets in one byte array: the copy loop's data. */
+export class OpTable {
+  readonly target: string;
+  readonly ops: readonly GeneratedOp[];
+  readonly helpers: readonly GeneratedHelper[];
+  readonly locals: GeneratedTable['LOCALS'];
+  /** All snippet bytes back to back. */
+  readonly code: Uint8Array;
+  readonly codeStart: Int32Array;
+  readonly codeSize: Int32Array;
+  readonly paramCount: Uint8Array;
+  /** Per op, its holes as [offset, param] pairs. */
+  readonly holes: readonly Int32Array[];
+  readonly byName: ReadonlyMap<string, GeneratedOp>;
+
+  constructor(gen: GeneratedTable) {
+    this.target = gen.TARGET;
+    this.ops = gen.OPS;
+    this.helpers = gen.HELPERS;
+    this.locals = gen.LOCALS;
+    const n = gen.OPS.length;
+    this.codeStart = new Int32Array(n);
+    this.codeSize = new Int32Array(n);
+    this.paramCount = new Uint8Array(n);
+    const total = gen.OPS.reduce((a, op) => a + op.code.length / 2, 0);
+    this.code = new Uint8Array(total);
+    let at = 0;
+    gen.OPS.forEach((op, i) => {
+      if (op.id !== i) throw new Error(`op table out of order at ${op.name}`);
+      this.codeStart[i] = at;
+      this.codeSize[i] = op.code.length / 2;
+      this.code.set(hexToBytes(op.code), at);
+      at += op.code.length / 2;
+      this.paramCount[i] = op.params;
+    });
+    this.holes = gen.OPS.map((op) => Int32Array.from(op.holes.flatMap((h) => [h.offset, h.param])));
+    this.byName = new Map(gen.OPS.map((op) => [op.name, op]));
+  }
+
+  snippet(opc: number): Uint8Array {
+    return this.code.subarray(this.codeStart[opc], this.codeStart[opc] + this.codeSize[opc]);
+  }
+}
+
+export function hexToBytes(hex: string): Uint8Array {
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.substr(i * 2, 2), 16);
+  return out;
+}

@@ -1,0 +1,98 @@
+/**
+ * Writes WebAssembly modules into a growable byte buffer without intermediate arrays:
+ * the design notes measured array-spreading module builders at 20× the compile cost.
+ */
+import { PADDED_LEB_BYTES } from './leb.js';
+
+export const VALTYPE = { i32: 0x7f, i64: 0x7e } as const;
+
+export class ByteWriter {
+  bytes: Uint8Array<ArrayBuffer>;
+  pos = 0;
+  constructor(capacity = 1 << 16) { this.bytes = new Uint8Array(capacity); }
+
+  ensure(n: number): void {
+    if (this.pos + n <= this.bytes.length) return;
+    const bigger = new Uint8Array(Math.max(this.bytes.length * 2, this.pos + n));
+    bigger.set(this.bytes.subarray(0, this.pos));
+    this.bytes = bigger;
+  }
+  byte(b: number): void { this.ensure(1); this.bytes[this.pos++] = b; }
+  copy(src: Uint8Array): void { this.ensure(src.length); this.bytes.set(src, this.pos); this.pos += src.length; }
+  uleb(v: number): void {
+    this.ensure(5);
+    v >>>= 0;
+    do { let b = v & 0x7f; v >>>= 7; if (v) b |= 0x80; this.bytes[this.pos++] = b; } while (v);
+  }
+  sleb(v: number): void {
+    this.ensure(5);
+    v |= 0;
+    for (;;) {
+      const b = v & 0x7f; v >>= 7;
+      if ((v === 0 && !(b & 0x40)) || (v === -1 && (b & 0x40))) { this.bytes[this.pos++] = b; return; }
+      this.bytes[this.pos++] = b | 0x80;
+    }
+  }
+  name(s: string): void { const b = new TextEncoder().encode(s); this.uleb(b.length); this.copy(b); }
+  /** Reserve a 5-byte LEB128 length field; fill it with endSized(). */
+  beginSized(): number { this.ensure(PADDED_LEB_BYTES); const at = this.pos; this.pos += PADDED_LEB_BYTES; return at; }
+  endSized(at: number): void {
+    let v = this.pos - at - PADDED_LEB_BYTES;
+    for (let i = 0; i < 4; i++) { this.bytes[at + i] = (v & 0x7f) | 0x80; v >>>= 7; }
+    this.bytes[at + 4] = v & 0x7f;
+  }
+  result(): Uint8Array<ArrayBuffer> { return this.bytes.slice(0, this.pos); }
+}
+
+export interface FuncType { params: number[]; results: number[] }
+export interface FuncImport { module: string; name: string; type: number }
+
+/**
+ * A module of block functions: function imports (helpers), one imported memory, then the
+ * defined functions, each exported by name. Bodies are written by a callback straight into
+ * the code section.
+ */
+export function buildModule(opts: {
+  types: FuncType[];
+  funcImports: FuncImport[];
+  memory: { module: string; name: string; minPages: number };
+  functions: { type: number; export?: string; writeBody: (w: ByteWriter) => void }[];
+}, w = new ByteWriter()): Uint8Array<ArrayBuffer> {
+  w.pos = 0;
+  w.copy(Uint8Array.of(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00));
+  let s = section(w, 1);
+  w.uleb(opts.types.length);
+  for (const t of opts.types) {
+    w.byte(0x60); w.uleb(t.params.length); for (const p of t.params) w.byte(p);
+    w.uleb(t.results.length); for (const r of t.results) w.byte(r);
+  }
+  w.endSized(s);
+  s = section(w, 2);
+  w.uleb(opts.funcImports.length + 1);
+  for (const f of opts.funcImports) { w.name(f.module); w.name(f.name); w.byte(0x00); w.uleb(f.type); }
+  w.name(opts.memory.module); w.name(opts.memory.name); w.byte(0x02); w.byte(0x00); w.uleb(opts.memory.minPages);
+  w.endSized(s);
+  s = section(w, 3);
+  w.uleb(opts.functions.length);
+  for (const f of opts.functions) w.uleb(f.type);
+  w.endSized(s);
+  const exported = opts.functions.map((f, i) => [f.export, i + opts.funcImports.length] as const).filter(([e]) => e !== undefined);
+  s = section(w, 7);
+  w.uleb(exported.length);
+  for (const [name, idx] of exported) { w.name(name!); w.byte(0x00); w.uleb(idx); }
+  w.endSized(s);
+  s = section(w, 10);
+  w.uleb(opts.functions.length);
+  for (const f of opts.functions) {
+    const b = w.beginSized();
+    f.writeBody(w);
+    w.endSized(b);
+  }
+  w.endSized(s);
+  return w.result();
+}
+
+function section(w: ByteWriter, id: number): number {
+  w.byte(id);
+  return w.beginSized();
+}

@@ -1,0 +1,165 @@
+/**
+ * Runs single micro-ops both ways on the same state: as a patched snippet inside a tiny
+ * generated WebAssembly function (back-end A), and as the TypeScript op (back-end B).
+ * Each engine has its own 4 GiB memory, so whatever one writes cannot leak into the other.
+ */
+import { ENV_BASE, ENV_WORDS, NUM_TEMPS, OpState } from '../../ops/core.js';
+import { CopyPatchCodegen, moduleImports } from '../../runtime/codegen.js';
+import { Interpreter } from '../../runtime/interp.js';
+import { OpBuffer } from '../../runtime/op-buffer.js';
+import { OpTable } from '../../runtime/op-table.js';
+import { OP } from '../../runtime/wasm/instructions.js';
+import type { ByteWriter } from '../../runtime/wasm/module-builder.js';
+
+/** Words of env the tests randomise and compare (the harness keeps its own words at the top). */
+export const STATE_WORDS = 64;
+/** Where the harness passes temps in and out of a snippet: the last words of env. */
+const IO_WORD = ENV_WORDS - 8;
+const IO_ADDR = ENV_BASE + IO_WORD * 4;
+/** A window of guest memory filled with random bytes, for loads and stores to hit. */
+export const DATA_ADDR = 0x10000;
+export const DATA_BYTES = 256;
+
+export interface OpCase {
+  temps: number[];
+  params: number[];
+  env: number[];
+  data: Uint8Array;
+}
+
+export interface Outcome {
+  temps: number[];
+  exited: boolean;
+  env: Int32Array;
+  data: Uint8Array;
+  /** Bytes around every address-like value (temps and params, before and after). */
+  around: Map<number, number[]>;
+}
+
+export function newMemory(): WebAssembly.Memory {
+  return new WebAssembly.Memory({ initial: 65536, maximum: 65536 });
+}
+
+export class OpHarness {
+  readonly codegen: CopyPatchCodegen;
+  readonly interp: Interpreter;
+  readonly jitState: OpState;
+  readonly interpState: OpState;
+  private readonly imports: WebAssembly.Imports;
+
+  constructor(readonly table: OpTable) {
+    this.codegen = new CopyPatchCodegen(table);
+    this.interp = new Interpreter(table);
+    this.jitState = new OpState(newMemory());
+    this.interpState = new OpState(newMemory());
+    this.imports = moduleImports(table, this.jitState.memory, this.jitState);
+  }
+
+  /** The one-op stream of `opc` with a case's parameters. */
+  stream(opc: number, params: number[]): OpBuffer {
+    const ob = new OpBuffer(8);
+    const np = this.table.paramCount[opc];
+    if (np === 0) ob.emit0(opc);
+    else if (np === 1) ob.emit1(opc, params[0]);
+    else if (np === 2) ob.emit2(opc, params[0], params[1]);
+    else ob.emit3(opc, params[0], params[1], params[2]);
+    return ob;
+  }
+
+  /** Compile one block function per stream, temps passed in and out through env's top words. */
+  compile(streams: OpBuffer[]): (() => void)[] {
+    const bytes = this.codegen.buildModule(streams, {
+      prologue: (w) => { for (let t = 0; t < NUM_TEMPS; t++) loadIo(w, t); },
+      fallthrough: (w) => { storeIoConst(w, NUM_TEMPS, 0); },
+      epilogue: (w) => { for (let t = 0; t < NUM_TEMPS; t++) storeIo(w, t); },
+    });
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), this.imports);
+    return streams.map((_, i) => inst.exports[`f${i}`] as () => void);
+  }
+
+  runJit(fn: () => void, c: OpCase): Outcome {
+    const s = this.jitState;
+    setup(s, c);
+    for (let t = 0; t < NUM_TEMPS; t++) s.env[IO_WORD + t] = c.temps[t];
+    s.env[IO_WORD + NUM_TEMPS] = 1; // "exited" unless the fallthrough code clears it
+    fn();
+    const temps = Array.from({ length: NUM_TEMPS }, (_, t) => s.env[IO_WORD + t]);
+    return outcome(s, c, temps, s.env[IO_WORD + NUM_TEMPS] === 1);
+  }
+
+  runInterp(ob: OpBuffer, c: OpCase): Outcome {
+    const s = this.interpState;
+    setup(s, c);
+    [s.T0, s.T1, s.T2, s.T3] = c.temps;
+    const exited = this.interp.runOps(s, ob);
+    const temps = [s.T0, s.T1, s.T2, s.T3].map((v) => v | 0);
+    // A temp must hold an int32 in TypeScript too, or later ops would see a different number.
+    [s.T0, s.T1, s.T2, s.T3].forEach((v, t) => { if (v !== (v | 0)) temps[t] = NaN; });
+    return outcome(s, c, temps, exited);
+  }
+}
+
+function setup(s: OpState, c: OpCase): void {
+  for (let i = 0; i < STATE_WORDS; i++) s.env[i] = c.env[i];
+  new Uint8Array(s.memory.buffer, DATA_ADDR, DATA_BYTES).set(c.data);
+}
+
+function outcome(s: OpState, c: OpCase, temps: number[], exited: boolean): Outcome {
+  const u8 = new Uint8Array(s.memory.buffer);
+  const around = new Map<number, number[]>();
+  for (const v of [...c.temps, ...c.params, ...temps]) {
+    if (Number.isNaN(v)) continue;
+    for (const base of [v >>> 0, (v + c.params[0]) >>> 0]) {
+      const lo = Math.max(0, base - 8), hi = Math.min(ENV_BASE, base + 8);
+      if (lo < hi && !around.has(lo)) around.set(lo, Array.from(u8.subarray(lo, hi)));
+    }
+  }
+  return {
+    temps, exited,
+    env: s.env.slice(0, STATE_WORDS),
+    data: u8.slice(DATA_ADDR, DATA_ADDR + DATA_BYTES),
+    around,
+  };
+}
+
+/** The harness's temp slots are addressed as offset IO_ADDR+4*slot from address 0. */
+function ioAddress(w: ByteWriter): void {
+  w.byte(OP.i32_const); w.sleb(0);
+}
+
+function loadIo(w: ByteWriter, t: number): void {
+  ioAddress(w);
+  w.byte(OP.i32_load); w.uleb(2); w.uleb(IO_ADDR + 4 * t);
+  w.byte(OP.local_set); w.uleb(t);
+}
+
+function storeIo(w: ByteWriter, t: number): void {
+  ioAddress(w);
+  w.byte(OP.local_get); w.uleb(t);
+  w.byte(OP.i32_store); w.uleb(2); w.uleb(IO_ADDR + 4 * t);
+}
+
+function storeIoConst(w: ByteWriter, slot: number, v: number): void {
+  ioAddress(w);
+  w.byte(OP.i32_const); w.sleb(v);
+  w.byte(OP.i32_store); w.uleb(2); w.uleb(IO_ADDR + 4 * slot);
+}
+
+/** Differences between two outcomes, as readable lines (empty when they agree bit for bit). */
+export function compareOutcomes(jit: Outcome, interp: Outcome): string[] {
+  const diffs: string[] = [];
+  const hex = (v: number) => '0x' + (v >>> 0).toString(16);
+  jit.temps.forEach((v, t) => {
+    if (v !== interp.temps[t]) diffs.push(`T${t}: jit ${hex(v)} interp ${Number.isNaN(interp.temps[t]) ? 'not an int32' : hex(interp.temps[t])}`);
+  });
+  if (jit.exited !== interp.exited) diffs.push(`exit_tb: jit ${jit.exited} interp ${interp.exited}`);
+  for (let i = 0; i < STATE_WORDS; i++) if (jit.env[i] !== interp.env[i]) diffs.push(`env[${i}]: jit ${hex(jit.env[i])} interp ${hex(interp.env[i])}`);
+  for (let i = 0; i < DATA_BYTES; i++) if (jit.data[i] !== interp.data[i]) diffs.push(`mem[${hex(DATA_ADDR + i)}]: jit ${jit.data[i]} interp ${interp.data[i]}`);
+  for (const [addr, bytes] of jit.around) {
+    const other = interp.around.get(addr);
+    if (other && other.some((b, k) => b !== bytes[k])) diffs.push(`mem[${hex(addr)}..+${bytes.length}]: jit ${bytes.join(',')} interp ${other.join(',')}`);
+  }
+  return diffs;
+}
+
+export { OpTable };
