@@ -10,7 +10,7 @@ import { OpBuffer } from '../runtime/op-buffer.js';
 import { OpTable } from '../runtime/op-table.js';
 import { OP, decodeInstruction } from '../runtime/wasm/instructions.js';
 import { ByteWriter } from '../runtime/wasm/module-builder.js';
-import { OpHarness, compareOutcomes } from './support/op-harness.js';
+import { OpHarness, opNames } from './support/op-harness.js';
 import { SEED, int32, opCase } from './support/arbitraries.js';
 
 const table = new OpTable(arm);
@@ -59,9 +59,7 @@ test('random concatenations of snippets validate as WebAssembly functions', (t) 
       // Find the culprit for the message.
       for (const ob of streams.slice(i, i + 100)) {
         if (!WebAssembly.validate(codegen.buildModule([ob]))) {
-          const names = [];
-          for (let k = 0; k < ob.length; k += 1 + table.paramCount[ob.words[k]]) names.push(table.ops[ob.words[k]].name);
-          t.fail(`invalid function for ops ${names.join(', ')} (SEED=${SEED})`);
+          t.fail(`invalid function for ops ${opNames(table, ob).join(', ')} (SEED=${SEED})`);
           return;
         }
       }
@@ -74,18 +72,18 @@ test('random op sequences agree between the JIT and interpreter mode', (t) => {
   const harness = new OpHarness(table);
   const streams = fc.sample(stream, { numRuns: 1000, seed: SEED + 1 });
   const cases = fc.sample(opCase, { numRuns: 1000, seed: SEED + 2 });
-  const fns = harness.compile(streams);
-  for (let i = 0; i < streams.length; i++) {
-    const jit = harness.runJit(fns[i], cases[i]);
-    const interp = harness.runInterp(streams[i], cases[i]);
-    const diffs = compareOutcomes(jit, interp);
-    if (diffs.length) {
-      const names = [];
-      const ob = streams[i];
-      for (let k = 0; k < ob.length; k += 1 + table.paramCount[ob.words[k]]) names.push(table.ops[ob.words[k]].name);
-      t.fail(`sequence ${names.join(', ')} (SEED=${SEED}, case ${i}):\n  ${diffs.slice(0, 8).join('\n  ')}`);
-      return;
-    }
-  }
-  t.pass();
+  const failure = harness.firstDisagreement(streams, cases);
+  if (failure) t.fail(`sequence ${failure} (SEED=${SEED})`);
+  else t.pass();
+});
+
+test('the differential harness notices a snippet that disagrees with its TypeScript', (t) => {
+  // Pair add_T0_T1's snippet with sub_T0_T1's function: the harness must object.
+  const add = arm.OPC.add_T0_T1, sub = arm.OPC.sub_T0_T1;
+  const broken = new OpTable({ ...arm, OPS: arm.OPS.map((op) => (op.id === add ? { ...op, interp: arm.OPS[sub].interp } : op)) });
+  const harness = new OpHarness(broken);
+  const cases = fc.sample(opCase, { numRuns: 50, seed: SEED });
+  const failure = harness.firstDisagreement(cases.map((c) => harness.stream(add, c.params)), cases);
+  t.truthy(failure);
+  t.regex(failure!, /^add_T0_T1: case \d+.*\n  T0: jit 0x[0-9a-f]+ interp 0x[0-9a-f]+/);
 });

@@ -6,7 +6,7 @@
 import test from 'ava';
 import fc from 'fast-check';
 import * as arm from '../runtime/generated/arm/ops.js';
-import { OpHarness, OpTable, compareOutcomes } from './support/op-harness.js';
+import { OpHarness, OpTable } from './support/op-harness.js';
 import { SEED, opCase } from './support/arbitraries.js';
 
 const RUNS = Number(process.env.OP_TEST_RUNS ?? 2000);
@@ -16,17 +16,8 @@ const harness = new OpHarness(table);
 for (const op of table.ops) {
   test(`op ${op.name}: snippet and TypeScript agree on ${RUNS} states`, (t) => {
     const cases = fc.sample(opCase, { numRuns: RUNS, seed: SEED + op.id });
-    const streams = cases.map((c) => harness.stream(op.id, c.params));
-    const fns = harness.compile(streams);
-    for (let i = 0; i < cases.length; i++) {
-      const jit = harness.runJit(fns[i], cases[i]);
-      const interp = harness.runInterp(streams[i], cases[i]);
-      const diffs = compareOutcomes(jit, interp);
-      if (diffs.length) {
-        t.fail(`op ${op.name} (${op.source}), SEED=${SEED}, case ${i}: temps ${cases[i].temps.map((v) => v >>> 0)}, params ${cases[i].params.slice(0, op.params)}\n  ${diffs.slice(0, 8).join('\n  ')}`);
-        return;
-      }
-    }
-    t.pass();
+    const failure = harness.firstDisagreement(cases.map((c) => harness.stream(op.id, c.params)), cases);
+    if (failure) t.fail(`op ${op.name} (${op.source}), SEED=${SEED}: ${failure}`);
+    else t.pass();
   });
 }

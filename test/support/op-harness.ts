@@ -87,6 +87,22 @@ export class OpHarness {
     return outcome(s, c, temps, s.env[IO_WORD + NUM_TEMPS] === 1);
   }
 
+  /**
+   * Run every stream on its case in both back-ends; the first disagreement as a message
+   * (with the case's temps and the differing state), or undefined when all agree.
+   */
+  firstDisagreement(streams: OpBuffer[], cases: OpCase[]): string | undefined {
+    const fns = this.compile(streams);
+    for (let i = 0; i < streams.length; i++) {
+      const diffs = compareOutcomes(this.runJit(fns[i], cases[i]), this.runInterp(streams[i], cases[i]));
+      if (diffs.length) {
+        return `${opNames(this.table, streams[i]).join(', ')}: case ${i}, temps ${cases[i].temps.map((v) => '0x' + (v >>> 0).toString(16))}, `
+          + `params ${cases[i].params.map((v) => '0x' + (v >>> 0).toString(16))}\n  ${diffs.slice(0, 8).join('\n  ')}`;
+      }
+    }
+    return undefined;
+  }
+
   runInterp(ob: OpBuffer, c: OpCase): Outcome {
     const s = this.interpState;
     setup(s, c);
@@ -160,6 +176,13 @@ export function compareOutcomes(jit: Outcome, interp: Outcome): string[] {
     if (other && other.some((b, k) => b !== bytes[k])) diffs.push(`mem[${hex(addr)}..+${bytes.length}]: jit ${bytes.join(',')} interp ${other.join(',')}`);
   }
   return diffs;
+}
+
+/** Op names of a stream, for messages. */
+export function opNames(table: OpTable, ob: OpBuffer): string[] {
+  const names: string[] = [];
+  for (let k = 0; k < ob.length; k += 1 + table.paramCount[ob.words[k]]) names.push(table.ops[ob.words[k]].name);
+  return names;
 }
 
 export { OpTable };
