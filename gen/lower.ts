@@ -217,6 +217,7 @@ export class OpLowering {
     if (folded !== undefined) return literal(m, e, folded);
 
     if (Node.isParenthesizedExpression(e)) return this.expr(e.getExpression());
+    if (Node.isTrueLiteral(e) || Node.isFalseLiteral(e)) return { expr: m.i32.const(Node.isTrueLiteral(e) ? 1 : 0), kind: 'bool' };
     if (Node.isIdentifier(e)) {
       const local = this.lookup(e.getText());
       if (local) return { expr: m.local.get(local.index, binaryen.i32), kind: local.kind };
@@ -358,7 +359,7 @@ export class OpLowering {
       if (decl && (name === 'mulhu' || name === 'mulhs') && relativePath(decl.getSourceFile().getFilePath()) === 'ops/core.ts') {
         const ext = name === 'mulhu' ? m.i64.extend_u : m.i64.extend_s;
         const a = this.int(args[0]), b = this.int(args[1]);
-        return { expr: m.i32.wrap(m.i64.shr_u(m.i64.mul(ext(a.expr), ext(b.expr)), m.i64.const(32, 0))), kind: 'i32' };
+        return { expr: m.i32.wrap(m.i64.shr_u(m.i64.mul(ext(a.expr), ext(b.expr)), i64const(m, 32n))), kind: 'i32' };
       }
       if (decl && name?.startsWith('helper_')) return this.helperCall(e, decl, args, statement);
     }
@@ -517,6 +518,11 @@ function resolveFunction(id: Node): FunctionDeclaration | undefined {
   if (!sym) return undefined;
   if (sym.isAlias()) sym = sym.getAliasedSymbol() ?? sym;
   return sym.getDeclarations().find((d): d is FunctionDeclaration => Node.isFunctionDeclaration(d));
+}
+
+/** binaryen 132 takes i64 constants as one bigint; its typings still describe (low, high). */
+function i64const(m: binaryen.Module, v: bigint): binaryen.ExpressionRef {
+  return (m.i64.const as unknown as (v: bigint) => binaryen.ExpressionRef)(v);
 }
 
 function literal(m: binaryen.Module, node: Node, v: number): Value {

@@ -179,7 +179,10 @@ function main(): void {
       console.error(e.message);
       process.exit(1);
     }
-    throw e;
+    // An internal error: keep the stack, but not binaryen's megabyte-long minified source lines.
+    const stack = ((e as Error).stack ?? String(e)).split('\n').map((l) => (l.length > 300 ? l.slice(0, 300) + '…' : l));
+    console.error(`gen: internal error: ${stack.join('\n')}`);
+    process.exit(70);
   }
 }
 

@@ -30,6 +30,8 @@ export interface OpCase {
 export interface Outcome {
   temps: number[];
   exited: boolean;
+  /** The access faulted: past the end of the 4 GiB space (a trap / a RangeError). */
+  faulted: boolean;
   env: Int32Array;
   data: Uint8Array;
   /** Bytes around every address-like value (temps and params, before and after). */
@@ -82,9 +84,10 @@ export class OpHarness {
     setup(s, c);
     for (let t = 0; t < NUM_TEMPS; t++) s.env[IO_WORD + t] = c.temps[t];
     s.env[IO_WORD + NUM_TEMPS] = 1; // "exited" unless the fallthrough code clears it
-    fn();
-    const temps = Array.from({ length: NUM_TEMPS }, (_, t) => s.env[IO_WORD + t]);
-    return outcome(s, c, temps, s.env[IO_WORD + NUM_TEMPS] === 1);
+    const faulted = memoryFault(fn);
+    // After a trap the temps never reached the epilogue: report the inputs, as the interpreter does.
+    const temps = faulted ? [...c.temps] : Array.from({ length: NUM_TEMPS }, (_, t) => s.env[IO_WORD + t]);
+    return outcome(s, c, temps, !faulted && s.env[IO_WORD + NUM_TEMPS] === 1, faulted);
   }
 
   /**
@@ -107,11 +110,13 @@ export class OpHarness {
     const s = this.interpState;
     setup(s, c);
     [s.T0, s.T1, s.T2, s.T3] = c.temps;
-    const exited = this.interp.runOps(s, ob);
+    let exited = false;
+    const faulted = memoryFault(() => { exited = this.interp.runOps(s, ob); });
+    if (faulted) [s.T0, s.T1, s.T2, s.T3] = c.temps;
     const temps = [s.T0, s.T1, s.T2, s.T3].map((v) => v | 0);
     // A temp must hold an int32 in TypeScript too, or later ops would see a different number.
     [s.T0, s.T1, s.T2, s.T3].forEach((v, t) => { if (v !== (v | 0)) temps[t] = NaN; });
-    return outcome(s, c, temps, exited);
+    return outcome(s, c, temps, exited, faulted);
   }
 }
 
@@ -120,7 +125,19 @@ function setup(s: OpState, c: OpCase): void {
   new Uint8Array(s.memory.buffer, DATA_ADDR, DATA_BYTES).set(c.data);
 }
 
-function outcome(s: OpState, c: OpCase, temps: number[], exited: boolean): Outcome {
+/** Run `fn`; true if it faulted on memory (WebAssembly trap or DataView RangeError). */
+function memoryFault(fn: () => void): boolean {
+  try {
+    fn();
+    return false;
+  } catch (e) {
+    if (e instanceof WebAssembly.RuntimeError && /out of bounds/.test(e.message)) return true;
+    if (e instanceof RangeError && /bounds/.test(e.message)) return true;
+    throw e;
+  }
+}
+
+function outcome(s: OpState, c: OpCase, temps: number[], exited: boolean, faulted: boolean): Outcome {
   const u8 = new Uint8Array(s.memory.buffer);
   const around = new Map<number, number[]>();
   for (const v of [...c.temps, ...c.params, ...temps]) {
@@ -131,7 +148,7 @@ function outcome(s: OpState, c: OpCase, temps: number[], exited: boolean): Outco
     }
   }
   return {
-    temps, exited,
+    temps, exited, faulted,
     env: s.env.slice(0, STATE_WORDS),
     data: u8.slice(DATA_ADDR, DATA_ADDR + DATA_BYTES),
     around,
@@ -168,6 +185,7 @@ export function compareOutcomes(jit: Outcome, interp: Outcome): string[] {
   jit.temps.forEach((v, t) => {
     if (v !== interp.temps[t]) diffs.push(`T${t}: jit ${hex(v)} interp ${Number.isNaN(interp.temps[t]) ? 'not an int32' : hex(interp.temps[t])}`);
   });
+  if (jit.faulted !== interp.faulted) diffs.push(`memory fault: jit ${jit.faulted} interp ${interp.faulted}`);
   if (jit.exited !== interp.exited) diffs.push(`exit_tb: jit ${jit.exited} interp ${interp.exited}`);
   for (let i = 0; i < STATE_WORDS; i++) if (jit.env[i] !== interp.env[i]) diffs.push(`env[${i}]: jit ${hex(jit.env[i])} interp ${hex(interp.env[i])}`);
   for (let i = 0; i < DATA_BYTES; i++) if (jit.data[i] !== interp.data[i]) diffs.push(`mem[${hex(DATA_ADDR + i)}]: jit ${jit.data[i]} interp ${interp.data[i]}`);
