@@ -63,6 +63,8 @@ export interface LoweredOp {
   /** Highest parameter the source reads (1..3), 0 if none: the op's arity in the micro-op stream. */
   params: number;
   mayExit: boolean;
+  /** The op may write guest memory (a store, or a helper call, which may do anything). */
+  writesMemory: boolean;
   helpers: Set<string>;
 }
 
@@ -78,6 +80,7 @@ export class OpLowering {
   private readonly vars: binaryen.Type[] = [];
   private maxParam = 0;
   private mayExit = false;
+  private writesMemory = false;
   private readonly helpersUsed = new Set<string>();
   private readonly stateName: string;
 
@@ -105,6 +108,7 @@ export class OpLowering {
       vars: this.vars,
       params: this.maxParam,
       mayExit: this.mayExit,
+      writesMemory: this.writesMemory,
       helpers: this.helpersUsed,
     };
   }
@@ -378,6 +382,7 @@ export class OpLowering {
     if (known && known.file !== ref.file) throw new GenError(e, `two helpers are named ${name}`);
     this.helpers.set(name, ref);
     this.helpersUsed.add(name);
+    this.writesMemory = true;
     let passed = args;
     if (takesState) {
       if (!args[0] || !this.isState(args[0])) throw new GenError(e, `${name} takes the op state first: ${name}(${this.stateName}, …)`);
@@ -400,6 +405,7 @@ export class OpLowering {
     const acc = MEMORY_ACCESSORS[name];
     const addr = this.int(args[0]).expr;
     if (acc.store) {
+      this.writesMemory = true;
       if (!statement) throw new GenError(e, `${name}() is a statement`);
       let v = this.int(args[1]).expr;
       if (acc.be) v = acc.bytes === 2 ? bswap16(m, v) : bswap32(m, v, this.scratch());

@@ -145,7 +145,7 @@ function render(
     const fname = s.fn.getName()!;
     const args = [...s.expansion.values()];
     return {
-      id, name: s.name, params: lowered[id].params, mayExit: lowered[id].mayExit,
+      id, name: s.name, params: lowered[id].params, mayExit: lowered[id].mayExit, writesMemory: lowered[id].writesMemory,
       source: `${s.file}:${s.line}-${s.endLine}`,
       code: Buffer.from(snippets[id].bytes).toString('hex'),
       holes: snippets[id].holes,

@@ -9,6 +9,8 @@ export interface GeneratedOp {
   /** Number of constant parameters the op takes from the micro-op stream. */
   params: number;
   mayExit: boolean;
+  /** The op may write guest memory (a store or a helper call). */
+  writesMemory: boolean;
   /** `path:line-endLine` of the op's TypeScript source. */
   source: string;
   /** Snippet bytes, hex. */

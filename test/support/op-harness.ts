@@ -79,7 +79,13 @@ export class OpHarness {
     return streams.map((_, i) => inst.exports[`f${i}`] as () => void);
   }
 
-  runJit(fn: () => void, c: OpCase): Outcome {
+  /** Whether a stream may write guest memory outside the data window (then its neighbourhoods are compared). */
+  writesMemory(ob: OpBuffer): boolean {
+    for (let k = 0; k < ob.length; k += 1 + this.table.paramCount[ob.words[k]]) if (this.table.ops[ob.words[k]].writesMemory) return true;
+    return false;
+  }
+
+  runJit(fn: () => void, ob: OpBuffer, c: OpCase): Outcome {
     const s = this.jitState;
     setup(s, c);
     for (let t = 0; t < NUM_TEMPS; t++) s.env[IO_WORD + t] = c.temps[t];
@@ -87,7 +93,7 @@ export class OpHarness {
     const faulted = memoryFault(fn);
     // After a trap the temps never reached the epilogue: report the inputs, as the interpreter does.
     const temps = faulted ? [...c.temps] : Array.from({ length: NUM_TEMPS }, (_, t) => s.env[IO_WORD + t]);
-    return outcome(s, c, temps, !faulted && s.env[IO_WORD + NUM_TEMPS] === 1, faulted);
+    return outcome(s, c, temps, !faulted && s.env[IO_WORD + NUM_TEMPS] === 1, faulted, this.writesMemory(ob));
   }
 
   /**
@@ -97,7 +103,7 @@ export class OpHarness {
   firstDisagreement(streams: OpBuffer[], cases: OpCase[]): string | undefined {
     const fns = this.compile(streams);
     for (let i = 0; i < streams.length; i++) {
-      const diffs = compareOutcomes(this.runJit(fns[i], cases[i]), this.runInterp(streams[i], cases[i]));
+      const diffs = compareOutcomes(this.runJit(fns[i], streams[i], cases[i]), this.runInterp(streams[i], cases[i]));
       if (diffs.length) {
         return `${opNames(this.table, streams[i]).join(', ')}: case ${i}, temps ${cases[i].temps.map((v) => '0x' + (v >>> 0).toString(16))}, `
           + `params ${cases[i].params.map((v) => '0x' + (v >>> 0).toString(16))}\n  ${diffs.slice(0, 8).join('\n  ')}`;
@@ -116,13 +122,13 @@ export class OpHarness {
     const temps = [s.T0, s.T1, s.T2, s.T3].map((v) => v | 0);
     // A temp must hold an int32 in TypeScript too, or later ops would see a different number.
     [s.T0, s.T1, s.T2, s.T3].forEach((v, t) => { if (v !== (v | 0)) temps[t] = NaN; });
-    return outcome(s, c, temps, exited, faulted);
+    return outcome(s, c, temps, exited, faulted, this.writesMemory(ob));
   }
 }
 
 function setup(s: OpState, c: OpCase): void {
   for (let i = 0; i < STATE_WORDS; i++) s.env[i] = c.env[i];
-  new Uint8Array(s.memory.buffer, DATA_ADDR, DATA_BYTES).set(c.data);
+  bytesOf(s.memory).set(c.data, DATA_ADDR);
 }
 
 /** Run `fn`; true if it faulted on memory (WebAssembly trap or DataView RangeError). */
@@ -137,10 +143,19 @@ function memoryFault(fn: () => void): boolean {
   }
 }
 
-function outcome(s: OpState, c: OpCase, temps: number[], exited: boolean, faulted: boolean): Outcome {
-  const u8 = new Uint8Array(s.memory.buffer);
+/** Byte views of the harness memories: a new view over 4 GiB per call costs ~100 µs. */
+const byteViews = new WeakMap<WebAssembly.Memory, Uint8Array>();
+function bytesOf(memory: WebAssembly.Memory): Uint8Array {
+  let u8 = byteViews.get(memory);
+  if (!u8) byteViews.set(memory, (u8 = new Uint8Array(memory.buffer)));
+  return u8;
+}
+
+function outcome(s: OpState, c: OpCase, temps: number[], exited: boolean, faulted: boolean, wrote: boolean): Outcome {
+  const u8 = bytesOf(s.memory);
   const around = new Map<number, number[]>();
-  for (const v of [...c.temps, ...c.params, ...temps]) {
+  // Reading scattered addresses costs page faults; only a stream that may write needs it.
+  for (const v of wrote ? [...c.temps, ...c.params, ...temps] : []) {
     if (Number.isNaN(v)) continue;
     for (const base of [v >>> 0, (v + c.params[0]) >>> 0]) {
       const lo = Math.max(0, base - 8), hi = Math.min(ENV_BASE, base + 8);
