@@ -169,10 +169,7 @@ export class OpLowering {
         return this.assign(target, value, e.getRight());
       }
     }
-    if (Node.isCallExpression(e)) {
-      const v = this.call(e, true);
-      return v.kind === 'bool' && v.expr === 0 ? m.nop() : v.expr;
-    }
+    if (Node.isCallExpression(e)) return this.call(e, true).expr;
     if (Node.isPostfixUnaryExpression(e) || Node.isPrefixUnaryExpression(e)) throw unsupported(e, 'increment/decrement (use x = (x + 1) | 0)');
     throw unsupported(e);
   }

@@ -38,7 +38,7 @@ export function parseModule(bin: Uint8Array): ParsedModule {
     const start = size.next, end = start + size.value;
     let p = start;
     if (id === 2) {
-      let n = readUleb(bin, p); p = n.next;
+      const n = readUleb(bin, p); p = n.next;
       for (let i = 0; i < n.value; i++) {
         const mod = readName(bin, p); const name = readName(bin, mod.next); p = name.next;
         const kind = bin[p++];
@@ -49,7 +49,6 @@ export function parseModule(bin: Uint8Array): ParsedModule {
         else throw new Error(`unknown import kind ${kind}`);
         imports.push({ module: mod.value, name: name.value, kind });
       }
-      void n;
     } else if (id === 7) {
       const n = readUleb(bin, p); p = n.next;
       for (let i = 0; i < n.value; i++) {
