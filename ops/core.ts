@@ -22,6 +22,28 @@ export const ENV_BASE = 0xffff8000;
 /** Size of the CPU state area in 32-bit words (targets lay their state out inside it). */
 export const ENV_WORDS = 1024;
 
+/**
+ * The page-flag table: one byte per 4 KiB guest page, in linear memory below the CPU state.
+ * A memory op takes its inline fast path only when its page's byte has no SLOW bit for the
+ * access; otherwise it calls the slow path (devices, faults, pages holding translated code),
+ * as QEMU's softmmu does through its TLB flags. All zero (a fresh memory) means flat RAM.
+ */
+export const PAGE_FLAGS_BASE = 0xffe00000;
+export const PAGE_SHIFT = 12;
+export const PAGE_SIZE = 1 << PAGE_SHIFT;
+/** Loads from the page go to the slow path (device or unmapped). */
+export const PAGE_SLOW_READ = 1;
+/** Stores to the page go to the slow path (device, unmapped, read-only or holding code). */
+export const PAGE_SLOW_WRITE = 2;
+/** The page holds translated code (with PAGE_SLOW_WRITE, so stores invalidate it). */
+export const PAGE_CODE = 4;
+
+/** Where accesses to slow pages go. It raises a guest fault by setting the target's exception word. */
+export interface SlowMemory {
+  load(addr: number, bytes: number): number;
+  store(addr: number, bytes: number, value: number): void;
+}
+
 /** Number of temps and parameters; the generator and runtime read these too. */
 export const NUM_TEMPS = 4;
 export const NUM_PARAMS = 3;
@@ -39,6 +61,8 @@ export class OpState {
   exited = false;
 
   readonly env: Int32Array;
+  /** The slow path of memory ops (set by the machine; flat access by default). */
+  slow: SlowMemory;
   private readonly view: DataView;
   private readonly u8: Uint8Array;
 
@@ -46,6 +70,10 @@ export class OpState {
     this.env = new Int32Array(memory.buffer, ENV_BASE, ENV_WORDS);
     this.view = new DataView(memory.buffer);
     this.u8 = new Uint8Array(memory.buffer);
+    this.slow = {
+      load: (a, n) => (n === 1 ? this.ldub(a) : n === 2 ? this.lduw(a) : this.ldl(a)),
+      store: (a, n, v) => (n === 1 ? this.stb(a, v) : n === 2 ? this.stw(a, v) : this.stl(a, v)),
+    };
   }
 
   /** Leave the translation block; the next pc is whatever the op stored in env. */

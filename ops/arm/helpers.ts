@@ -1,8 +1,64 @@
 /** Out-of-line helpers of the ARM ops (QEMU's helper_*): plain TypeScript, called from snippets. */
 import type { OpState } from '../core.js';
-import { EXCEPTION } from './state.js';
+import { readCp15, writeCp15 } from './cp15.js';
+import { currentMode, msrFieldMask, readCpsr, userRegIndex, writeCpsr } from './modes.js';
+import { CPSR_T, EXCEPTION, ICOUNT, MODE_USR, PC, SPSR, THUMB } from './state.js';
 
 /** Record a pending exception for the exec loop (which takes it between blocks). */
 export function helper_exception(s: OpState, excp: number): void {
   s.env[EXCEPTION] = excp;
+}
+
+/** A load from a slow page. On a fault, records where the block stopped (pc, retired count). */
+export function helper_ld(s: OpState, addr: number, bytes: number, pc: number, retired: number): number {
+  const v = s.slow.load(addr, bytes);
+  if (s.env[EXCEPTION] !== 0) { s.env[PC] = pc; s.env[ICOUNT] = (s.env[ICOUNT] + retired) | 0; }
+  return v | 0;
+}
+
+/** A store to a slow page (device, unmapped, or a page holding translated code). */
+export function helper_st(s: OpState, addr: number, bytes: number, value: number, pc: number, retired: number): void {
+  s.slow.store(addr, bytes, value);
+  if (s.env[EXCEPTION] !== 0) { s.env[PC] = pc; s.env[ICOUNT] = (s.env[ICOUNT] + retired) | 0; }
+}
+
+/** MSR: write the fields of CPSR (spsr = 0) or SPSR (spsr = 1); user mode may write only the flags. */
+export function helper_msr(s: OpState, value: number, fields: number, spsr: number): void {
+  let mask = msrFieldMask(fields);
+  if (spsr !== 0) {
+    if (currentMode(s.env) !== MODE_USR) s.env[SPSR] = (s.env[SPSR] & ~mask) | (value & mask);
+    return;
+  }
+  if (currentMode(s.env) === MODE_USR) mask &= 0xf8000000;
+  // ARMv5: MSR must not change the T bit (the result would be unpredictable); it is kept.
+  writeCpsr(s.env, value, mask & ~CPSR_T);
+}
+
+/** Exception return (MOVS pc / SUBS pc / LDM ^ with pc): CPSR = SPSR; returns the pc mask. */
+export function helper_exception_return(s: OpState): number {
+  if (currentMode(s.env) !== MODE_USR) writeCpsr(s.env, s.env[SPSR], -1);
+  return s.env[THUMB] !== 0 ? -2 : -4;
+}
+
+/** MRS SPSR in user mode is unpredictable: read it as the CPSR, as QEMU does. */
+export function helper_read_spsr(s: OpState): number {
+  return currentMode(s.env) === MODE_USR ? readCpsr(s.env) : s.env[SPSR];
+}
+
+/** A user-mode register, as LDM/STM with ^ and no pc sees it. */
+export function helper_get_user_reg(s: OpState, reg: number): number {
+  return s.env[userRegIndex(s.env, reg)];
+}
+
+export function helper_set_user_reg(s: OpState, reg: number, value: number): void {
+  s.env[userRegIndex(s.env, reg)] = value;
+}
+
+/** MRC p15: `spec` = opc1 << 12 | CRn << 8 | CRm << 4 | opc2. */
+export function helper_cp15_read(s: OpState, spec: number): number {
+  return readCp15(s.env, spec);
+}
+
+export function helper_cp15_write(s: OpState, spec: number, value: number): void {
+  writeCp15(s.env, spec, value);
 }

@@ -12,3 +12,5 @@ export function op_movl_T2_r$(s: OpState, reg: number): void { s.T2 = s.env[R0 +
 export function op_movl_r$_T0(s: OpState, reg: number): void { s.env[R0 + reg] = s.T0; }
 /** @expand reg 0..15 */
 export function op_movl_r$_T1(s: OpState, reg: number): void { s.env[R0 + reg] = s.T1; }
+/** @expand reg 0..15 */
+export function op_movl_T3_r$(s: OpState, reg: number): void { s.T3 = s.env[R0 + reg]; }

@@ -5,6 +5,8 @@
  * Flags are kept QEMU-style, one word each, so that data-processing ops can set them
  * without read-modify-write of CPSR:
  *   N = NF bit 31, Z = (ZF == 0), C = CF (0 or 1), V = VF bit 31.
+ * R8..R14 and SPSR hold the current mode's registers; the other modes' copies live in the
+ * bank words below and are swapped by the mode-switch helper (runtime/arm/modes.ts).
  */
 export const R0 = 0;
 /** r13..r15 by name; REGS(n) = n for n in 0..15. */
@@ -19,10 +21,48 @@ export const VF = 19;
 export const QF = 20;
 /** 1 in Thumb state. */
 export const THUMB = 21;
-/** CPSR without N, Z, C, V, Q and T (those live in the words above). */
+/** CPSR without N, Z, C, V, Q and T (those live in the words above): mode, I, F. */
 export const CPSR_REST = 22;
+/** The current mode's SPSR. */
 export const SPSR = 23;
-/** Pending exception number, set by helpers that raise one. */
+/** Pending exception number (EXCP_*), set by ops and helpers; the exec loop takes it. */
 export const EXCEPTION = 24;
+/**
+ * Guest instructions retired, wrapping at 32 bits: every op that leaves a block adds the
+ * block's count up to that point (its last parameter), so the count is exact in both engines.
+ */
+export const ICOUNT = 25;
+/** CP15 registers the board needs (c1 control, c2 TTB, c3 domains, c5 FSR, c6 FAR, c13 PID). */
+export const CP15_SCTLR = 26;
+export const CP15_TTBR = 27;
+export const CP15_DACR = 28;
+export const CP15_FSR = 29;
+export const CP15_FAR = 30;
+export const CP15_PID = 31;
+/** Address of the last slow-path access that faulted (for the exec loop's abort entry). */
+export const FAULT_ADDR = 32;
+
+/** Banked r13, r14, SPSR of each mode: BANK + 3 * bankIndex(mode) + {0, 1, 2}. */
+export const BANK = 64;
+/** r8..r12 of FIQ mode and of every other mode (swapped on entering and leaving FIQ). */
+export const FIQ_R8 = 82;
+export const USR_R8 = 87;
 /** Number of state words in use; must stay below ENV_WORDS. */
-export const ARM_STATE_WORDS = 64;
+export const ARM_STATE_WORDS = 96;
+
+/** Exception numbers in EXCEPTION (0: none). */
+export const EXCP_UDEF = 1;
+export const EXCP_SWI = 2;
+export const EXCP_PREFETCH_ABORT = 3;
+export const EXCP_DATA_ABORT = 4;
+export const EXCP_IRQ = 5;
+export const EXCP_FIQ = 6;
+export const EXCP_BKPT = 7;
+/** Not an architectural exception: leave the block so the exec loop sees a state change. */
+export const EXCP_YIELD = 8;
+
+/** CPSR bits. */
+export const CPSR_N = 1 << 31, CPSR_Z = 1 << 30, CPSR_C = 1 << 29, CPSR_V = 1 << 28, CPSR_Q = 1 << 27;
+export const CPSR_I = 1 << 7, CPSR_F = 1 << 6, CPSR_T = 1 << 5;
+export const CPSR_MODE = 0x1f;
+export const MODE_USR = 0x10, MODE_FIQ = 0x11, MODE_IRQ = 0x12, MODE_SVC = 0x13, MODE_ABT = 0x17, MODE_UND = 0x1b, MODE_SYS = 0x1f;

@@ -1,0 +1,291 @@
+/**
+ * The ARM front-end (QEMU's target/arm/translate.c in spirit): decodes guest instructions
+ * until a translation block ends and emits the micro-op stream through the generated
+ * gen_op_* emitters. This file holds the translation context shared by ARM and Thumb state
+ * (register access, exits, memory ops) and the gen_* building blocks both use.
+ */
+import { OpBuffer } from '../op-buffer.js';
+import { OPC } from '../generated/arm/ops.js';
+import * as G from '../generated/arm/ops.js';
+import { EXCP_UDEF } from '../../ops/arm/state.js';
+
+/** A block ends at the latest after this many instructions. */
+export const MAX_TB_INSNS = 128;
+export const TARGET_PAGE_MASK = ~0xfff;
+
+type Temp = 0 | 1 | 2 | 3;
+const regOps = (pattern: string): number[] =>
+  Array.from({ length: 16 }, (_, r) => (OPC as Record<string, number>)[pattern.replace('$', String(r))]);
+const MOVL_T_R = [regOps('movl_T0_r$'), regOps('movl_T1_r$'), regOps('movl_T2_r$'), regOps('movl_T3_r$')];
+const MOVL_T_IM = [OPC.movl_T0_im, OPC.movl_T1_im, OPC.movl_T2_im, OPC.movl_T3_im];
+const MOVL_R_T0 = regOps('movl_r$_T0');
+const MOVL_R_T1 = regOps('movl_r$_T1');
+const TEST_COND = Array.from({ length: 14 }, (_, c) => (OPC as Record<string, number>)[`test_cond${c}`]);
+
+/** Fetches guest code for the translator; returns undefined where nothing executable is mapped. */
+export interface CodeFetch {
+  fetch32(addr: number): number | undefined;
+  fetch16(addr: number): number | undefined;
+}
+
+/** Translation state of one block (QEMU's DisasContext). */
+export class DisasContext {
+  /** Address of the instruction being translated. */
+  pc = 0;
+  /** Address of the next instruction. */
+  nextPc = 0;
+  /** Instructions of this block completed before the current one. */
+  retired = 0;
+  /** Set when the current instruction ended the block (a branch, a write to pc, an exception). */
+  ended = false;
+  /** Static successors (pc | thumb bit) the exec loop may translate ahead, for batching. */
+  readonly successors: number[] = [];
+  /** For logging: each instruction's address, encoding and size. */
+  readonly insns: { pc: number; insn: number; size: number }[] = [];
+
+  constructor(readonly ob: OpBuffer, readonly thumb: boolean) {}
+
+  /** The value an instruction reads for r15: its address + 8 (ARM) or + 4 (Thumb). */
+  get pcValue(): number { return (this.pc + (this.thumb ? 4 : 8)) | 0; }
+
+  // --- register access ---------------------------------------------------------------------
+  loadReg(t: Temp, r: number, pcValue = this.pcValue): void {
+    if (r === 15) this.ob.emit1(MOVL_T_IM[t], pcValue);
+    else this.ob.emit0(MOVL_T_R[t][r]);
+  }
+  loadImm(t: Temp, v: number): void { this.ob.emit1(MOVL_T_IM[t], v | 0); }
+  /** r = T0; writing r15 is a jump in the current state (no interworking) and ends the block. */
+  storeReg(r: number): void {
+    if (r === 15) this.jumpT0();
+    else this.ob.emit0(MOVL_R_T0[r]);
+  }
+  storeRegT1(r: number): void {
+    if (r === 15) { G.gen_op_mov_T0_T1(this.ob); this.jumpT0(); }
+    else this.ob.emit0(MOVL_R_T1[r]);
+  }
+  /** r = T0 for loads into a register: a load into pc interworks on ARMv5T (LDR, LDM, POP). */
+  storeRegFromLoad(r: number): void {
+    if (r === 15) this.bxT0();
+    else this.ob.emit0(MOVL_R_T0[r]);
+  }
+
+  // --- leaving the block -------------------------------------------------------------------
+  /** Retired count when the current instruction completes. */
+  get retiredAfter(): number { return this.retired + 1; }
+  jumpT0(): void { G.gen_op_jmp_T0(this.ob, this.retiredAfter); this.ended = true; }
+  bxT0(): void { G.gen_op_bx_T0(this.ob, this.retiredAfter); this.ended = true; }
+  jumpImm(target: number, thumb = this.thumb): void {
+    if (thumb !== this.thumb) {
+      this.loadImm(0, target | (thumb ? 1 : 0));
+      this.bxT0();
+    } else {
+      G.gen_op_jmp_im(this.ob, target | 0, this.retiredAfter);
+      this.ended = true;
+    }
+    this.successors.push((target | (thumb ? 1 : 0)) >>> 0);
+  }
+  /** Branch to `target` if condition `cond` holds, else fall through. */
+  branchCond(cond: number, target: number): void {
+    this.ob.emit0(TEST_COND[cond]);
+    G.gen_op_brcond_T0(this.ob, target | 0, this.nextPc | 0, this.retiredAfter);
+    this.ended = true;
+    this.successors.push((target | (this.thumb ? 1 : 0)) >>> 0, (this.nextPc | (this.thumb ? 1 : 0)) >>> 0);
+  }
+  /** Skip to the next instruction (ending the block) unless condition `cond` holds. */
+  skipUnless(cond: number): void {
+    this.ob.emit0(TEST_COND[cond]);
+    G.gen_op_exit_if_T0_zero(this.ob, this.nextPc | 0, this.retiredAfter);
+  }
+  /** End the block after the current instruction, continuing at the next one. */
+  endAfter(): void {
+    G.gen_op_jmp_im(this.ob, this.nextPc | 0, this.retiredAfter);
+    this.ended = true;
+  }
+  /** Raise an exception at this instruction; `retiredToo` counts it as executed (SWI). */
+  raise(excp: number, pc: number, retiredToo: boolean): void {
+    G.gen_op_raise_exception(this.ob, excp, pc | 0, retiredToo ? this.retiredAfter : this.retired);
+    this.ended = true;
+  }
+  undefined(): void { this.raise(EXCP_UDEF, this.pc, false); }
+
+  // --- memory ------------------------------------------------------------------------------
+  /** A load or store op of ops/arm/memory.ts: T0 = [T1] or [T1] = T0. */
+  mem(opc: number): void { this.ob.emit2(opc, this.pc | 0, this.retired); }
+}
+
+/** Load/store ops by size: index [byte, signed byte, halfword, signed halfword, word]. */
+export const MEM = {
+  ldub: OPC.ldub_T0_T1_mmu, ldsb: OPC.ldsb_T0_T1_mmu, lduw: OPC.lduw_T0_T1_mmu, ldsw: OPC.ldsw_T0_T1_mmu,
+  ldl: OPC.ldl_T0_T1_mmu, ldl_aligned: OPC.ldl_aligned_T0_T1_mmu,
+  stb: OPC.stb_T0_T1_mmu, stw: OPC.stw_T0_T1_mmu, stl: OPC.stl_T0_T1_mmu,
+} as const;
+
+// --- shared building blocks (gen_*) ------------------------------------------------------------
+
+export const SHIFT_LSL = 0, SHIFT_LSR = 1, SHIFT_ASR = 2, SHIFT_ROR = 3;
+
+/**
+ * T1 = T1 shifted by a constant, as encoded in an instruction (amount 0 means LSR/ASR #32 and
+ * RRX for ROR). `setCarry` updates C with the shifter carry-out.
+ */
+export function genShiftImm(ctx: DisasContext, type: number, amount: number, setCarry: boolean): void {
+  const ob = ctx.ob;
+  switch (type) {
+    case SHIFT_LSL:
+      if (amount === 0) return;
+      if (setCarry) G.gen_op_shl_T1_im_cc(ob, amount); else G.gen_op_shl_T1_im(ob, amount);
+      return;
+    case SHIFT_LSR:
+      if (setCarry) G.gen_op_shr_T1_im_cc(ob, amount === 0 ? 32 : amount);
+      else if (amount === 0) ctx.loadImm(1, 0);
+      else G.gen_op_shr_T1_im(ob, amount);
+      return;
+    case SHIFT_ASR:
+      if (setCarry) G.gen_op_sar_T1_im_cc(ob, amount === 0 ? 32 : amount);
+      else G.gen_op_sar_T1_im(ob, amount === 0 ? 31 : amount);
+      return;
+    default:
+      if (amount === 0) { if (setCarry) G.gen_op_rrx_T1_cc(ob); else G.gen_op_rrx_T1(ob); }
+      else if (setCarry) G.gen_op_ror_T1_im_cc(ob, amount);
+      else G.gen_op_ror_T1_im(ob, amount);
+  }
+}
+
+/** T1 = T1 shifted by the low byte of T2 (ARM's register-specified shifts). */
+export function genShiftReg(ctx: DisasContext, type: number, setCarry: boolean): void {
+  const ob = ctx.ob;
+  switch (type) {
+    case SHIFT_LSL: if (setCarry) G.gen_op_shl_T1_T2_cc(ob); else G.gen_op_shl_T1_T2(ob); return;
+    case SHIFT_LSR: if (setCarry) G.gen_op_shr_T1_T2_cc(ob); else G.gen_op_shr_T1_T2(ob); return;
+    case SHIFT_ASR: if (setCarry) G.gen_op_sar_T1_T2_cc(ob); else G.gen_op_sar_T1_T2(ob); return;
+    default: if (setCarry) G.gen_op_ror_T1_T2_cc(ob); else G.gen_op_ror_T1_T2(ob);
+  }
+}
+
+export const DP_AND = 0, DP_EOR = 1, DP_SUB = 2, DP_RSB = 3, DP_ADD = 4, DP_ADC = 5, DP_SBC = 6, DP_RSC = 7;
+export const DP_TST = 8, DP_TEQ = 9, DP_CMP = 10, DP_CMN = 11, DP_ORR = 12, DP_MOV = 13, DP_BIC = 14, DP_MVN = 15;
+/** Opcodes whose flags come from the result and the shifter (logical), not from the adder. */
+export function isLogicalOp(op: number): boolean {
+  return op <= DP_EOR || op === DP_TST || op === DP_TEQ || op >= DP_ORR;
+}
+
+/**
+ * T0 = T0 <op> T1 for the sixteen data-processing opcodes (T0 is not read by MOV and MVN),
+ * setting N, Z (and C, V for arithmetic) when `setFlags`. Returns false for compares, whose
+ * result is not written back.
+ */
+export function genDataProc(ctx: DisasContext, op: number, setFlags: boolean): boolean {
+  const ob = ctx.ob;
+  switch (op) {
+    case DP_AND: case DP_TST: G.gen_op_and_T0_T1(ob); break;
+    case DP_EOR: case DP_TEQ: G.gen_op_eor_T0_T1(ob); break;
+    case DP_SUB: case DP_CMP: if (setFlags) G.gen_op_sub_T0_T1_cc(ob); else G.gen_op_sub_T0_T1(ob); break;
+    case DP_RSB: if (setFlags) { G.gen_op_swap_T0_T1(ob); G.gen_op_sub_T0_T1_cc(ob); } else G.gen_op_rsb_T0_T1(ob); break;
+    case DP_ADD: case DP_CMN: if (setFlags) G.gen_op_add_T0_T1_cc(ob); else G.gen_op_add_T0_T1(ob); break;
+    case DP_ADC: if (setFlags) G.gen_op_adc_T0_T1_cc(ob); else G.gen_op_adc_T0_T1(ob); break;
+    case DP_SBC: if (setFlags) G.gen_op_sbc_T0_T1_cc(ob); else G.gen_op_sbc_T0_T1(ob); break;
+    case DP_RSC: G.gen_op_swap_T0_T1(ob); if (setFlags) G.gen_op_sbc_T0_T1_cc(ob); else G.gen_op_sbc_T0_T1(ob); break;
+    case DP_ORR: G.gen_op_orr_T0_T1(ob); break;
+    case DP_MOV: G.gen_op_mov_T0_T1(ob); break;
+    case DP_BIC: G.gen_op_bic_T0_T1(ob); break;
+    default: G.gen_op_not_T1(ob); G.gen_op_mov_T0_T1(ob); break;
+  }
+  if (setFlags && isLogicalOp(op)) G.gen_op_logic_T0_cc(ob);
+  return op < DP_TST || op > DP_CMN;
+}
+
+/**
+ * Load/store addressing (ARM ARM A5.2/A5.3): with the offset already in T1 (or `imm`), leaves
+ * the access address in T1 and the written-back base in T2.
+ */
+export function genAddress(ctx: DisasContext, rn: number, up: boolean, pre: boolean, offsetInT1: boolean, imm = 0): void {
+  const ob = ctx.ob;
+  ctx.loadReg(0, rn, rn === 15 ? (ctx.pcValue & ~3) : ctx.pcValue);
+  if (offsetInT1) { if (up) G.gen_op_add_T0_T1(ob); else G.gen_op_sub_T0_T1(ob); }
+  else if (imm !== 0) G.gen_op_add_T0_im(ob, up ? imm : -imm);
+  G.gen_op_mov_T2_T0(ob);
+  if (pre) G.gen_op_mov_T1_T0(ob);
+  else ctx.loadReg(1, rn);
+}
+
+/** Write the base back from T2 (after the access, so a fault leaves it unchanged). */
+export function genWriteback(ctx: DisasContext, rn: number): void {
+  if (rn === 15) return; // unpredictable; ignored as QEMU does for the pc
+  G.gen_op_mov_T0_T2(ctx.ob);
+  ctx.ob.emit0(MOVL_R_T0[rn]);
+}
+
+/** Translate a single load into rd or store from rd with the address in T1 and base in T2. */
+export function genLoadStore(ctx: DisasContext, load: boolean, rd: number, opc: number, writeback: boolean, rn: number): void {
+  if (load) {
+    ctx.mem(opc);
+    if (writeback) { G.gen_op_mov_T3_T0(ctx.ob); genWriteback(ctx, rn); G.gen_op_mov_T0_T3(ctx.ob); }
+    ctx.storeRegFromLoad(rd);
+  } else {
+    // A stored pc reads as the instruction's address + 12 on ARM7/9 cores but +8 in QEMU and on
+    // the ARM926 we model: +8 (ARM), +4 (Thumb).
+    ctx.loadReg(0, rd);
+    ctx.mem(opc);
+    if (writeback) genWriteback(ctx, rn);
+  }
+}
+
+/**
+ * LDM/STM (and PUSH/POP): `mode` bits P (before) and U (up); `user` is the ^ form. The address
+ * walks in T1; the written-back base is computed first into T2 (the base may be in the list).
+ */
+export function genBlockTransfer(ctx: DisasContext, load: boolean, rn: number, regs: number, pre: boolean, up: boolean,
+  writeback: boolean, user: boolean): void {
+  const ob = ctx.ob;
+  const n = popcount(regs);
+  const start = up ? (pre ? 4 : 0) : (pre ? -4 * n : -4 * n + 4);
+  ctx.loadReg(0, rn);
+  G.gen_op_mov_T2_T0(ob);
+  if (start !== 0) G.gen_op_add_T0_im(ob, start);
+  G.gen_op_mov_T1_T0(ob);
+  if (writeback) {
+    G.gen_op_mov_T0_T2(ob);
+    G.gen_op_add_T0_im(ob, up ? 4 * n : -4 * n);
+    G.gen_op_mov_T2_T0(ob);
+  }
+  const loadsPc = load && (regs & 0x8000) !== 0;
+  const userBank = user && !loadsPc;
+  let first = true;
+  for (let r = 0; r < 16; r++) {
+    if (!(regs & (1 << r))) continue;
+    if (!first) G.gen_op_add_T1_im(ob, 4);
+    first = false;
+    if (load) {
+      ctx.mem(MEM.ldl_aligned);
+      if (r === 15) { G.gen_op_mov_T3_T0(ob); continue; }
+      if (userBank) G.gen_op_movl_user_reg_T0(ob, r);
+      else ctx.ob.emit0(MOVL_R_T0[r]);
+    } else {
+      if (userBank && r >= 8 && r !== 15) G.gen_op_movl_T0_user_reg(ob, r);
+      else ctx.loadReg(0, r);
+      ctx.mem(MEM.stl);
+    }
+  }
+  // A base loaded by LDM keeps the loaded value (as QEMU does; unpredictable in the ARM ARM).
+  if (writeback && !(load && (regs & (1 << rn)))) genWriteback(ctx, rn);
+  if (loadsPc) {
+    G.gen_op_mov_T0_T3(ob);
+    if (user) { G.gen_op_exception_return_T0(ob, ctx.retiredAfter); ctx.ended = true; }
+    else ctx.bxT0();
+  }
+}
+
+export function popcount(x: number): number {
+  let n = 0;
+  for (; x; x &= x - 1) n++;
+  return n;
+}
+
+/** Translate one block starting at `pc` in the given state; stops at the limits above. */
+export interface BlockTranslation {
+  ob: OpBuffer;
+  ctx: DisasContext;
+  /** Guest bytes covered: [start, end). */
+  start: number;
+  end: number;
+}
