@@ -1,0 +1,304 @@
+/**
+ * The ARM CPU and its exec loop (QEMU's cpu_exec): finds the translation block for the current
+ * pc and state, translates missing ones in batches (the block and its static successors, one
+ * WebAssembly module per batch), runs it in the chosen engine, and takes exceptions and
+ * interrupts between blocks. Guest physical memory is linear memory 1:1; the page-flag table
+ * sends device accesses, faults and stores into translated code to the slow path here.
+ */
+import {
+  ENV_WORDS, OpState, PAGE_CODE, PAGE_FLAGS_BASE, PAGE_SHIFT, PAGE_SIZE, PAGE_SLOW_READ, PAGE_SLOW_WRITE,
+  type SlowMemory,
+} from '../../ops/core.js';
+import { SCTLR_RESET, SCTLR_V } from '../../ops/arm/cp15.js';
+import { readCpsr, writeCpsr } from '../../ops/arm/modes.js';
+import {
+  CP15_FAR, CP15_FSR, CP15_SCTLR, CPSR_F, CPSR_I, CPSR_MODE, CPSR_T, EXCEPTION, EXCP_BKPT, EXCP_DATA_ABORT, EXCP_FIQ,
+  EXCP_IRQ, EXCP_PREFETCH_ABORT, EXCP_SWI, EXCP_UDEF, EXCP_YIELD, FAULT_ADDR, ICOUNT, LR, MODE_ABT, MODE_FIQ, MODE_IRQ,
+  MODE_SVC, MODE_UND, PC, SPSR, THUMB,
+} from '../../ops/arm/state.js';
+import * as G from '../generated/arm/ops.js';
+import { OpBuffer } from '../op-buffer.js';
+import { OpTable } from '../op-table.js';
+import { InterpEngine, JitEngine, TbCache, type Engine, type TranslationBlock } from '../tb.js';
+import { DisasContext, MAX_TB_INSNS } from './translate.js';
+import { disasArm, translateArmInsn } from './decode-arm.js';
+import { disasThumb, translateThumbInsn } from './decode-thumb.js';
+import { Logger } from '../log.js';
+
+/** What the machine around the CPU provides: its devices, and hooks for SWI (semihosting). */
+export interface ArmBus {
+  /** Device read; undefined means nothing answers there (the CPU takes a data abort). */
+  read(addr: number, bytes: number): number | undefined;
+  /** Device write; false means nothing answers there. */
+  write(addr: number, bytes: number, value: number): boolean;
+}
+
+export interface ArmCpuOptions {
+  engine: 'jit' | 'interp';
+  /** Bytes of RAM at physical address 0. */
+  ramSize: number;
+  bus?: ArmBus;
+  /** Called for SWI before the exception is taken; return true if it was handled (semihosting). */
+  onSwi?: (cpu: ArmCpu, imm: number) => boolean;
+  /** Maximum number of cached blocks before the cache is flushed. */
+  tbCacheSize?: number;
+  /** Blocks translated ahead along static successors, for one module (JIT batching). */
+  batchSize?: number;
+  log?: Logger;
+  /** An existing memory (tests run two CPUs side by side on their own memories). */
+  memory?: WebAssembly.Memory;
+}
+
+
+let tablePromise: Promise<OpTable> | undefined;
+/** The generated ARM op table (loaded once). */
+export function loadArmTable(): Promise<OpTable> {
+  tablePromise ??= import('../generated/arm/ops.js').then((m) => new OpTable(m));
+  return tablePromise;
+}
+
+export interface RunResult {
+  /** Why the loop stopped: the machine asked (exit), or the block budget ran out. */
+  reason: 'halt' | 'budget';
+}
+
+export class ArmCpu implements SlowMemory {
+  readonly memory: WebAssembly.Memory;
+  readonly s: OpState;
+  readonly env: Int32Array;
+  readonly engine: Engine;
+  readonly tbs: TbCache;
+  private readonly flags: Uint8Array;
+  private readonly view: DataView;
+  private readonly u8: Uint8Array;
+  private readonly batchSize: number;
+  /** Set by the machine (semihosting exit) to stop the loop. */
+  halted = false;
+  exitCode = 0;
+  /** Interrupt lines, driven by the board's interrupt controller. */
+  irqLine = false;
+  fiqLine = false;
+  private icountBase = 0;
+  readonly stats = { tbsTranslated: 0, translateMs: 0, blocksRun: 0, exceptions: 0 };
+  readonly log?: Logger;
+
+  constructor(readonly table: OpTable, readonly opts: ArmCpuOptions) {
+    this.memory = opts.memory ?? new WebAssembly.Memory({ initial: 65536, maximum: 65536 });
+    this.s = new OpState(this.memory);
+    this.s.slow = this;
+    this.env = this.s.env;
+    this.flags = new Uint8Array(this.memory.buffer, PAGE_FLAGS_BASE, 1 << (32 - PAGE_SHIFT));
+    this.view = new DataView(this.memory.buffer);
+    this.u8 = new Uint8Array(this.memory.buffer);
+    this.engine = opts.engine === 'jit' ? new JitEngine(table, this.memory, this.s) : new InterpEngine(table, this.s);
+    this.tbs = new TbCache(opts.tbCacheSize ?? 1 << 16, (page) => { this.flags[page] &= ~(PAGE_CODE | PAGE_SLOW_WRITE); });
+    this.batchSize = opts.batchSize ?? 16;
+    this.log = opts.log;
+    // Everything above RAM is devices or nothing: slow for both reads and writes.
+    const ramPages = Math.ceil(opts.ramSize / PAGE_SIZE);
+    this.flags.fill(0, 0, ramPages);
+    this.flags.fill(PAGE_SLOW_READ | PAGE_SLOW_WRITE, ramPages);
+    this.reset();
+  }
+
+  /** Reset state: SVC mode, IRQ and FIQ masked, ARM state, pc 0 (ARM ARM A2.6.1). */
+  reset(): void {
+    this.env.fill(0, 0, ENV_WORDS - 8);
+    writeCpsr(this.env, MODE_SVC | CPSR_I | CPSR_F, -1);
+    this.env[CP15_SCTLR] = SCTLR_RESET;
+  }
+
+  // --- guest memory as the machine sees it (loaders, semihosting, devices) -----------------
+  get ram(): Uint8Array { return this.u8.subarray(0, this.opts.ramSize); }
+  isRam(addr: number, bytes = 1): boolean { return addr >= 0 && addr + bytes <= this.opts.ramSize; }
+  readU8(addr: number): number { return this.u8[addr >>> 0]; }
+  readU32(addr: number): number { return this.view.getUint32(addr >>> 0, true); }
+  writeU32(addr: number, v: number): void { this.storeRam(addr, 4, v); }
+  /** Copy bytes into RAM, invalidating any code translated from them. */
+  writeBytes(addr: number, data: Uint8Array): void {
+    for (let p = addr >>> PAGE_SHIFT; p <= (addr + data.length - 1) >>> PAGE_SHIFT; p++) this.tbs.invalidatePage(p);
+    this.u8.set(data, addr);
+  }
+  readCString(addr: number, max = 1 << 20): string {
+    let end = addr;
+    while (end - addr < max && this.isRam(end) && this.u8[end] !== 0) end++;
+    return Buffer.from(this.u8.subarray(addr, end)).toString('latin1');
+  }
+
+  get pc(): number { return this.env[PC] >>> 0; }
+  set pc(v: number) { this.env[PC] = v & ~1; this.env[THUMB] = v & 1; }
+  get cpsr(): number { return readCpsr(this.env) >>> 0; }
+  /** Guest instructions retired since reset (exact in both engines). */
+  get icount(): number { return this.icountBase + (this.env[ICOUNT] >>> 0); }
+
+  // --- SlowMemory: what memory ops call for pages flagged slow -----------------------------
+  load(addr: number, bytes: number): number {
+    addr >>>= 0;
+    if (!(this.flags[addr >>> PAGE_SHIFT] & PAGE_SLOW_READ)) return this.loadRam(addr, bytes);
+    const v = this.opts.bus?.read(addr, bytes);
+    if (v === undefined) { this.dataAbort(addr); return 0; }
+    return v;
+  }
+
+  store(addr: number, bytes: number, value: number): void {
+    addr >>>= 0;
+    const page = addr >>> PAGE_SHIFT;
+    const f = this.flags[page];
+    if (f & PAGE_CODE) { this.tbs.invalidatePage(page); this.storeRam(addr, bytes, value); return; }
+    if (!(f & PAGE_SLOW_READ)) { this.storeRam(addr, bytes, value); return; }
+    if (!this.opts.bus?.write(addr, bytes, value)) this.dataAbort(addr);
+  }
+
+  private loadRam(addr: number, bytes: number): number {
+    return bytes === 1 ? this.u8[addr] : bytes === 2 ? this.view.getUint16(addr, true) : this.view.getInt32(addr, true);
+  }
+  private storeRam(addr: number, bytes: number, value: number): void {
+    if (bytes === 1) this.u8[addr] = value; else if (bytes === 2) this.view.setUint16(addr, value, true); else this.view.setInt32(addr, value, true);
+  }
+  private dataAbort(addr: number): void {
+    this.env[EXCEPTION] = EXCP_DATA_ABORT;
+    this.env[FAULT_ADDR] = addr;
+    this.env[CP15_FAR] = addr;
+    this.env[CP15_FSR] = 0x8; // external abort, non-linefetch (ARM926 FSR encoding)
+  }
+
+  // --- translation ---------------------------------------------------------------------------
+  private fetch(addr: number, bytes: number): number | undefined {
+    if (this.flags[addr >>> PAGE_SHIFT] & PAGE_SLOW_READ) return undefined;
+    return bytes === 4 ? this.view.getInt32(addr, true) : this.view.getUint16(addr, true);
+  }
+
+  /** Translate the block at `key` (pc | thumb) into a micro-op stream. */
+  translate(key: number): { tb: TranslationBlock; successors: number[] } {
+    const t0 = performance.now();
+    const thumb = (key & 1) !== 0;
+    const pc = key & ~1;
+    const size = thumb ? 2 : 4;
+    const ob = new OpBuffer(256);
+    const ctx = new DisasContext(ob, thumb);
+    const pageEnd = ((pc >>> PAGE_SHIFT) + 1) << PAGE_SHIFT;
+    let addr = pc;
+    for (;;) {
+      const insn = this.fetch(addr, size);
+      if (insn === undefined) {
+        // Nothing executable here: the block raises a prefetch abort when it gets here.
+        ctx.pc = addr;
+        G.gen_op_raise_exception(ob, EXCP_PREFETCH_ABORT, addr, ctx.retired);
+        break;
+      }
+      ctx.pc = addr;
+      ctx.nextPc = (addr + size) >>> 0;
+      ctx.insns.push({ pc: addr, insn, size });
+      if (thumb) translateThumbInsn(ctx, insn); else translateArmInsn(ctx, insn);
+      ctx.retired++;
+      addr = ctx.nextPc;
+      if (ctx.ended) break;
+      if (ctx.retired >= MAX_TB_INSNS || addr >= pageEnd || addr === 0) {
+        G.gen_op_jmp_im(ob, addr | 0, ctx.retired);
+        ctx.successors.push((addr | (thumb ? 1 : 0)) >>> 0);
+        break;
+      }
+    }
+    const tb: TranslationBlock = { key, start: pc, end: Math.max(addr, pc + size), insns: ctx.retired, ob };
+    this.stats.tbsTranslated++;
+    this.stats.translateMs += performance.now() - t0;
+    if (this.log?.has('in_asm')) this.log.inAsm(ctx.insns.map((i) => ({ ...i, text: thumb ? disasThumb(i.insn, i.pc) : disasArm(i.insn, i.pc) })));
+    if (this.log?.has('op')) this.log.ops(this.table, ob, pc);
+    return { tb, successors: ctx.successors };
+  }
+
+  /** Translate the block at `key` and up to batchSize - 1 static successors; install them. */
+  private translateBatch(key: number): TranslationBlock {
+    this.tbs.makeRoom(this.batchSize);
+    const batch: TranslationBlock[] = [];
+    const queue = [key];
+    const queued = new Set(queue);
+    while (queue.length && batch.length < this.batchSize) {
+      const k = queue.shift()!;
+      if (batch.length > 0 && (this.tbs.has(k) || (this.flags[(k >>> 0) >>> PAGE_SHIFT] & PAGE_SLOW_READ))) continue;
+      const { tb, successors } = this.translate(k);
+      batch.push(tb);
+      for (const s of successors) if (!queued.has(s)) { queued.add(s); queue.push(s); }
+    }
+    for (const tb of batch) {
+      const page = tb.start >>> PAGE_SHIFT;
+      if (!(this.flags[page] & PAGE_SLOW_READ)) this.flags[page] |= PAGE_CODE | PAGE_SLOW_WRITE;
+      this.tbs.add(tb, page);
+    }
+    this.engine.install(batch);
+    if (this.log?.has('out_asm') && this.engine instanceof JitEngine && this.engine.lastModule) this.log.outAsm(this.engine.lastModule, batch);
+    return batch[0];
+  }
+
+  // --- the exec loop -------------------------------------------------------------------------
+  /** Run until the machine halts or `maxBlocks` blocks have run. */
+  run(maxBlocks = Infinity): RunResult {
+    const env = this.env, tbs = this.tbs, engine = this.engine, log = this.log;
+    const traceExec = log?.has('exec') ?? false;
+    let n = 0;
+    while (!this.halted) {
+      if (n >= maxBlocks) { this.stats.blocksRun += n; this.foldIcount(); return { reason: 'budget' }; }
+      n++;
+      if ((this.irqLine || this.fiqLine) && this.takeInterrupt()) continue;
+      const key = (env[PC] | env[THUMB]) >>> 0;
+      const tb = tbs.get(key) ?? this.translateBatch(key);
+      if (traceExec) log!.exec(tb);
+      engine.run(tb);
+      if (env[EXCEPTION] !== 0) this.handleException();
+    }
+    this.stats.blocksRun += n;
+    this.foldIcount();
+    return { reason: 'halt' };
+  }
+
+  private foldIcount(): void {
+    this.icountBase += this.env[ICOUNT] >>> 0;
+    this.env[ICOUNT] = 0;
+  }
+
+  private takeInterrupt(): boolean {
+    const cpsr = this.cpsr;
+    if (this.fiqLine && !(cpsr & CPSR_F)) { this.enterException(EXCP_FIQ); return true; }
+    if (this.irqLine && !(cpsr & CPSR_I)) { this.enterException(EXCP_IRQ); return true; }
+    return false;
+  }
+
+  private handleException(): void {
+    const excp = this.env[EXCEPTION];
+    this.env[EXCEPTION] = 0;
+    if (excp === EXCP_YIELD) return;
+    if (excp === EXCP_SWI && this.opts.onSwi) {
+      const thumb = this.env[THUMB] !== 0;
+      const at = this.pc - (thumb ? 2 : 4);
+      const imm = thumb ? this.readU8(at) : this.readU32(at) & 0xffffff;
+      if (this.opts.onSwi(this, imm)) return;
+    }
+    this.enterException(excp);
+  }
+
+  /** Exception entry (ARM ARM A2.6): bank switch, SPSR, LR, vector; env[PC] is where it happened. */
+  enterException(excp: number): void {
+    const env = this.env;
+    const cpsr = readCpsr(env);
+    const pc = env[PC] >>> 0;
+    const thumb = env[THUMB] !== 0;
+    let mode: number, vector: number, lr: number, maskF = false;
+    switch (excp) {
+      case EXCP_UDEF: mode = MODE_UND; vector = 0x04; lr = pc + (thumb ? 2 : 4); break;
+      case EXCP_SWI: mode = MODE_SVC; vector = 0x08; lr = pc; break;
+      case EXCP_PREFETCH_ABORT: case EXCP_BKPT: mode = MODE_ABT; vector = 0x0c; lr = pc + 4; break;
+      case EXCP_DATA_ABORT: mode = MODE_ABT; vector = 0x10; lr = pc + 8; break;
+      case EXCP_IRQ: mode = MODE_IRQ; vector = 0x18; lr = pc + 4; break;
+      case EXCP_FIQ: mode = MODE_FIQ; vector = 0x1c; lr = pc + 4; maskF = true; break;
+      default: throw new Error(`unknown exception ${excp}`);
+    }
+    this.stats.exceptions++;
+    this.log?.interrupt(excp, pc, thumb, env[FAULT_ADDR] >>> 0);
+    writeCpsr(env, mode | CPSR_I | (maskF ? CPSR_F : 0), CPSR_MODE | CPSR_T | CPSR_I | (maskF ? CPSR_F : 0));
+    env[THUMB] = 0;
+    env[SPSR] = cpsr;
+    env[LR] = lr;
+    env[PC] = ((env[CP15_SCTLR] & SCTLR_V ? 0xffff0000 : 0) + vector) | 0;
+  }
+}
+

@@ -1,0 +1,122 @@
+/**
+ * QEMU-style logging: `-d in_asm,op,out_asm,exec,int` with `-D logfile` (stderr otherwise).
+ * The items print guest disassembly per translated block, its micro-op stream, the generated
+ * WebAssembly, every block executed, and every exception taken.
+ */
+import { closeSync, openSync, writeSync } from 'node:fs';
+import type { OpBuffer } from './op-buffer.js';
+import type { OpTable } from './op-table.js';
+import type { TranslationBlock } from './tb.js';
+import { disassemble } from './wasm/instructions.js';
+
+export const LOG_ITEMS = {
+  in_asm: 'guest instructions of each translated block',
+  op: 'the micro-op stream of each translated block, with parameters',
+  out_asm: 'the WebAssembly generated for each block (JIT)',
+  exec: 'a line per block executed',
+  int: 'exceptions and interrupts taken',
+} as const;
+export type LogItem = keyof typeof LOG_ITEMS;
+
+/** Parse `-d` items; throws with a message listing the valid ones. */
+export function parseLogItems(spec: string): Set<LogItem> {
+  const items = new Set<LogItem>();
+  for (const raw of spec.split(',')) {
+    const it = raw.trim();
+    if (it === '') continue;
+    if (!(it in LOG_ITEMS)) {
+      throw new Error(`unknown log item '${it}'; valid items: ${Object.keys(LOG_ITEMS).join(', ')}`);
+    }
+    items.add(it as LogItem);
+  }
+  return items;
+}
+
+const EXCEPTION_NAMES = ['', 'undefined instruction', 'swi', 'prefetch abort', 'data abort', 'irq', 'fiq', 'bkpt', 'yield'];
+const hex8 = (v: number): string => (v >>> 0).toString(16).padStart(8, '0');
+
+export class Logger {
+  private readonly fd: number;
+  private buf: string[] = [];
+  private pending = 0;
+
+  constructor(readonly items: Set<LogItem>, file?: string) {
+    this.fd = file ? openSync(file, 'w') : 2;
+  }
+
+  has(item: LogItem): boolean { return this.items.has(item); }
+
+  private write(s: string): void {
+    this.buf.push(s);
+    this.pending += s.length;
+    if (this.pending > 1 << 16) this.flush();
+  }
+  flush(): void {
+    if (this.buf.length) writeSync(this.fd, this.buf.join(''));
+    this.buf = [];
+    this.pending = 0;
+  }
+  close(): void {
+    this.flush();
+    if (this.fd !== 2) closeSync(this.fd);
+  }
+
+  inAsm(insns: { pc: number; insn: number; size: number; text: string }[]): void {
+    let s = '----------------\nIN:\n';
+    for (const i of insns) s += `0x${hex8(i.pc)}:  ${(i.insn >>> 0).toString(16).padStart(i.size * 2, '0')}      ${i.text}\n`;
+    this.write(s + '\n');
+  }
+
+  ops(table: OpTable, ob: OpBuffer, pc: number): void {
+    let s = `OP: (block at 0x${hex8(pc)}, ${ob.count} ops)\n`;
+    const w = ob.words;
+    for (let i = 0; i < ob.length;) {
+      const opc = w[i], np = table.paramCount[opc];
+      const params = Array.from(w.subarray(i + 1, i + 1 + np), (p) => `0x${(p >>> 0).toString(16)}`);
+      s += ` ${table.ops[opc].name}${params.length ? ' ' + params.join(', ') : ''}\n`;
+      i += 1 + np;
+    }
+    this.write(s + '\n');
+  }
+
+  /** The bodies of a freshly compiled module's block functions, as WebAssembly text. */
+  outAsm(module: Uint8Array, tbs: TranslationBlock[]): void {
+    const bodies = codeSectionBodies(module);
+    let s = `OUT: module of ${tbs.length} block(s), ${module.length} bytes\n`;
+    tbs.forEach((tb, i) => {
+      s += `;; block 0x${hex8(tb.start)}${tb.key & 1 ? ' (thumb)' : ''}\n`;
+      if (bodies[i]) for (const line of disassemble(bodies[i])) s += `  ${line}\n`;
+    });
+    this.write(s + '\n');
+  }
+
+  exec(tb: TranslationBlock): void {
+    this.write(`Trace: [${hex8(tb.start)}${tb.key & 1 ? ' thumb' : ''}] ${tb.insns} insns\n`);
+  }
+
+  interrupt(excp: number, pc: number, thumb: boolean, faultAddr: number): void {
+    const extra = excp === 4 ? ` addr 0x${hex8(faultAddr)}` : '';
+    this.write(`Taking exception ${excp} [${EXCEPTION_NAMES[excp] ?? '?'}] at pc 0x${hex8(pc)}${thumb ? ' (thumb)' : ''}${extra}\n`);
+  }
+}
+
+/** Split a module's code section into function bodies (without their locals header). */
+function codeSectionBodies(m: Uint8Array): Uint8Array[] {
+  let p = 8;
+  const uleb = (): number => { let v = 0, shift = 0, b; do { b = m[p++]; v |= (b & 0x7f) << shift; shift += 7; } while (b & 0x80); return v >>> 0; };
+  while (p < m.length) {
+    const id = m[p++], size = uleb(), end = p + size;
+    if (id !== 10) { p = end; continue; }
+    const n = uleb();
+    const out: Uint8Array[] = [];
+    for (let i = 0; i < n; i++) {
+      const len = uleb(), bodyEnd = p + len;
+      const groups = uleb();
+      for (let g = 0; g < groups; g++) { uleb(); p++; }
+      out.push(m.subarray(p, bodyEnd));
+      p = bodyEnd;
+    }
+    return out;
+  }
+  return [];
+}
