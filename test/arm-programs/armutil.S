@@ -7,3 +7,10 @@
 arm_get_cpsr:
 	mrs	r0, cpsr
 	bx	lr
+
+	.global arm_icache_inval
+	.type arm_icache_inval, %function
+arm_icache_inval:
+	mov	r0, #0
+	mcr	p15, 0, r0, c7, c5, 0		@ invalidate entire I-cache
+	bx	lr
