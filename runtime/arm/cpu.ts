@@ -45,6 +45,8 @@ export interface ArmCpuOptions {
   /** Blocks translated ahead along static successors, for one module (JIT batching). */
   batchSize?: number;
   log?: Logger;
+  /** One guest instruction per block (QEMU's -singlestep), for lockstep comparisons. */
+  singleStep?: boolean;
   /** An existing memory (tests run two CPUs side by side on their own memories). */
   memory?: WebAssembly.Memory;
 }
@@ -72,6 +74,7 @@ export class ArmCpu implements SlowMemory {
   private readonly view: DataView;
   private readonly u8: Uint8Array;
   private readonly batchSize: number;
+  private readonly maxTbInsns: number;
   /** Set by the machine (semihosting exit) to stop the loop. */
   halted = false;
   exitCode = 0;
@@ -93,6 +96,7 @@ export class ArmCpu implements SlowMemory {
     this.engine = opts.engine === 'jit' ? new JitEngine(table, this.memory, this.s) : new InterpEngine(table, this.s);
     this.tbs = new TbCache(opts.tbCacheSize ?? 1 << 16, (page) => { this.flags[page] &= ~(PAGE_CODE | PAGE_SLOW_WRITE); });
     this.batchSize = opts.batchSize ?? 16;
+    this.maxTbInsns = opts.singleStep ? 1 : MAX_TB_INSNS;
     this.log = opts.log;
     // Everything above RAM is devices or nothing: slow for both reads and writes.
     const ramPages = Math.ceil(opts.ramSize / PAGE_SIZE);
@@ -193,7 +197,7 @@ export class ArmCpu implements SlowMemory {
       ctx.retired++;
       addr = ctx.nextPc;
       if (ctx.ended) break;
-      if (ctx.retired >= MAX_TB_INSNS || addr >= pageEnd || addr === 0) {
+      if (ctx.retired >= this.maxTbInsns || addr >= pageEnd || addr === 0) {
         G.gen_op_jmp_im(ob, addr | 0, ctx.retired);
         ctx.successors.push((addr | (thumb ? 1 : 0)) >>> 0);
         break;

@@ -31,9 +31,14 @@ function finishDataProc(ctx: DisasContext, op: number, S: number, rd: number): v
 function dpText(f: Record<string, number>, operand2: string): string {
   const name = DP_NAMES[f.o];
   const s = f.S && (f.o < 8 || f.o > 11) ? 's' : '';
-  if (f.o === DP_MOV || f.o === DP_MVN) return `${name}${c(f)}${s} ${reg(f.d)}, ${operand2}`;
+  if (f.o === DP_MOV || f.o === DP_MVN) return `${name}${s}${c(f)} ${reg(f.d)}, ${operand2}`;
   if (f.o >= 8 && f.o <= 11) return `${name}${c(f)} ${reg(f.n)}, ${operand2}`;
-  return `${name}${c(f)}${s} ${reg(f.d)}, ${reg(f.n)}, ${operand2}`;
+  return `${name}${s}${c(f)} ${reg(f.d)}, ${reg(f.n)}, ${operand2}`;
+}
+
+/** MOV of a shifted register prints as the shift itself (`lsl r0, r1, #2`, `rrx r0, r1`), as objdump does. */
+function movShiftText(f: Record<string, number>, shift: string): string {
+  return `${shift}${f.S ? 's' : ''}${c(f)} ${reg(f.d)}, ${reg(f.m)}`;
 }
 
 /** The extra load/store forms (halfword, signed, doubleword) after the address is in T1/T2. */
@@ -70,6 +75,8 @@ function addrText(f: Record<string, number>, offset: string | null): string {
   if (offset === null) return `[${reg(f.n)}]`;
   return f.P ? `[${reg(f.n)}, ${offset}]${wb}` : `[${reg(f.n)}], ${offset}`;
 }
+/** An immediate offset: omitted only for `[rn, #+0]` without writeback (objdump keeps `#-0`). */
+const immOffset = (f: Record<string, number>): string | null => (f.i || !f.P || f.W || !f.U ? `#${u(f)}${f.i}` : null);
 const LDM_MODES = ['da', 'ia', 'db', 'ib'];
 
 /** SMULxy-style halfword selection: T0 = half x of rm, T1 = half y of rs, T0 = T0 * T1. */
@@ -94,7 +101,7 @@ export const ARM_PATTERNS: P[] = [
     },
     disas: (f, pc) => `blx ${hex(pc + 8 + (sext(f.i, 24) << 2) + (f.h << 1))}`,
   },
-  { name: 'pld_imm', pattern: '1111 0101 U101 nnnn 1111 iiii iiii iiii', trans: () => {}, disas: (f) => `pld [${reg(f.n)}, #${u(f)}${f.i}]` },
+  { name: 'pld_imm', pattern: '1111 0101 U101 nnnn 1111 iiii iiii iiii', trans: () => {}, disas: (f) => `pld ${addrText({ ...f, P: 1, W: 0 }, immOffset({ ...f, P: 1, W: 0 }))}` },
   { name: 'pld_reg', pattern: '1111 0111 U101 nnnn 1111 aaaa att0 mmmm', trans: () => {}, disas: (f) => `pld [${reg(f.n)}, ${u(f)}${shiftedReg(f.m, f.t, f.a)}]` },
   { name: 'uncond_undef', pattern: '1111 ---- ---- ---- ---- ---- ---- ----', trans: () => false, disas: () => 'undefined' },
 
@@ -107,8 +114,8 @@ export const ARM_PATTERNS: P[] = [
       if (f.S) G.gen_op_logic_T0_cc(ctx.ob);
       ctx.storeReg(f.d);
     },
-    disas: (f) => f.A ? `mla${c(f)}${f.S ? 's' : ''} ${reg(f.d)}, ${reg(f.m)}, ${reg(f.s)}, ${reg(f.n)}`
-      : `mul${c(f)}${f.S ? 's' : ''} ${reg(f.d)}, ${reg(f.m)}, ${reg(f.s)}`,
+    disas: (f) => f.A ? `mla${f.S ? 's' : ''}${c(f)} ${reg(f.d)}, ${reg(f.m)}, ${reg(f.s)}, ${reg(f.n)}`
+      : `mul${f.S ? 's' : ''}${c(f)} ${reg(f.d)}, ${reg(f.m)}, ${reg(f.s)}`,
   },
   {
     name: 'mull', pattern: 'cccc 0000 1UAS hhhh llll ssss 1001 mmmm',
@@ -119,7 +126,7 @@ export const ARM_PATTERNS: P[] = [
       if (f.S) G.gen_op_logic64_cc(ctx.ob);
       ctx.storeReg(f.l); ctx.storeRegT1(f.h);
     },
-    disas: (f) => `${f.U ? 's' : 'u'}${f.A ? 'mlal' : 'mull'}${c(f)}${f.S ? 's' : ''} ${reg(f.l)}, ${reg(f.h)}, ${reg(f.m)}, ${reg(f.s)}`,
+    disas: (f) => `${f.U ? 's' : 'u'}${f.A ? 'mlal' : 'mull'}${f.S ? 's' : ''}${c(f)} ${reg(f.l)}, ${reg(f.h)}, ${reg(f.m)}, ${reg(f.s)}`,
   },
   {
     name: 'swp', pattern: 'cccc 0001 0B00 nnnn dddd ---- 1001 mmmm',
@@ -132,13 +139,13 @@ export const ARM_PATTERNS: P[] = [
       G.gen_op_mov_T0_T3(ctx.ob);
       ctx.storeReg(f.d);
     },
-    disas: (f) => `swp${c(f)}${f.B ? 'b' : ''} ${reg(f.d)}, ${reg(f.m)}, [${reg(f.n)}]`,
+    disas: (f) => `swp${f.B ? 'b' : ''}${c(f)} ${reg(f.d)}, ${reg(f.m)}, [${reg(f.n)}]`,
   },
   {
     name: 'ldst_extra_imm', pattern: 'cccc 000P U1WL nnnn dddd iiii 1oo1 iiii',
     when: (f) => f.o !== 0 && (f.L !== 0 || f.o === 1 || (f.d & 1) === 0),
     trans: (ctx, f) => { genAddress(ctx, f.n, f.U !== 0, f.P !== 0, false, f.i); return extraLoadStore(ctx, f); },
-    disas: (f) => `${EXTRA_NAMES[f.L][f.o]}${c(f)} ${reg(f.d)}, ${addrText(f, f.i || !f.P ? `#${u(f)}${f.i}` : null)}`,
+    disas: (f) => `${EXTRA_NAMES[f.L][f.o]}${c(f)} ${reg(f.d)}, ${addrText(f, immOffset(f))}`,
   },
   {
     name: 'ldst_extra_reg', pattern: 'cccc 000P U0WL nnnn dddd ---- 1oo1 mmmm',
@@ -187,7 +194,7 @@ export const ARM_PATTERNS: P[] = [
   {
     name: 'bkpt', pattern: 'cccc 0001 0010 iiii iiii iiii 0111 iiii',
     trans: (ctx) => { ctx.raise(EXCP_BKPT, ctx.pc, false); },
-    disas: (f) => `bkpt ${hex(f.i)}`,
+    disas: (f) => `bkpt 0x${f.i.toString(16).padStart(4, '0')}`,
   },
   {
     name: 'smla_xy', pattern: 'cccc 0001 0000 dddd nnnn ssss 1yx0 mmmm',
@@ -225,7 +232,7 @@ export const ARM_PATTERNS: P[] = [
   {
     name: 'msr_imm', pattern: 'cccc 0011 0R10 ffff ---- rrrr iiii iiii',
     trans: (ctx, f) => { ctx.loadImm(0, rotateImm(f.i, f.r)); genMsr(ctx, f); },
-    disas: (f) => `msr${c(f)} ${psrFields(f)}, #${hex(rotateImm(f.i, f.r))}`,
+    disas: (f) => `msr${c(f)} ${psrFields(f)}, ${imm(rotateImm(f.i, f.r))}`,
   },
   { name: 'misc_undef', pattern: 'cccc 00-1 0--0 ---- ---- ---- ---- ----', trans: () => false, disas: () => 'undefined' },
 
@@ -249,7 +256,9 @@ export const ARM_PATTERNS: P[] = [
       genShiftImm(ctx, f.t, f.a, f.S !== 0 && isLogicalOp(f.o));
       finishDataProc(ctx, f.o, f.S, f.d);
     },
-    disas: (f) => dpText(f, shiftedReg(f.m, f.t, f.a)),
+    disas: (f) => f.o === DP_MOV && (f.t !== 0 || f.a !== 0)
+      ? (f.t === 3 && f.a === 0 ? movShiftText(f, 'rrx') : `${movShiftText(f, SHIFT_NAMES[f.t])}, #${f.a === 0 ? 32 : f.a}`)
+      : dpText(f, shiftedReg(f.m, f.t, f.a)),
   },
   {
     name: 'dp_reg_reg', pattern: 'cccc 000o oooS nnnn dddd ssss 0tt1 mmmm',
@@ -261,7 +270,7 @@ export const ARM_PATTERNS: P[] = [
       genShiftReg(ctx, f.t, f.S !== 0 && isLogicalOp(f.o));
       finishDataProc(ctx, f.o, f.S, f.d);
     },
-    disas: (f) => dpText(f, shiftedReg(f.m, f.t, 0, f.s)),
+    disas: (f) => f.o === DP_MOV ? `${movShiftText(f, SHIFT_NAMES[f.t])}, ${reg(f.s)}` : dpText(f, shiftedReg(f.m, f.t, 0, f.s)),
   },
 
   // --- single loads and stores ---
@@ -271,7 +280,13 @@ export const ARM_PATTERNS: P[] = [
       genAddress(ctx, f.n, f.U !== 0, f.P !== 0, false, f.i);
       genLoadStore(ctx, f.L !== 0, f.d, f.L ? (f.B ? MEM.ldub : MEM.ldl) : (f.B ? MEM.stb : MEM.stl), !f.P || f.W !== 0, f.n);
     },
-    disas: (f) => `${f.L ? 'ldr' : 'str'}${c(f)}${f.B ? 'b' : ''}${!f.P && f.W ? 't' : ''} ${reg(f.d)}, ${addrText(f, f.i || !f.P ? `#${u(f)}${f.i}` : null)}`,
+    disas: (f) => {
+      // objdump prints the single-register stack forms as push/pop.
+      if (f.n === 13 && f.i === 4 && !f.B && f.P === (f.L ? 0 : 1) && f.U === f.L && f.W === (f.L ? 0 : 1)) {
+        return `${f.L ? 'pop' : 'push'}${c(f)} {${reg(f.d)}}`;
+      }
+      return `${f.L ? 'ldr' : 'str'}${f.B ? 'b' : ''}${!f.P && f.W ? 't' : ''}${c(f)} ${reg(f.d)}, ${addrText(f, immOffset(f))}`;
+    },
   },
   { name: 'media_undef', pattern: 'cccc 011- ---- ---- ---- ---- ---1 ----', trans: () => false, disas: () => 'undefined' },
   {
@@ -282,7 +297,7 @@ export const ARM_PATTERNS: P[] = [
       genAddress(ctx, f.n, f.U !== 0, f.P !== 0, true);
       genLoadStore(ctx, f.L !== 0, f.d, f.L ? (f.B ? MEM.ldub : MEM.ldl) : (f.B ? MEM.stb : MEM.stl), !f.P || f.W !== 0, f.n);
     },
-    disas: (f) => `${f.L ? 'ldr' : 'str'}${c(f)}${f.B ? 'b' : ''}${!f.P && f.W ? 't' : ''} ${reg(f.d)}, ${addrText(f, `${u(f)}${shiftedReg(f.m, f.t, f.a)}`)}`,
+    disas: (f) => `${f.L ? 'ldr' : 'str'}${f.B ? 'b' : ''}${!f.P && f.W ? 't' : ''}${c(f)} ${reg(f.d)}, ${addrText(f, `${u(f)}${shiftedReg(f.m, f.t, f.a)}`)}`,
   },
 
   // --- block transfers and branches ---
@@ -290,7 +305,7 @@ export const ARM_PATTERNS: P[] = [
     name: 'ldm_stm', pattern: 'cccc 100P USWL nnnn rrrr rrrr rrrr rrrr',
     when: (f) => f.r !== 0,
     trans: (ctx, f) => genBlockTransfer(ctx, f.L !== 0, f.n, f.r, f.P !== 0, f.U !== 0, f.W !== 0, f.S !== 0),
-    disas: (f) => `${f.L ? 'ldm' : 'stm'}${c(f)}${LDM_MODES[(f.P << 1) | f.U]} ${reg(f.n)}${f.W ? '!' : ''}, ${regList(f.r)}${f.S ? '^' : ''}`,
+    disas: (f) => ldmText(f),
   },
   { name: 'ldm_empty', pattern: 'cccc 100- ---- ---- 0000 0000 0000 0000', trans: () => false, disas: () => 'undefined' },
   {
@@ -321,13 +336,13 @@ export const ARM_PATTERNS: P[] = [
         ctx.endAfter();
       }
     },
-    disas: (f) => `${f.L ? 'mrc' : 'mcr'}${c(f)} 15, ${f.o}, ${reg(f.d)}, cr${f.n}, cr${f.m}, {${f.O}}`,
+    disas: (f) => `${f.L ? 'mrc' : 'mcr'}${c(f)} 15, ${f.o}, ${f.L && f.d === 15 ? 'APSR_nzcv' : reg(f.d)}, cr${f.n}, cr${f.m}, {${f.O}}`,
   },
   { name: 'cp_undef', pattern: 'cccc 1110 ---- ---- ---- ---- ---- ----', trans: () => false, disas: () => 'undefined' },
   {
     name: 'swi', pattern: 'cccc 1111 iiii iiii iiii iiii iiii iiii',
     trans: (ctx) => { ctx.raise(EXCP_SWI, ctx.nextPc, true); },
-    disas: (f) => `svc${c(f)} ${hex(f.i)}`,
+    disas: (f) => `svc${c(f)} 0x${f.i.toString(16).padStart(8, '0')}`,
   },
 ];
 
@@ -339,7 +354,21 @@ function genMsr(ctx: DisasContext, f: Record<string, number>): void {
 }
 
 function psrFields(f: Record<string, number>): string {
-  return `${f.R ? 'SPSR' : 'CPSR'}_${['c', 'x', 's', 'f'].filter((_, i) => f.f & (1 << i)).join('')}`;
+  return `${f.R ? 'SPSR' : 'CPSR'}_${['f', 's', 'x', 'c'].filter((_, i) => f.f & (8 >> i)).join('')}`;
+}
+
+/**
+ * LDM/STM as objdump prints them: `push`/`pop` for STMDB/LDMIA sp! (`stmfd`/`ldmfd` with one
+ * register), `ldm` for LDMIA, `stm` for a plain STMIA, the mode suffix otherwise.
+ */
+function ldmText(f: Record<string, number>): string {
+  const mode = (f.P << 1) | f.U;
+  if (f.n === 13 && f.W && !f.S && (f.L ? mode === 1 : mode === 2)) {
+    if (f.r & (f.r - 1)) return `${f.L ? 'pop' : 'push'}${c(f)} ${regList(f.r)}`;
+    return `${f.L ? 'ldmfd' : 'stmfd'}${c(f)} sp!, ${regList(f.r)}`;
+  }
+  const mn = f.L && mode === 1 ? 'ldm' : !f.L && mode === 1 && !f.W && !f.S ? 'stm' : `${f.L ? 'ldm' : 'stm'}${LDM_MODES[mode]}`;
+  return `${mn}${c(f)} ${reg(f.n)}${f.W ? '!' : ''}, ${regList(f.r)}${f.S ? '^' : ''}`;
 }
 
 /** Indexed on bits 27..20 and 7..4, ARM's classic decode bits. */

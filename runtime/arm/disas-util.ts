@@ -8,7 +8,8 @@ export const DP_NAMES = ['and', 'eor', 'sub', 'rsb', 'add', 'adc', 'sbc', 'rsc',
 export function reg(r: number): string { return REG_NAMES[r & 15]; }
 export function cond(c: number): string { return COND_NAMES[c & 15]; }
 export function hex(v: number): string { return `0x${(v >>> 0).toString(16)}`; }
-export function imm(v: number): string { return `#${(v | 0) >= 0 && (v | 0) < 10 ? v | 0 : (v | 0) < 0 && (v | 0) > -10 ? v | 0 : hex(v)}`; }
+/** An ARM modified immediate as objdump prints it: signed decimal, the hex value as a comment beyond ±9. */
+export function imm(v: number): string { return `#${v | 0}${(v | 0) > 9 || (v | 0) < -9 ? `\t@ ${hex(v)}` : ''}`; }
 
 export function regList(regs: number): string {
   const out: string[] = [];
