@@ -30,8 +30,8 @@ export class OpBuffer {
     return at;
   }
 
-  emit0(opc: number): void { this.words[this.reserve(1)] = opc; }
-  emit1(opc: number, p1: number): void { const w = this.words, i = this.reserve(2); w[i] = opc; w[i + 1] = p1; }
+  emit0(opc: number): void { const i = this.reserve(1); this.words[i] = opc; }
+  emit1(opc: number, p1: number): void { const i = this.reserve(2), w = this.words; w[i] = opc; w[i + 1] = p1; }
   emit2(opc: number, p1: number, p2: number): void {
     const i = this.reserve(3), w = this.words; w[i] = opc; w[i + 1] = p1; w[i + 2] = p2;
   }
