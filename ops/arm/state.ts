@@ -63,6 +63,6 @@ export const EXCP_YIELD = 8;
 
 /** CPSR bits. */
 export const CPSR_N = 1 << 31, CPSR_Z = 1 << 30, CPSR_C = 1 << 29, CPSR_V = 1 << 28, CPSR_Q = 1 << 27;
-export const CPSR_I = 1 << 7, CPSR_F = 1 << 6, CPSR_T = 1 << 5;
+export const CPSR_A = 1 << 8, CPSR_I = 1 << 7, CPSR_F = 1 << 6, CPSR_T = 1 << 5;
 export const CPSR_MODE = 0x1f;
 export const MODE_USR = 0x10, MODE_FIQ = 0x11, MODE_IRQ = 0x12, MODE_SVC = 0x13, MODE_ABT = 0x17, MODE_UND = 0x1b, MODE_SYS = 0x1f;

@@ -12,7 +12,7 @@ import {
 import { SCTLR_RESET, SCTLR_V } from '../../ops/arm/cp15.js';
 import { readCpsr, writeCpsr } from '../../ops/arm/modes.js';
 import {
-  CP15_FAR, CP15_FSR, CP15_SCTLR, CPSR_F, CPSR_I, CPSR_MODE, CPSR_T, EXCEPTION, EXCP_BKPT, EXCP_DATA_ABORT, EXCP_FIQ,
+  CP15_FAR, CP15_FSR, CP15_SCTLR, CPSR_A, CPSR_F, CPSR_Z, CPSR_I, CPSR_MODE, CPSR_T, EXCEPTION, EXCP_BKPT, EXCP_DATA_ABORT, EXCP_FIQ,
   EXCP_IRQ, EXCP_PREFETCH_ABORT, EXCP_SWI, EXCP_UDEF, EXCP_YIELD, FAULT_ADDR, ICOUNT, LR, MODE_ABT, MODE_FIQ, MODE_IRQ,
   MODE_SVC, MODE_UND, PC, SPSR, THUMB,
 } from '../../ops/arm/state.js';
@@ -22,7 +22,7 @@ import { OpTable } from '../op-table.js';
 import { InterpEngine, JitEngine, TbCache, type Engine, type TranslationBlock } from '../tb.js';
 import { DisasContext, MAX_TB_INSNS } from './translate.js';
 import { disasArm, translateArmInsn } from './decode-arm.js';
-import { disasThumb, translateThumbInsn } from './decode-thumb.js';
+import { disasThumb, isThumbBlPrefix, translateThumbInsn } from './decode-thumb.js';
 import { Logger } from '../log.js';
 
 /** What the machine around the CPU provides: its devices, and hooks for SWI (semihosting). */
@@ -105,10 +105,14 @@ export class ArmCpu implements SlowMemory {
     this.reset();
   }
 
-  /** Reset state: SVC mode, IRQ and FIQ masked, ARM state, pc 0 (ARM ARM A2.6.1). */
+  /**
+   * Reset state: SVC mode, IRQ and FIQ masked, ARM state, pc 0 (ARM ARM A2.6.1). The flags are
+   * unknown on hardware; QEMU's reset leaves Z set and the A bit (bit 8) too, and programs
+   * that print their CPSR see those, so we match it.
+   */
   reset(): void {
     this.env.fill(0, 0, ENV_WORDS - 8);
-    writeCpsr(this.env, MODE_SVC | CPSR_I | CPSR_F, -1);
+    writeCpsr(this.env, CPSR_Z | CPSR_A | MODE_SVC | CPSR_I | CPSR_F, -1);
     this.env[CP15_SCTLR] = SCTLR_RESET;
   }
 
@@ -197,7 +201,9 @@ export class ArmCpu implements SlowMemory {
       ctx.retired++;
       addr = ctx.nextPc;
       if (ctx.ended) break;
-      if (ctx.retired >= this.maxTbInsns || addr >= pageEnd || addr === 0) {
+      // A Thumb BL/BLX prefix stays with its suffix even at the size limit, as QEMU's single step does.
+      const limit = ctx.retired >= this.maxTbInsns && !(thumb && isThumbBlPrefix(insn));
+      if (limit || addr >= pageEnd || addr === 0) {
         G.gen_op_jmp_im(ob, addr | 0, ctx.retired);
         ctx.successors.push((addr | (thumb ? 1 : 0)) >>> 0);
         break;
