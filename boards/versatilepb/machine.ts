@@ -1,0 +1,204 @@
+/**
+ * The ARM Versatile PB board (ARM926EJ-S), as QEMU's `-M versatilepb` models it, with the
+ * devices this emulator has so far: RAM at 0, the system registers at 0x10000000 and the four
+ * PL011 UARTs. Like QEMU's versatilepb (ignore_memory_transaction_failures), an access to an
+ * address nothing answers at does not abort: reads return 0 and writes are ignored.
+ *
+ * `-kernel`: an ELF is loaded at its segments' physical addresses and entered at its entry
+ * point in the reset state (SVC mode, IRQ/FIQ masked, registers zero). Anything else is a raw
+ * image (a Linux zImage, say), loaded at 0x10000 and entered through QEMU's boot stub at 0,
+ * which sets r0 = 0, r1 = the board id (0x183), r2 = 0x100 (the ATAG list) and jumps to it.
+ */
+import { PAGE_SIZE } from '../../ops/core.js';
+import { ArmCpu, loadArmTable, type ArmBus } from '../../runtime/arm/cpu.js';
+import { ElfError, isElf, parseElf } from '../../runtime/elf.js';
+import type { Logger } from '../../runtime/log.js';
+import type { MmioDevice } from '../device.js';
+import { Semihosting, type SemihostingHost } from '../semihosting.js';
+import { Pl011 } from './pl011.js';
+import { SysCtl } from './sysctl.js';
+
+export const VERSATILEPB_BOARD_ID = 0x183;
+export const VERSATILEPB_MAX_RAM = 256 * 1024 * 1024;
+export const VERSATILEPB_DEFAULT_RAM = 128 * 1024 * 1024;
+export const KERNEL_LOAD_ADDR = 0x10000;
+export const ATAG_ADDR = 0x100;
+
+export const UART_BASES = [0x101f1000, 0x101f2000, 0x101f3000, 0x10009000] as const;
+export const SYSCTL_BASE = 0x10000000;
+
+/** A loading problem the user can fix (bad file, wrong size): one line, no stack trace. */
+export class MachineError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MachineError';
+  }
+}
+
+export interface VersatilePbOptions {
+  engine: 'jit' | 'interp';
+  /** Bytes of RAM (default 128 MiB, at most 256 MiB as in QEMU). */
+  ramSize?: number;
+  /** The -kernel image and its name (for messages and the semihosting command line). */
+  kernel: Uint8Array;
+  kernelName: string;
+  /** -append: the kernel command line (ATAG_CMDLINE for a raw image; semihosting's fallback). */
+  append?: string;
+  /** Enable semihosting with this host side. */
+  semihosting?: SemihostingHost;
+  /** -semihosting-config arg=...: the semihosting command line words. */
+  semihostingArgs?: string[];
+  /** Output of each UART (index 0..3); a missing sink drops the bytes. */
+  uartOutput?: ((byte: number) => void)[];
+  log?: Logger;
+  /** The CPU's TB cache size and JIT batch size (tests). */
+  tbCacheSize?: number;
+  batchSize?: number;
+}
+
+export interface VersatilePb {
+  cpu: ArmCpu;
+  uarts: Pl011[];
+  sysctl: SysCtl;
+  semihosting?: Semihosting;
+  /** Where the kernel was loaded: [start, end) ranges, and the pc the machine starts at. */
+  loaded: { start: number; end: number }[];
+  entry: number;
+  /** Set when the guest asked for a board reset (SYS_RESETCTL); we stop instead, as -no-reboot. */
+  resetRequested: boolean;
+}
+
+/** A 4 KiB-granular device map, with unassigned addresses reading as zero (RAZ/WI). */
+export class BoardBus implements ArmBus {
+  private readonly pages = new Map<number, { base: number; dev: MmioDevice }>();
+
+  map(base: number, size: number, dev: MmioDevice): void {
+    for (let a = base; a < base + size; a += PAGE_SIZE) this.pages.set(a >>> 12, { base, dev });
+  }
+
+  deviceAt(addr: number): MmioDevice | undefined { return this.pages.get(addr >>> 12)?.dev; }
+
+  read(addr: number, bytes: number): number {
+    const m = this.pages.get(addr >>> 12);
+    if (!m) return 0;
+    const v = m.dev.read(addr - m.base, bytes);
+    return bytes === 4 ? v | 0 : bytes === 2 ? v & 0xffff : v & 0xff;
+  }
+
+  write(addr: number, bytes: number, value: number): boolean {
+    const m = this.pages.get(addr >>> 12);
+    if (m) m.dev.write(addr - m.base, bytes, bytes === 4 ? value >>> 0 : bytes === 2 ? value & 0xffff : value & 0xff);
+    return true;
+  }
+}
+
+/** QEMU's 32-bit boot stub (hw/arm/boot.c, without board setup), written at 0 for raw images. */
+function bootStub(entry: number): number[] {
+  return [
+    0xe3a00000, // mov r0, #0
+    0xe59f1004, // ldr r1, [pc, #4]
+    0xe59f2004, // ldr r2, [pc, #4]
+    0xe59ff004, // ldr pc, [pc, #4]
+    VERSATILEPB_BOARD_ID,
+    ATAG_ADDR,
+    entry,
+  ];
+}
+
+/** The ATAG list QEMU writes for a raw image: CORE, MEM, CMDLINE (if any), NONE. */
+function atags(ramSize: number, cmdline: string | undefined): Uint8Array {
+  const words = [5, 0x54410001, 1, 0x1000, 0, 4, 0x54410002, ramSize, 0];
+  if (cmdline) {
+    const bytes = Buffer.from(cmdline + '\0', 'latin1');
+    const n = (bytes.length - 1 >> 2) + 1;
+    const padded = new Uint8Array(n * 4);
+    padded.set(bytes.subarray(0, Math.min(bytes.length, n * 4)));
+    words.push(n + 2, 0x54410009, ...Array.from(new Uint32Array(padded.buffer)));
+  }
+  words.push(0, 0);
+  return new Uint8Array(Uint32Array.from(words).buffer);
+}
+
+const hex = (v: number): string => `0x${(v >>> 0).toString(16)}`;
+
+/** Parse a `-m` size like QEMU: a number with an optional K/M/G/T suffix (default M). */
+export function parseRamSize(spec: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)([kKmMgGtT]?)[bB]?$/.exec(spec.trim());
+  if (!m) return undefined;
+  const mul = { '': 2 ** 20, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 }[m[2].toLowerCase() as '' | 'k' | 'm' | 'g' | 't'];
+  const v = Math.floor(Number(m[1]) * mul);
+  return Number.isFinite(v) && v > 0 ? v : undefined;
+}
+
+export async function createVersatilePb(opts: VersatilePbOptions): Promise<VersatilePb> {
+  let ramSize = opts.ramSize ?? VERSATILEPB_DEFAULT_RAM;
+  if (ramSize > VERSATILEPB_MAX_RAM) throw new MachineError('versatilepb: memory size must not exceed 256MB');
+  ramSize = Math.ceil(ramSize / 8192) * 8192; // QEMU aligns RAM to 8 KiB
+
+  // Work out what goes where before building anything, so that errors come first.
+  const blobs: { addr: number; data: Uint8Array; memsz: number; what: string }[] = [];
+  let entry: number;
+  if (isElf(opts.kernel)) {
+    let elf;
+    try {
+      elf = parseElf(opts.kernel);
+    } catch (e) {
+      if (e instanceof ElfError) throw new MachineError(`${opts.kernelName}: ${e.message}`);
+      throw e;
+    }
+    for (const s of elf.segments) {
+      if (s.memsz === 0) continue;
+      if (s.paddr + s.memsz > ramSize) {
+        throw new MachineError(`${opts.kernelName}: segment ${s.index} at ${hex(s.paddr)}-${hex(s.paddr + s.memsz - 1)} is outside RAM (${ramSize / 2 ** 20} MiB at 0x0)`);
+      }
+      blobs.push({ addr: s.paddr, data: s.data, memsz: s.memsz, what: `segment ${s.index}` });
+    }
+    entry = elf.entry;
+  } else {
+    if (opts.kernel.length === 0) throw new MachineError(`${opts.kernelName}: empty kernel image`);
+    if (KERNEL_LOAD_ADDR + opts.kernel.length > ramSize) {
+      throw new MachineError(`${opts.kernelName}: raw image of ${opts.kernel.length} bytes does not fit in RAM at ${hex(KERNEL_LOAD_ADDR)}`);
+    }
+    const stub = new Uint8Array(Uint32Array.from(bootStub(KERNEL_LOAD_ADDR)).buffer);
+    const tags = atags(ramSize, opts.append);
+    blobs.push({ addr: 0, data: stub, memsz: stub.length, what: 'boot stub' });
+    blobs.push({ addr: ATAG_ADDR, data: tags, memsz: tags.length, what: 'ATAGs' });
+    blobs.push({ addr: KERNEL_LOAD_ADDR, data: opts.kernel, memsz: opts.kernel.length, what: 'kernel' });
+    entry = 0;
+  }
+
+  const bus = new BoardBus();
+  const out = opts.uartOutput ?? [];
+  const uarts = UART_BASES.map((_, i) => new Pl011(`uart${i}`, out[i]));
+  UART_BASES.forEach((base, i) => bus.map(base, PAGE_SIZE, uarts[i]));
+
+  const loaded = blobs.map((b) => ({ start: b.addr, end: b.addr + b.memsz })).sort((a, b) => a.start - b.start);
+  let semihosting: Semihosting | undefined;
+  if (opts.semihosting) {
+    // SYS_HEAPINFO: QEMU gives the largest gap between loaded blobs in RAM.
+    let best = { base: 0, limit: 0 }, at = 0;
+    for (const r of [...loaded, { start: ramSize, end: ramSize }]) {
+      if (r.start - at > best.limit - best.base) best = { base: at, limit: r.start };
+      at = Math.max(at, r.end);
+    }
+    const words = opts.semihostingArgs?.length ? opts.semihostingArgs : [opts.kernelName, ...(opts.append ? opts.append.split(' ').filter(Boolean) : [])];
+    semihosting = new Semihosting({ host: opts.semihosting, cmdline: words.join(' '), heapBase: best.base, heapLimit: best.limit });
+  }
+
+  const table = await loadArmTable();
+  const cpu = new ArmCpu(table, {
+    engine: opts.engine, ramSize, bus, onSwi: semihosting?.onSwi, log: opts.log,
+    tbCacheSize: opts.tbCacheSize, batchSize: opts.batchSize,
+  });
+  const machine: VersatilePb = { cpu, uarts, sysctl: undefined as unknown as SysCtl, semihosting, loaded, entry, resetRequested: false };
+  machine.sysctl = new SysCtl(0x41007004, 0x02000000, () => { machine.resetRequested = true; cpu.halted = true; });
+  bus.map(SYSCTL_BASE, PAGE_SIZE, machine.sysctl);
+
+  for (const b of blobs) {
+    cpu.writeBytes(b.addr, b.data);
+    if (b.memsz > b.data.length) cpu.writeBytes(b.addr + b.data.length, new Uint8Array(b.memsz - b.data.length));
+  }
+  cpu.reset();
+  cpu.pc = entry;
+  return machine;
+}

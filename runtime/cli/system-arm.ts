@@ -1,0 +1,349 @@
+/**
+ * `dynwasm-system-arm`: full-system ARM emulation with qemu-system-arm's command line
+ * (the options that make sense here). Today one machine, `-M versatilepb`.
+ */
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { isatty } from 'node:tty';
+import { MachineError, createVersatilePb, parseRamSize, type VersatilePb } from '../../boards/versatilepb/machine.js';
+import type { SemihostingHost } from '../../boards/semihosting.js';
+import { JitEngine } from '../tb.js';
+import { LOG_ITEMS, Logger, parseLogItems, type LogItem } from '../log.js';
+
+const PROG = 'dynwasm-system-arm';
+const SLICE_BLOCKS = 100000;
+
+const MACHINES: Record<string, string> = {
+  versatilepb: 'ARM Versatile/PB (ARM926EJ-S)',
+};
+
+const USAGE = `usage: ${PROG} -M versatilepb -kernel FILE [options]
+
+Full-system ARM emulation; the options follow qemu-system-arm's.
+
+  -M, -machine NAME      the board (-M help lists them): versatilepb
+  -kernel FILE           an ELF (loaded at its physical addresses, entered at its entry point in
+                         SVC mode) or a raw image (loaded at 0x10000, entered through QEMU's boot
+                         stub: r0=0, r1=0x183, r2=0x100 with an ATAG list there)
+  -append CMDLINE        kernel command line (ATAGs of a raw image; semihosting's command line)
+  -m SIZE                RAM size, e.g. 128M (the default), 256, 64M; versatilepb allows 256M at most
+  -nographic             UART0 on stdin/stdout. There is no display in this emulator, so UART0
+                         goes to stdout with or without it (stdin is read only with -nographic
+                         or -serial stdio)
+  -serial DEV            the next UART's backend: stdio, null, none, file:PATH
+  -semihosting           enable ARM semihosting (SVC 0x123456 / Thumb SVC 0xab in privileged modes)
+  -semihosting-config enable=on[,target=native][,arg=WORD]...
+                         the same, with the command line SYS_GET_CMDLINE returns
+  -accel jit|interp      execution engine: copy-and-patch WebAssembly (jit, the default; "tcg"
+                         is an alias) or the micro-op interpreter (interp)
+  -d ITEM[,ITEM]         log items (-d help lists them), to stderr or the -D file
+  -D FILE                log file
+  -no-reboot             accepted; a guest reset request always stops the machine
+  -stats                 on exit, print execution statistics to stderr (not a qemu option)
+  -h, -help              this help
+
+Exit status: the guest's semihosting exit status; 1 for a usage or loading error, 130 on SIGINT.`;
+
+class UsageError extends Error {}
+
+interface Options {
+  machine?: string;
+  kernel?: string;
+  append?: string;
+  ram?: number;
+  nographic: boolean;
+  serial: string[];
+  semihosting: boolean;
+  semihostingArgs: string[];
+  accel: 'jit' | 'interp';
+  logItems: Set<LogItem>;
+  logFile?: string;
+  stats: boolean;
+  help?: 'usage' | 'machines' | 'log';
+}
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = { nographic: false, serial: [], semihosting: false, semihostingArgs: [], accel: 'jit', logItems: new Set(), stats: false };
+  for (let i = 0; i < argv.length; i++) {
+    const raw = argv[i];
+    if (!raw.startsWith('-') || raw === '-') throw new UsageError(`${raw}: unexpected argument (options start with '-')`);
+    const name = raw.replace(/^--?/, '');
+    const value = (): string => {
+      if (i + 1 >= argv.length) throw new UsageError(`-${name}: requires an argument`);
+      return argv[++i];
+    };
+    switch (name) {
+      case 'M': case 'machine': {
+        const v = value();
+        // -machine type=versatilepb,... and versatilepb,key=val: the type is what counts here.
+        const first = v.split(',')[0];
+        o.machine = first.startsWith('type=') ? first.slice(5) : first;
+        if (o.machine === 'help' || o.machine === '?') o.help = 'machines';
+        break;
+      }
+      case 'kernel': o.kernel = value(); break;
+      case 'append': o.append = value(); break;
+      case 'm': {
+        const v = value();
+        const spec = v.split(',')[0].replace(/^size=/, '');
+        const size = parseRamSize(spec);
+        if (size === undefined) throw new UsageError(`-m ${v}: invalid RAM size`);
+        o.ram = size;
+        break;
+      }
+      case 'nographic': o.nographic = true; break;
+      case 'serial': {
+        const v = value();
+        if (!['stdio', 'mon:stdio', 'null', 'none'].includes(v) && !v.startsWith('file:')) {
+          throw new UsageError(`-serial ${v}: unsupported serial backend (use stdio, null, none or file:PATH)`);
+        }
+        o.serial.push(v);
+        break;
+      }
+      case 'semihosting': o.semihosting = true; break;
+      case 'semihosting-config': {
+        const v = value();
+        for (const part of v.split(',')) {
+          const [k, val = ''] = part.split('=');
+          if (k === 'enable') {
+            if (!['on', 'off', 'yes', 'no', 'true', 'false'].includes(val)) throw new UsageError(`-semihosting-config ${v}: enable must be on or off`);
+            o.semihosting = ['on', 'yes', 'true'].includes(val);
+          } else if (k === 'arg') {
+            o.semihostingArgs.push(part.slice(4));
+          } else if (k === 'target') {
+            if (!['native', 'auto', 'gdb'].includes(val)) throw new UsageError(`-semihosting-config ${v}: unsupported target '${val}'`);
+          } else if (k === 'userspace') {
+            if (['on', 'yes', 'true'].includes(val)) throw new UsageError(`-semihosting-config ${v}: userspace=on is not supported`);
+          } else if (k !== 'chardev') {
+            throw new UsageError(`-semihosting-config ${v}: unknown parameter '${k}'`);
+          } else {
+            throw new UsageError(`-semihosting-config ${v}: chardev is not supported`);
+          }
+        }
+        break;
+      }
+      case 'accel': {
+        const v = value().split(',')[0];
+        if (v === 'jit' || v === 'tcg') o.accel = 'jit';
+        else if (v === 'interp') o.accel = 'interp';
+        else throw new UsageError(`-accel ${v}: unknown accelerator (use jit or interp)`);
+        break;
+      }
+      case 'd': {
+        const v = value();
+        if (v === 'help') { o.help = 'log'; break; }
+        try { o.logItems = parseLogItems(v); } catch (e) { throw new UsageError(`-d ${v}: ${(e as Error).message}`); }
+        break;
+      }
+      case 'D': o.logFile = value(); break;
+      case 'no-reboot': break;
+      case 'stats': o.stats = true; break;
+      case 'h': case 'help': o.help = 'usage'; break;
+      default: throw new UsageError(`${raw}: unknown option (try '${PROG} -help')`);
+    }
+  }
+  return o;
+}
+
+/** stdout, buffered between slices so that guest output and our stderr lines stay in order. */
+class Out {
+  private chunks: Buffer[] = [];
+  private bytes: number[] = [];
+  constructor(private readonly fd: number) {}
+  byte(b: number): void {
+    this.bytes.push(b);
+    if (this.bytes.length >= 1 << 16) this.flush();
+  }
+  data(d: Uint8Array): void {
+    this.pack();
+    this.chunks.push(Buffer.from(d));
+  }
+  private pack(): void {
+    if (this.bytes.length) { this.chunks.push(Buffer.from(this.bytes)); this.bytes = []; }
+  }
+  flush(): void {
+    this.pack();
+    if (!this.chunks.length) return;
+    const all = Buffer.concat(this.chunks);
+    this.chunks = [];
+    for (let off = 0; off < all.length;) {
+      try {
+        off += writeSync(this.fd, all, off, all.length - off);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'EAGAIN') continue;
+        if ((e as NodeJS.ErrnoException).code === 'EPIPE') return;
+        throw e;
+      }
+    }
+  }
+}
+
+/** Host stdin, shared by the UART0 receiver and semihosting console reads. */
+class Input {
+  readonly queue: number[] = [];
+  ended = false;
+  private waiters: (() => void)[] = [];
+  private started = false;
+  start(onData: () => void): void {
+    if (this.started) return;
+    this.started = true;
+    process.stdin.on('data', (d: Buffer) => { for (const b of d) this.queue.push(b); onData(); this.wake(); });
+    process.stdin.on('end', () => { this.ended = true; this.wake(); });
+    process.stdin.on('error', () => { this.ended = true; this.wake(); });
+  }
+  private wake(): void { const w = this.waiters; this.waiters = []; for (const f of w) f(); }
+  wait(): Promise<void> { return new Promise((r) => this.waiters.push(r)); }
+  stop(): void { if (this.started) process.stdin.pause(); }
+}
+
+async function main(argv: string[]): Promise<number> {
+  let o: Options;
+  try {
+    o = parseArgs(argv);
+  } catch (e) {
+    if (e instanceof UsageError) { process.stderr.write(`${PROG}: ${e.message}\n`); return 1; }
+    throw e;
+  }
+  if (o.help === 'usage') { process.stdout.write(USAGE + '\n'); return 0; }
+  if (o.help === 'machines') {
+    process.stdout.write('Supported machines are:\n' + Object.entries(MACHINES).map(([k, v]) => `${k.padEnd(20)} ${v}\n`).join(''));
+    return 0;
+  }
+  if (o.help === 'log') {
+    process.stdout.write('Log items (comma separated):\n' + Object.entries(LOG_ITEMS).map(([k, v]) => `${k.padEnd(10)} ${v}\n`).join(''));
+    return 0;
+  }
+  const fail = (msg: string): number => { process.stderr.write(`${PROG}: ${msg}\n`); return 1; };
+  if (o.machine === undefined) return fail('no machine specified, and there is no default (use -M versatilepb; -M help lists machines)');
+  if (!(o.machine in MACHINES)) return fail(`-M ${o.machine}: unsupported machine type (use -M help to list supported machines)`);
+  if (o.kernel === undefined) return fail('no -kernel given (this machine has no firmware to boot)');
+
+  let kernel: Uint8Array;
+  try {
+    kernel = readFileSync(o.kernel);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.code === 'EACCES' ? 'permission denied' : err.message;
+    return fail(`could not load kernel '${o.kernel}': ${why}`);
+  }
+
+  const out = new Out(1);
+  const flushAll = (): void => { out.flush(); log?.flush(); };
+  const stderr = (d: Uint8Array): void => { out.flush(); writeSync(2, d); };
+
+  // Serial backends: -serial in order for UART0..3; -nographic (or nothing) puts UART0 on stdio.
+  const serial = [...o.serial];
+  if (serial.length === 0) serial.push('stdio');
+  const files: number[] = [];
+  const uartOutput: ((b: number) => void)[] = [];
+  let uart0Stdin = false;
+  for (let i = 0; i < Math.min(serial.length, 4); i++) {
+    const s = serial[i];
+    if (s === 'stdio' || s === 'mon:stdio') {
+      uartOutput[i] = (b) => out.byte(b);
+      if (i === 0 && (o.nographic || o.serial.length > 0)) uart0Stdin = true;
+    } else if (s.startsWith('file:')) {
+      let fd: number;
+      try { fd = openSync(s.slice(5), 'w'); } catch (e) { return fail(`-serial ${s}: ${(e as Error).message}`); }
+      files.push(fd);
+      uartOutput[i] = (b) => { writeSync(fd, Uint8Array.of(b)); };
+    }
+  }
+
+  let log: Logger | undefined;
+  if (o.logItems.size || o.logFile) {
+    try { log = new Logger(o.logItems, o.logFile); } catch (e) { return fail(`-D ${o.logFile}: ${(e as Error).message}`); }
+  }
+
+  const input = new Input();
+  let machine: VersatilePb;
+  const host: SemihostingHost = {
+    stdout: (d) => out.data(d),
+    stderr,
+    readInput: (max) => {
+      if (input.queue.length) return Uint8Array.from(input.queue.splice(0, max));
+      if (input.ended) return new Uint8Array(0);
+      input.start(() => machine.uarts[0].pollInput());
+      return undefined;
+    },
+    isatty: (fd) => isatty(fd),
+  };
+  try {
+    machine = await createVersatilePb({
+      engine: o.accel, ramSize: o.ram, kernel, kernelName: o.kernel, append: o.append,
+      semihosting: o.semihosting ? host : undefined, semihostingArgs: o.semihostingArgs, uartOutput, log,
+    });
+  } catch (e) {
+    if (e instanceof MachineError) return fail(e.message);
+    throw e;
+  }
+  const { cpu } = machine;
+  if (uart0Stdin) {
+    machine.uarts[0].inputSource = () => input.queue.shift();
+    input.start(() => machine.uarts[0].pollInput());
+  }
+
+  process.on('SIGINT', () => {
+    flushAll();
+    process.exit(130);
+  });
+
+  const t0 = performance.now();
+  try {
+    for (;;) {
+      cpu.run(SLICE_BLOCKS);
+      out.flush();
+      if (cpu.halted) {
+        const sh = machine.semihosting;
+        if (sh?.waitingForInput) {
+          if (!input.queue.length && !input.ended) await input.wait();
+          sh.waitingForInput = false;
+          cpu.halted = false;
+          continue;
+        }
+        break;
+      }
+      await new Promise(setImmediate);
+    }
+  } finally {
+    flushAll();
+    input.stop();
+    machine.semihosting?.close();
+    for (const fd of files) closeSync(fd);
+    log?.close();
+  }
+  const wallMs = performance.now() - t0;
+
+  if (o.stats) printStats(machine, wallMs);
+  if (machine.semihosting?.fatal) return fail(machine.semihosting.fatal);
+  return cpu.exitCode;
+}
+
+function printStats(m: VersatilePb, wallMs: number): void {
+  const { cpu } = m;
+  const st = cpu.stats;
+  const n = cpu.icount;
+  const lines = [
+    `engine              ${cpu.engine.name}`,
+    `guest instructions  ${n}`,
+    `blocks translated   ${st.tbsTranslated} (${st.tbsTranslated ? ((st.translateMs * 1000) / st.tbsTranslated).toFixed(1) : '0'} µs each)`,
+    `blocks executed     ${st.blocksRun}`,
+    `exceptions          ${st.exceptions}`,
+    `wall time           ${(wallMs / 1000).toFixed(3)} s`,
+    `guest MIPS          ${wallMs > 0 ? (n / wallMs / 1000).toFixed(2) : '0'}`,
+  ];
+  if (cpu.engine instanceof JitEngine) {
+    const es = cpu.engine.stats;
+    lines.push(`modules compiled    ${es.modules} (${es.compileMs.toFixed(1)} ms)`, `wasm bytes          ${es.wasmBytes}`);
+  }
+  lines.push(`tb cache            ${cpu.tbs.size} blocks, ${cpu.tbs.flushes} flushes, ${cpu.tbs.invalidations} invalidated`);
+  writeSync(2, lines.map((l) => `${PROG}: stats: ${l}\n`).join(''));
+}
+
+try {
+  const code = await main(process.argv.slice(2));
+  process.exit(code);
+} catch (e) {
+  try { process.stderr.write(`${PROG}: ${(e as Error)?.message ?? String(e)} (internal error)\n`); } catch { /* nothing left to say it on */ }
+  if (process.env.DYNWASM_DEBUG) console.error(e);
+  process.exit(70);
+}

@@ -1,0 +1,229 @@
+/**
+ * dynwasm-system-arm as a child process: usage and loading errors are one line with status 1
+ * (never a stack trace); programs built at test time print what qemu-system-arm prints and
+ * exit with the same status, in both engines.
+ */
+import test from 'ava';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildElf, haveCross, haveQemu, helloSource, SEMIHOST_ASM_PRELUDE, workDir } from './support/cross.js';
+
+const BIN = join(process.cwd(), 'bin/dynwasm-system-arm.js');
+const crossTest = haveCross ? test : test.skip;
+const qemuTest = haveCross && haveQemu ? test : test.skip;
+
+function run(args: string[], input = '') {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'latin1', input, timeout: 60000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function qemu(args: string[]) {
+  const r = spawnSync('qemu-system-arm', args, { encoding: 'latin1', input: '', timeout: 30000, env: { ...process.env, QEMU_AUDIO_DRV: 'none' } });
+  return { status: r.status, stdout: r.stdout };
+}
+
+function oneLineError(t: import('ava').ExecutionContext, r: ReturnType<typeof run>, re: RegExp): void {
+  t.is(r.status, 1, r.stderr);
+  const lines = r.stderr.trimEnd().split('\n');
+  t.is(lines.length, 1, r.stderr);
+  t.true(lines[0].startsWith('dynwasm-system-arm: '), r.stderr);
+  t.regex(lines[0], re);
+  t.notRegex(r.stderr, /\n\s+at /);
+  t.is(r.stdout, '');
+}
+
+test('usage errors are one line and exit 1', (t) => {
+  oneLineError(t, run(['-M', 'versatilepb', '-bogus']), /-bogus: unknown option \(try 'dynwasm-system-arm -help'\)/);
+  oneLineError(t, run(['-M', 'versatilepb', '-kernel']), /-kernel: requires an argument/);
+  oneLineError(t, run(['-M', 'nosuchboard', '-kernel', 'x']), /-M nosuchboard: unsupported machine type/);
+  oneLineError(t, run(['-kernel', 'x']), /no machine specified/);
+  oneLineError(t, run(['-M', 'versatilepb']), /no -kernel given/);
+  oneLineError(t, run(['-M', 'versatilepb', '-kernel', '/nonexistent/k.elf']), /could not load kernel '\/nonexistent\/k.elf': no such file/);
+  oneLineError(t, run(['-M', 'versatilepb', '-m', 'lots', '-kernel', 'x']), /-m lots: invalid RAM size/);
+  oneLineError(t, run(['-M', 'versatilepb', '-m', '512M', '-kernel', BIN]), /memory size must not exceed 256MB/);
+  oneLineError(t, run(['-M', 'versatilepb', '-accel', 'kvm', '-kernel', 'x']), /-accel kvm: unknown accelerator/);
+  oneLineError(t, run(['-M', 'versatilepb', '-d', 'nonsense', '-kernel', 'x']), /-d nonsense: unknown log item 'nonsense'/);
+});
+
+test('-help, -M help and -d help list what there is', (t) => {
+  const h = run(['-help']);
+  t.is(h.status, 0);
+  t.regex(h.stdout, /-nographic/);
+  t.regex(h.stdout, /no display/);
+  const m = run(['-M', 'help']);
+  t.is(m.status, 0);
+  t.regex(m.stdout, /versatilepb/);
+  const d = run(['-d', 'help']);
+  t.is(d.status, 0);
+  t.regex(d.stdout, /in_asm/);
+});
+
+crossTest('bad kernel files are one-line errors', (t) => {
+  const d = workDir();
+  const elf = new Uint8Array(readFileSync(buildElf('cli-bad', { 'hello.S': helloSource(0) })));
+  const x86 = elf.slice();
+  new DataView(x86.buffer).setUint16(18, 62, true);
+  writeFileSync(join(d, 'x86.elf'), x86);
+  oneLineError(t, run(['-M', 'versatilepb', '-kernel', join(d, 'x86.elf')]), /x86\.elf: ELF for x86-64, not ARM$/);
+  writeFileSync(join(d, 'trunc.elf'), elf.subarray(0, 200));
+  oneLineError(t, run(['-M', 'versatilepb', '-kernel', join(d, 'trunc.elf')]), /trunc\.elf: truncated ELF: segment \d+ ends at byte \d+ of a 200-byte file$/);
+  writeFileSync(join(d, 'short.elf'), elf.subarray(0, 30));
+  oneLineError(t, run(['-M', 'versatilepb', '-kernel', join(d, 'short.elf')]), /short\.elf: truncated ELF: the header needs 52 bytes/);
+  // Linked above 128 MiB of RAM: 0x9000000.
+  const high = buildElf('cli-high', { 'hello.S': helloSource(0) }, ['-Wl,--section-start=.data=0x9000000']);
+  oneLineError(t, run(['-M', 'versatilepb', '-kernel', high]), /segment \d+ at 0x9000000-0x[0-9a-f]+ is outside RAM \(128 MiB at 0x0\)/);
+  // ...which fits with -m 256.
+  t.is(run(['-M', 'versatilepb', '-m', '256', '-semihosting', '-kernel', high]).status, 0);
+});
+
+for (const accel of ['jit', 'interp']) {
+  qemuTest(`hello world: same stdout and exit status as qemu-system-arm (${accel})`, (t) => {
+    for (const code of [0, 3]) {
+      const elf = buildElf(`hello${code}`, { 'hello.S': helloSource(code) });
+      const args = ['-M', 'versatilepb', '-nographic', '-semihosting', '-kernel', elf];
+      const ref = qemu(args);
+      t.is(ref.stdout, 'Hello, semihosting world!\nHello from UART0\n');
+      t.is(ref.status, code);
+      const ours = run([...args, '-accel', accel]);
+      t.is(ours.stdout, ref.stdout);
+      t.is(ours.status, ref.status, ours.stderr);
+    }
+  });
+}
+
+crossTest('semihosting exit rules (qemu 7.2, 32-bit ARM)', (t) => {
+  const cases: [string, number][] = [
+    ['mov r0, #0x18\n ldr r1, =0x20026\n svc 0x123456', 0], // SYS_EXIT ApplicationExit
+    ['mov r0, #0x18\n ldr r1, =0x20023\n svc 0x123456', 1], // SYS_EXIT, any other reason
+    ['mov r0, #0x20\n ldr r1, =blk1\n svc 0x123456', 7], // SYS_EXIT_EXTENDED {ApplicationExit, 7}
+    ['mov r0, #0x20\n ldr r1, =blk2\n svc 0x123456', 1], // SYS_EXIT_EXTENDED {RunTimeError, 7}
+    ['mov r0, #0x20\n ldr r1, =blk3\n svc 0x123456', 0x34], // subcode 0x1234 & 0xff
+    ['msr cpsr_c, #0xdf\n mov r0, #0x20\n ldr r1, =blk1\n svc 0x123456', 7], // SYS mode is privileged
+  ];
+  cases.forEach(([body, want], i) => {
+    const elf = buildElf(`exit${i}`, { 'exit.S': `${SEMIHOST_ASM_PRELUDE}
+_start:
+	${body}
+1:	b 1b
+	.ltorg
+	.data
+blk1:	.word 0x20026, 7
+blk2:	.word 0x20023, 7
+blk3:	.word 0x20026, 0x1234
+` });
+    for (const accel of ['jit', 'interp']) t.is(run(['-M', 'versatilepb', '-semihosting', '-accel', accel, '-kernel', elf]).status, want, `${body} (${accel})`);
+  });
+});
+
+crossTest('from User mode, SVC 0x123456 is an ordinary SWI, not semihosting', (t) => {
+  // The SWI vector (0x08) exits through semihosting with status 42 when semihosting is on,
+  // so an SVC from User mode that reaches it (instead of exiting 0) shows as 42.
+  const elf = buildElf('usermode', { 'user.S': `${SEMIHOST_ASM_PRELUDE}
+_start:
+	ldr r0, =vec
+	ldr r1, [r0]
+	mov r2, #8
+	str r1, [r2]              @ vector 0x08: b swi_handler (position-independent copy below)
+	ldr r1, [r0, #4]
+	str r1, [r2, #4]
+	ldr sp, =0x100000
+	msr cpsr_c, #0xd0         @ User mode
+	mov r0, #0x18
+	ldr r1, =0x20026
+	svc 0x123456              @ not semihosting in User mode: takes the SWI exception
+1:	b 1b
+vec:	ldr pc, [pc, #-4]
+	.word swi_handler
+swi_handler:
+	mrs r5, cpsr
+	and r5, r5, #0x1f
+	cmp r5, #0x13             @ in SVC mode now
+	bne 1b
+	mov r0, #0x20
+	ldr r1, =blk
+	svc 0x123456
+	.ltorg
+	.data
+blk:	.word 0x20026, 42
+` });
+  for (const accel of ['jit', 'interp']) t.is(run(['-M', 'versatilepb', '-semihosting', '-accel', accel, '-kernel', elf]).status, 42);
+});
+
+crossTest('PL011: UART0 output to stdout, input from stdin, ID registers', (t) => {
+  const elf = buildElf('uartio', { 'uart.S': `${SEMIHOST_ASM_PRELUDE}
+_start:
+	ldr r2, =0x101f1000
+	ldrb r4, [r2, #0xfe0]      @ PeriphID0 = 0x11
+	ldr r5, [r2, #0xffc]       @ PCellID3 = 0xb1
+	ldr r6, [r2, #0x18]        @ FR
+	mov r3, #3                 @ echo 3 bytes, each + 1
+1:	ldr r1, [r2, #0x18]
+	tst r1, #0x10              @ RXFE
+	bne 1b
+	ldr r0, [r2]
+	add r0, r0, #1
+	str r0, [r2]
+	subs r3, r3, #1
+	bne 1b
+	mov r0, #'\\n'
+	str r0, [r2]
+	cmp r4, #0x11
+	cmpeq r5, #0xb1
+	andeq r6, r6, #0xa8        @ TXFE|TXFF|BUSY: transmit is always ready
+	cmpeq r6, #0x80
+	ldr r1, =blk
+	moveq r0, #5
+	movne r0, #9
+	str r0, [r1, #4]
+	mov r0, #0x20
+	svc 0x123456
+2:	b 2b
+	.ltorg
+	.data
+blk:	.word 0x20026, 0
+` });
+  for (const accel of ['jit', 'interp']) {
+    const r = run(['-M', 'versatilepb', '-nographic', '-semihosting', '-accel', accel, '-kernel', elf], 'abc');
+    t.is(r.stdout, 'bcd\n', r.stderr);
+    t.is(r.status, 5);
+  }
+});
+
+crossTest('-stats prints instruction and translation counts to stderr', (t) => {
+  const elf = buildElf('stats', { 'hello.S': helloSource(0) });
+  for (const accel of ['jit', 'interp']) {
+    const r = run(['-M', 'versatilepb', '-semihosting', '-stats', '-accel', accel, '-kernel', elf]);
+    t.is(r.status, 0);
+    t.regex(r.stderr, new RegExp(`stats: engine\\s+${accel}`));
+    t.regex(r.stderr, /guest instructions\s+\d+/);
+    t.regex(r.stderr, /blocks translated\s+\d+/);
+    if (accel === 'jit') t.regex(r.stderr, /wasm bytes\s+\d+/);
+  }
+});
+
+crossTest('a raw image is entered through the boot stub: r0=0, r1=0x183, r2=0x100, ATAGs there', (t) => {
+  const elf = buildElf('raw', { 'raw.S': `${SEMIHOST_ASM_PRELUDE}
+_start:
+	ldr r5, =0x183
+	cmp r0, #0
+	cmpeq r1, r5
+	cmpeq r2, #0x100
+	ldreq r6, [r2, #4]         @ ATAG_CORE tag
+	ldreq r7, =0x54410001
+	cmpeq r6, r7
+	moveq r4, #6
+	movne r4, #9
+	adr r1, blk
+	str r4, [r1, #4]
+	mov r0, #0x20
+	svc 0x123456
+1:	b 1b
+	.ltorg
+blk:	.word 0x20026, 0
+` });
+  const raw = join(workDir(), 'raw.bin');
+  const r0 = spawnSync('arm-none-eabi-objcopy', ['-O', 'binary', elf, raw]);
+  t.is(r0.status, 0);
+  for (const accel of ['jit', 'interp']) t.is(run(['-M', 'versatilepb', '-semihosting', '-accel', accel, '-kernel', raw]).status, 6);
+});
