@@ -47,11 +47,11 @@ export function helper_read_spsr(s: OpState): number {
 
 /** A user-mode register, as LDM/STM with ^ and no pc sees it. */
 export function helper_get_user_reg(s: OpState, reg: number): number {
-  return s.env[userRegIndex(s.env, reg)];
+  return s.env[userRegIndex(s.env, reg & 15)] | 0;
 }
 
 export function helper_set_user_reg(s: OpState, reg: number, value: number): void {
-  s.env[userRegIndex(s.env, reg)] = value;
+  s.env[userRegIndex(s.env, reg & 15)] = value;
 }
 
 /** MRC p15: `spec` = opc1 << 12 | CRn << 8 | CRm << 4 | opc2. */
