@@ -6,12 +6,13 @@
  *  - global.get of a parameter → i32.const with a 5-byte signed LEB128 immediate: a hole
  *  - call __exit_tb            → br to the block function's exit label (relative depth)
  *  - return                    → br to a block wrapped around the snippet
- *  - call helper               → call of the helper's index in the runtime's import table
+ *  - call helper               → call_indirect through the function table, whose first slots
+ *                                hold the helpers (so block modules import no JS functions)
  *  - locals                    → the block function's shared scratch locals, zeroed first
  *                                where the optimised code may read a local before writing it
  */
 import { OP, decodeAll, type Instruction } from '../runtime/wasm/instructions.js';
-import { PADDED_LEB_BYTES, writeUleb } from '../runtime/wasm/leb.js';
+import { PADDED_LEB_BYTES, writeSleb, writeUleb } from '../runtime/wasm/leb.js';
 import { IMPORT_KIND, type FunctionBody, type ImportEntry } from './wasm-module.js';
 import { IMPORTS, PARAM_NAMES, TEMP_NAMES } from './lower.js';
 
@@ -57,11 +58,13 @@ export interface Snippet { bytes: Uint8Array; holes: Hole[] }
 export interface ImportMaps {
   /** function import index → canonical helper index, or 'exit' */
   funcs: (number | 'exit')[];
+  /** canonical helper index → its type index in every block module (blockModuleTypes) */
+  helperTypes: number[];
   /** global import index → { temp: k } or { param: k } */
   globals: ({ temp: number } | { param: number })[];
 }
 
-export function importMaps(imports: ImportEntry[], helperIndex: Map<string, number>): ImportMaps {
+export function importMaps(imports: ImportEntry[], helperIndex: Map<string, number>, helperTypes: number[]): ImportMaps {
   const funcs: (number | 'exit')[] = [];
   const globals: ({ temp: number } | { param: number })[] = [];
   for (const imp of imports) {
@@ -79,7 +82,7 @@ export function importMaps(imports: ImportEntry[], helperIndex: Map<string, numb
       else throw new Error(`import of unknown global ${imp.name}`);
     }
   }
-  return { funcs, globals };
+  return { funcs, globals, helperTypes };
 }
 
 export function extractSnippet(op: DecodedOp, layout: LocalLayout, maps: ImportMaps): Snippet {
@@ -132,12 +135,16 @@ export function extractSnippet(op: DecodedOp, layout: LocalLayout, maps: ImportM
       case OP.call: {
         const f = maps.funcs[(imm as { index: number }).index];
         if (f === 'exit') { out.push(OP.br); writeUleb(out, depth + (wrap ? 1 : 0)); }
-        else { out.push(OP.call); writeUleb(out, f); }
+        else {
+          // Table slot f holds helper f; table 0, the module's only table.
+          out.push(OP.i32_const); writeSleb(out, f);
+          out.push(OP.call_indirect); writeUleb(out, maps.helperTypes[f]); out.push(0);
+        }
         break;
       }
       case OP.return:
         out.push(OP.br); writeUleb(out, depth); break;
-      case OP.br_table: case 0x11 /* call_indirect */:
+      case OP.br_table: case OP.call_indirect:
         throw new Error(`${ins.name} in a snippet is not supported`);
       default:
         for (let k = ins.start; k < ins.end; k++) out.push(op.code[k]);

@@ -12,6 +12,7 @@ import { collectOps, createProject, listTargets } from './collect.js';
 import { decodeOp, extractSnippet, importMaps, localLayout, type Snippet } from './extract.js';
 import { GenError, IMPORTS, OpLowering, PARAM_NAMES, TEMP_NAMES, relativePath, type HelperRef, type LoweredOp } from './lower.js';
 import { parseModule } from './wasm-module.js';
+import { blockModuleTypes } from '../runtime/wasm/module-builder.js';
 
 /** The repository root: the nearest folder above this file with a package.json (works from dist/ too). */
 const ROOT = (() => {
@@ -89,7 +90,7 @@ export function generate(opts: Options): TargetSummary[] {
     m.dispose();
     const parsed = parseModule(bin);
     const helperIndex = new Map(helperList.map((h, i) => [h.name, i]));
-    const maps = importMaps(parsed.imports, helperIndex);
+    const maps = importMaps(parsed.imports, helperIndex, blockModuleTypes(helperList).helperTypes);
     const funcImports = maps.funcs.length;
     const decoded = sources.map((src) => {
       const idx = parsed.functionExports.get(src.name);

@@ -12,25 +12,18 @@
  */
 import { OP } from './wasm/instructions.js';
 import { patchSleb5 } from './wasm/leb.js';
-import { ByteWriter, VALTYPE, buildModule, type FuncType } from './wasm/module-builder.js';
+import { ByteWriter, VALTYPE, blockModuleTypes, buildModule, type FuncType } from './wasm/module-builder.js';
 import type { OpBuffer } from './op-buffer.js';
 import type { OpTable } from './op-table.js';
 import type { OpState } from '../ops/core.js';
 
 export class CopyPatchCodegen {
-  /** Type 0 is the block function's () -> (); helper types follow. */
+  /** Type 0 is the block function's () -> (); helper types follow (blockModuleTypes). */
   readonly types: FuncType[];
   readonly helperTypes: number[];
 
   constructor(readonly table: OpTable) {
-    this.types = [{ params: [], results: [] }];
-    this.helperTypes = table.helpers.map((h) => {
-      const params = Array(h.params).fill(VALTYPE.i32);
-      const results = h.returnsValue ? [VALTYPE.i32] : [];
-      let k = this.types.findIndex((t) => t.params.length === params.length && t.results.length === results.length);
-      if (k < 0) { k = this.types.length; this.types.push({ params, results }); }
-      return k;
-    });
+    ({ types: this.types, helperTypes: this.helperTypes } = blockModuleTypes(table.helpers));
   }
 
   /** Local declarations of every block function: the table's temps and scratch locals. */
@@ -72,12 +65,17 @@ export class CopyPatchCodegen {
     w.byte(OP.end);
   }
 
-  /** A module whose exported functions f0, f1, … are the given op streams. */
-  buildModule(streams: OpBuffer[], frame: BodyFrame = {}, w?: ByteWriter): Uint8Array<ArrayBuffer> {
+  /**
+   * A module of block functions, one per stream, exported as f0, f1, … It imports only the
+   * memory and the helper table (snippets reach helper k by call_indirect of slot k).
+   */
+  buildModule(streams: OpBuffer[], opts: { frame?: BodyFrame } = {}, w?: ByteWriter): Uint8Array<ArrayBuffer> {
+    const frame = opts.frame ?? {};
     return buildModule({
       types: this.types,
-      funcImports: this.table.helpers.map((h, i) => ({ module: 'helpers', name: h.name, type: this.helperTypes[i] })),
+      funcImports: [],
       memory: { module: 'env', name: 'memory', minPages: 1 },
+      table: { module: 'env', name: 'table', min: this.table.helpers.length },
       functions: streams.map((ob, i) => ({ type: 0, export: `f${i}`, writeBody: (bw: ByteWriter) => this.writeBody(bw, ob, frame) })),
     }, w);
   }
@@ -90,12 +88,35 @@ export interface BodyFrame {
   epilogue?: (w: ByteWriter) => void;
 }
 
-/** The import object of a module built by CopyPatchCodegen: helpers bound to the CPU's state. */
-export function moduleImports(table: OpTable, memory: WebAssembly.Memory, s: OpState): WebAssembly.Imports {
+/**
+ * The helper table: slot k holds helper k, bound to one CPU state. The helpers enter it through
+ * a small trampoline module that imports them as JavaScript functions and places them with an
+ * element segment, so the block modules themselves import no JS functions and V8 compiles no
+ * import wrappers per block module. The table is never written again: V8 updates every
+ * instance that imports a table when an entry changes, so a table that block modules import
+ * must stay fixed (measured in docs/performance.md).
+ */
+export function helperTable(table: OpTable, s: OpState): WebAssembly.Table {
+  const { types, helperTypes } = blockModuleTypes(table.helpers);
+  const fnTable = new WebAssembly.Table({ element: 'anyfunc', initial: table.helpers.length });
   const helpers: Record<string, (...a: number[]) => number | void> = {};
   for (const h of table.helpers) {
     const fn = h.fn as (...a: unknown[]) => number | void;
     helpers[h.name] = h.takesState ? (...a: number[]) => fn(s, ...a) : (...a: number[]) => fn(...a);
   }
-  return { env: { memory }, helpers };
+  if (table.helpers.length === 0) return fnTable;
+  const bytes = buildModule({
+    types,
+    funcImports: table.helpers.map((h, i) => ({ module: 'helpers', name: h.name, type: helperTypes[i] })),
+    table: { module: 'env', name: 'table', min: 0 },
+    functions: [],
+    elements: { offset: 0, funcs: table.helpers.map((_, i) => i) },
+  });
+  new WebAssembly.Instance(new WebAssembly.Module(bytes), { helpers, env: { table: fnTable } });
+  return fnTable;
+}
+
+/** The import object of a module built by CopyPatchCodegen. */
+export function moduleImports(memory: WebAssembly.Memory, fnTable: WebAssembly.Table): WebAssembly.Imports {
+  return { env: { memory, table: fnTable } };
 }

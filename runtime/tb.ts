@@ -3,7 +3,8 @@
  * a front-end hands over micro-op streams; the engines either compile them (copy-and-patch,
  * batched into one WebAssembly module per translation round) or interpret them.
  */
-import { CopyPatchCodegen, moduleImports } from './codegen.js';
+import { CopyPatchCodegen, helperTable, moduleImports } from './codegen.js';
+import { JC_BASE, JC_EMPTY, JC_ENTRIES, createDispatcher, jcIndex, type DispatchWords } from './dispatch.js';
 import { Interpreter } from './interp.js';
 import type { OpBuffer } from './op-buffer.js';
 import type { OpTable } from './op-table.js';
@@ -18,10 +19,10 @@ export interface TranslationBlock {
   end: number;
   insns: number;
   ob: OpBuffer;
+  /** The block function's slot in the JIT's dispatch table. */
+  slot?: number;
   /** The compiled block function (JIT engine only). */
   fn?: () => void;
-  /** The module's size share, for statistics. */
-  wasmBytes?: number;
 }
 
 export interface Engine {
@@ -29,6 +30,11 @@ export interface Engine {
   /** Make newly translated blocks runnable (the JIT compiles them as one module). */
   install(tbs: TranslationBlock[]): void;
   run(tb: TranslationBlock): void;
+  /** Whether n more blocks fit (the JIT's function table is finite). */
+  hasRoom(n: number): boolean;
+  /** A block left the cache (invalidated); the whole cache was flushed. */
+  removed(tb: TranslationBlock): void;
+  flushed(): void;
 }
 
 export interface EngineStats {
@@ -37,33 +43,77 @@ export interface EngineStats {
   compileMs: number;
 }
 
+/**
+ * Back-end A at run time: each translation round's blocks become one module; its functions go
+ * into the dispatch table and the jump cache, so that the dispatcher (runtime/dispatch.ts)
+ * chains from block to block inside WebAssembly. Only the dispatcher imports the dispatch
+ * table, so filling it costs one update per block (see helperTable for why that matters).
+ */
 export class JitEngine implements Engine {
   readonly name = 'jit';
   readonly codegen: CopyPatchCodegen;
+  readonly dispatchTable: WebAssembly.Table;
+  readonly dispatch: (budget: number) => number;
   private readonly imports: WebAssembly.Imports;
   private readonly writer = new ByteWriter(1 << 20);
+  private nextSlot = 0;
+  private readonly tableSize: number;
+  private readonly jc: Int32Array;
   readonly stats: EngineStats = { modules: 0, wasmBytes: 0, compileMs: 0 };
   /** The bytes of the last module, for `-d out_asm`. */
   lastModule?: Uint8Array;
 
-  constructor(table: OpTable, memory: WebAssembly.Memory, s: OpState) {
+  constructor(table: OpTable, memory: WebAssembly.Memory, s: OpState, capacity: number, words: DispatchWords) {
     this.codegen = new CopyPatchCodegen(table);
-    this.imports = moduleImports(table, memory, s);
+    this.tableSize = capacity;
+    this.dispatchTable = new WebAssembly.Table({ element: 'anyfunc', initial: capacity });
+    this.imports = moduleImports(memory, helperTable(table, s));
+    this.jc = new Int32Array(memory.buffer, JC_BASE, 2 * JC_ENTRIES);
+    this.jc.fill(JC_EMPTY);
+    this.dispatch = createDispatcher(memory, this.dispatchTable, words);
   }
+
+  /** Table slots are not reused until a flush: a batch that does not fit needs one. */
+  hasRoom(n: number): boolean { return this.nextSlot + n <= this.tableSize; }
 
   install(tbs: TranslationBlock[]): void {
     if (tbs.length === 0) return;
     const t0 = performance.now();
+    const base = this.nextSlot;
+    this.nextSlot += tbs.length;
     const bytes = this.codegen.buildModule(tbs.map((tb) => tb.ob), {}, this.writer);
-    const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), this.imports);
-    tbs.forEach((tb, i) => { tb.fn = inst.exports[`f${i}`] as () => void; tb.wasmBytes = bytes.length / tbs.length; });
+    const exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), this.imports).exports;
+    tbs.forEach((tb, i) => {
+      tb.fn = exports[`f${i}`] as () => void;
+      tb.slot = base + i;
+      this.dispatchTable.set(tb.slot, tb.fn);
+      this.link(tb);
+    });
     this.stats.modules++;
     this.stats.wasmBytes += bytes.length;
     this.stats.compileMs += performance.now() - t0;
     this.lastModule = bytes;
   }
 
+  /** Enter a block in the jump cache (again, after a collision evicted it). */
+  link(tb: TranslationBlock): void {
+    if (tb.key === JC_EMPTY || tb.slot === undefined) return;
+    const i = 2 * jcIndex(tb.key);
+    this.jc[i] = tb.key;
+    this.jc[i + 1] = tb.slot;
+  }
+
   run(tb: TranslationBlock): void { tb.fn!(); }
+
+  removed(tb: TranslationBlock): void {
+    const i = 2 * jcIndex(tb.key);
+    if (this.jc[i] === tb.key && this.jc[i + 1] === tb.slot) this.jc[i] = JC_EMPTY;
+  }
+
+  flushed(): void {
+    this.jc.fill(JC_EMPTY);
+    this.nextSlot = 0;
+  }
 }
 
 export class InterpEngine implements Engine {
@@ -71,45 +121,80 @@ export class InterpEngine implements Engine {
   private readonly interp: Interpreter;
   constructor(table: OpTable, private readonly s: OpState) { this.interp = new Interpreter(table); }
   install(): void {}
+  hasRoom(): boolean { return true; }
   run(tb: TranslationBlock): void { this.interp.run(this.s, tb.ob); }
+  removed(): void {}
+  flushed(): void {}
 }
 
 /**
- * The TB cache: blocks by key, and per guest page the blocks translated from it, so that a
- * store into the page invalidates exactly them. When it holds `capacity` blocks it is flushed
+ * The TB cache: blocks by key, and per guest page the blocks translated from it and a map of
+ * the words they cover, so that a store into the page invalidates exactly the blocks whose
+ * code it overwrites (data sharing a page with code does not throw the code away; QEMU keeps a
+ * code bitmap per page for the same reason). When it holds `capacity` blocks it is flushed
  * whole, as QEMU's tb_flush does (cheaper than tracking ages; the hot blocks come back at once).
  */
 export class TbCache {
   private readonly byKey = new Map<number, TranslationBlock>();
-  private readonly byPage = new Map<number, TranslationBlock[]>();
+  private readonly byPage = new Map<number, { tbs: TranslationBlock[]; words: Uint8Array }>();
   flushes = 0;
   invalidations = 0;
 
-  constructor(readonly capacity: number, private readonly onPageFreed: (page: number) => void) {}
+  constructor(readonly capacity: number, private readonly engine: Engine, private readonly onPageFreed: (page: number) => void,
+    private readonly pageShift = 12) {}
 
   get size(): number { return this.byKey.size; }
   get(key: number): TranslationBlock | undefined { return this.byKey.get(key); }
   has(key: number): boolean { return this.byKey.has(key); }
   /** Room for n more blocks, flushing if needed; returns true if it flushed. */
   makeRoom(n: number): boolean {
-    if (this.byKey.size + n <= this.capacity) return false;
+    if (this.byKey.size + n <= this.capacity && this.engine.hasRoom(n)) return false;
     this.flush();
     return true;
   }
 
   add(tb: TranslationBlock, page: number): void {
     this.byKey.set(tb.key, tb);
-    const list = this.byPage.get(page);
-    if (list) list.push(tb); else this.byPage.set(page, [tb]);
+    let p = this.byPage.get(page);
+    if (!p) { p = { tbs: [], words: new Uint8Array(1 << (this.pageShift - 2)) }; this.byPage.set(page, p); }
+    p.tbs.push(tb);
+    this.markWords(p.words, tb);
+  }
+
+  private markWords(words: Uint8Array, tb: TranslationBlock): void {
+    const mask = (1 << this.pageShift) - 1;
+    const first = (tb.start & mask) >>> 2, last = ((tb.end - 1) & mask) >>> 2;
+    words.fill(1, first, last + 1);
+  }
+
+  /** A store to [addr, addr + bytes) of `page`: drop the blocks whose code it overwrites. */
+  invalidateRange(page: number, addr: number, bytes: number): void {
+    const p = this.byPage.get(page);
+    if (!p) return;
+    const mask = (1 << this.pageShift) - 1;
+    if (!p.words[(addr & mask) >>> 2] && !p.words[((addr + bytes - 1) & mask) >>> 2]) return;
+    const keep: TranslationBlock[] = [];
+    p.words.fill(0);
+    for (const tb of p.tbs) {
+      if (tb.start < addr + bytes && addr < tb.end) this.remove(tb);
+      else { keep.push(tb); this.markWords(p.words, tb); }
+    }
+    p.tbs = keep;
+    if (keep.length === 0) { this.byPage.delete(page); this.onPageFreed(page); }
+  }
+
+  private remove(tb: TranslationBlock): void {
+    if (this.byKey.get(tb.key) === tb) this.byKey.delete(tb.key);
+    this.engine.removed(tb);
+    this.invalidations++;
   }
 
   /** Drop every block translated from `page`. */
   invalidatePage(page: number): void {
-    const list = this.byPage.get(page);
-    if (!list) return;
-    for (const tb of list) if (this.byKey.get(tb.key) === tb) this.byKey.delete(tb.key);
+    const p = this.byPage.get(page);
+    if (!p) return;
+    for (const tb of p.tbs) this.remove(tb);
     this.byPage.delete(page);
-    this.invalidations += list.length;
     this.onPageFreed(page);
   }
 
@@ -117,6 +202,7 @@ export class TbCache {
     for (const page of this.byPage.keys()) this.onPageFreed(page);
     this.byKey.clear();
     this.byPage.clear();
+    this.engine.flushed();
     this.flushes++;
   }
 }

@@ -41,6 +41,8 @@ export const CP15_FAR = 30;
 export const CP15_PID = 31;
 /** Address of the last slow-path access that faulted (for the exec loop's abort entry). */
 export const FAULT_ADDR = 32;
+/** Non-zero asks the chained dispatcher to return to the exec loop after the current block. */
+export const EXIT_REQUEST = 33;
 
 /** Banked r13, r14, SPSR of each mode: BANK + 3 * bankIndex(mode) + {0, 1, 2}. */
 export const BANK = 64;

@@ -13,13 +13,14 @@ import { SCTLR_RESET, SCTLR_V } from '../../ops/arm/cp15.js';
 import { readCpsr, writeCpsr } from '../../ops/arm/modes.js';
 import {
   CP15_FAR, CP15_FSR, CP15_SCTLR, CPSR_A, CPSR_F, CPSR_Z, CPSR_I, CPSR_MODE, CPSR_T, EXCEPTION, EXCP_BKPT, EXCP_DATA_ABORT, EXCP_FIQ,
-  EXCP_IRQ, EXCP_PREFETCH_ABORT, EXCP_SWI, EXCP_UDEF, EXCP_YIELD, FAULT_ADDR, ICOUNT, LR, MODE_ABT, MODE_FIQ, MODE_IRQ,
+  EXCP_IRQ, EXCP_PREFETCH_ABORT, EXCP_SWI, EXCP_UDEF, EXCP_YIELD, EXIT_REQUEST, FAULT_ADDR, ICOUNT, LR, MODE_ABT, MODE_FIQ, MODE_IRQ,
   MODE_SVC, MODE_UND, PC, SPSR, THUMB,
 } from '../../ops/arm/state.js';
 import * as G from '../generated/arm/ops.js';
 import { OpBuffer } from '../op-buffer.js';
 import { OpTable } from '../op-table.js';
 import { InterpEngine, JitEngine, TbCache, type Engine, type TranslationBlock } from '../tb.js';
+import { DISPATCH_EXCEPTION, DISPATCH_EXIT_REQUEST, DISPATCH_MISS } from '../dispatch.js';
 import { DisasContext, MAX_TB_INSNS } from './translate.js';
 import { disasArm, translateArmInsn } from './decode-arm.js';
 import { disasThumb, isThumbBlPrefix, translateThumbInsn } from './decode-thumb.js';
@@ -74,13 +75,22 @@ export class ArmCpu implements SlowMemory {
   private readonly view: DataView;
   private readonly u8: Uint8Array;
   private readonly batchSize: number;
+  /** Run blocks through the JIT's chained dispatcher rather than one JS call per block. */
+  private readonly chain: boolean;
   private readonly maxTbInsns: number;
-  /** Set by the machine (semihosting exit) to stop the loop. */
-  halted = false;
+  private stopped = false;
+  /** Set by the machine (semihosting exit, a reset request) to stop the loop. */
+  get halted(): boolean { return this.stopped; }
+  set halted(v: boolean) { if (v) this.requestExit(); this.stopped = v; }
   exitCode = 0;
-  /** Interrupt lines, driven by the board's interrupt controller. */
-  irqLine = false;
-  fiqLine = false;
+  private irq = false;
+  private fiq = false;
+  /** Interrupt lines, driven by the board's interrupt controller. Raising one makes chained
+   *  execution come back to the exec loop after the current block, to take it. */
+  get irqLine(): boolean { return this.irq; }
+  set irqLine(v: boolean) { if (v && !this.irq) this.requestExit(); this.irq = v; }
+  get fiqLine(): boolean { return this.fiq; }
+  set fiqLine(v: boolean) { if (v && !this.fiq) this.requestExit(); this.fiq = v; }
   private icountBase = 0;
   readonly stats = { tbsTranslated: 0, translateMs: 0, blocksRun: 0, exceptions: 0 };
   readonly log?: Logger;
@@ -93,9 +103,13 @@ export class ArmCpu implements SlowMemory {
     this.flags = new Uint8Array(this.memory.buffer, PAGE_FLAGS_BASE, 1 << (32 - PAGE_SHIFT));
     this.view = new DataView(this.memory.buffer);
     this.u8 = new Uint8Array(this.memory.buffer);
-    this.engine = opts.engine === 'jit' ? new JitEngine(table, this.memory, this.s) : new InterpEngine(table, this.s);
-    this.tbs = new TbCache(opts.tbCacheSize ?? 1 << 16, (page) => { this.flags[page] &= ~(PAGE_CODE | PAGE_SLOW_WRITE); });
-    this.batchSize = opts.batchSize ?? 16;
+    const capacity = opts.tbCacheSize ?? 1 << 16;
+    this.batchSize = Math.min(opts.batchSize ?? 16, capacity);
+    this.engine = opts.engine === 'jit'
+      ? new JitEngine(table, this.memory, this.s, capacity + this.batchSize, { pc: PC, state: THUMB, exception: EXCEPTION, exitRequest: EXIT_REQUEST })
+      : new InterpEngine(table, this.s);
+    this.tbs = new TbCache(capacity, this.engine, (page) => { this.flags[page] &= ~(PAGE_CODE | PAGE_SLOW_WRITE); });
+    this.chain = this.engine instanceof JitEngine && !opts.singleStep && !opts.log?.has('exec');
     this.maxTbInsns = opts.singleStep ? 1 : MAX_TB_INSNS;
     this.log = opts.log;
     // Everything above RAM is devices or nothing: slow for both reads and writes.
@@ -152,7 +166,7 @@ export class ArmCpu implements SlowMemory {
     addr >>>= 0;
     const page = addr >>> PAGE_SHIFT;
     const f = this.flags[page];
-    if (f & PAGE_CODE) { this.tbs.invalidatePage(page); this.storeRam(addr, bytes, value); return; }
+    if (f & PAGE_CODE) { this.tbs.invalidateRange(page, addr, bytes); this.storeRam(addr, bytes, value); return; }
     if (!(f & PAGE_SLOW_READ)) { this.storeRam(addr, bytes, value); return; }
     if (!this.opts.bus?.write(addr, bytes, value)) this.dataAbort(addr);
   }
@@ -241,24 +255,42 @@ export class ArmCpu implements SlowMemory {
   }
 
   // --- the exec loop -------------------------------------------------------------------------
-  /** Run until the machine halts or `maxBlocks` blocks have run. */
+  /** Ask the exec loop to look at the machine (interrupt lines, halt) after the current block. */
+  requestExit(): void { this.env[EXIT_REQUEST] = 1; }
+
+  /** Run until the machine halts or about `maxBlocks` blocks have run. */
   run(maxBlocks = Infinity): RunResult {
     const env = this.env, tbs = this.tbs, engine = this.engine, log = this.log;
     const traceExec = log?.has('exec') ?? false;
     let n = 0;
     while (!this.halted) {
-      if (n >= maxBlocks) { this.stats.blocksRun += n; this.foldIcount(); return { reason: 'budget' }; }
-      n++;
+      if (n >= maxBlocks) break;
+      env[EXIT_REQUEST] = 0;
       if ((this.irqLine || this.fiqLine) && this.takeInterrupt()) continue;
       const key = (env[PC] | env[THUMB]) >>> 0;
-      const tb = tbs.get(key) ?? this.translateBatch(key);
+      let tb = tbs.get(key);
+      if (this.chain) {
+        if (tb) (engine as JitEngine).link(tb);
+        else tb = this.translateBatch(key);
+        // Chain inside WebAssembly from this block on; the dispatcher starts with a lookup
+        // that finds the block just linked.
+        const budget = Math.min(4096, maxBlocks - n);
+        const r = (engine as JitEngine).dispatch(budget);
+        const reason = r & 3, left = r >>> 2;
+        n += budget - left + (reason === DISPATCH_EXCEPTION || reason === DISPATCH_EXIT_REQUEST ? 1 : 0);
+        if (reason === DISPATCH_EXCEPTION) this.handleException();
+        else if (reason === DISPATCH_MISS && left === budget) { engine.run(tb); n++; if (env[EXCEPTION] !== 0) this.handleException(); }
+        continue;
+      }
+      tb ??= this.translateBatch(key);
       if (traceExec) log!.exec(tb);
       engine.run(tb);
+      n++;
       if (env[EXCEPTION] !== 0) this.handleException();
     }
     this.stats.blocksRun += n;
     this.foldIcount();
-    return { reason: 'halt' };
+    return { reason: this.halted ? 'halt' : 'budget' };
   }
 
   private foldIcount(): void {

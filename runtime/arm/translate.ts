@@ -243,7 +243,7 @@ export function genBlockTransfer(ctx: DisasContext, load: boolean, rn: number, r
   G.gen_op_mov_T2_T0(ob);
   if (start !== 0) G.gen_op_add_T0_im(ob, start);
   G.gen_op_mov_T1_T0(ob);
-  if (writeback) {
+  if (writeback && !(load && (regs & (1 << rn)))) {
     G.gen_op_mov_T0_T2(ob);
     G.gen_op_add_T0_im(ob, up ? 4 * n : -4 * n);
     G.gen_op_mov_T2_T0(ob);
@@ -259,6 +259,9 @@ export function genBlockTransfer(ctx: DisasContext, load: boolean, rn: number, r
       ctx.mem(MEM.ldl_aligned);
       if (r === 15) { G.gen_op_mov_T3_T0(ob); continue; }
       if (userBank) G.gen_op_movl_user_reg_T0(ob, r);
+      // The base is written last: an abort on a later word must leave it as it was (ARM ARM
+      // A2.6.5). T2 is free then, since a loaded base suppresses the writeback.
+      else if (r === rn) G.gen_op_mov_T2_T0(ob);
       else ctx.ob.emit0(MOVL_R_T0[r]);
     } else {
       if (userBank && r >= 8 && r !== 15) G.gen_op_movl_T0_user_reg(ob, r);
@@ -267,7 +270,9 @@ export function genBlockTransfer(ctx: DisasContext, load: boolean, rn: number, r
     }
   }
   // A base loaded by LDM keeps the loaded value (as QEMU does; unpredictable in the ARM ARM).
-  if (writeback && !(load && (regs & (1 << rn)))) genWriteback(ctx, rn);
+  const loadsBase = load && !userBank && (regs & (1 << rn)) !== 0 && rn !== 15;
+  if (loadsBase) { G.gen_op_mov_T0_T2(ob); ctx.ob.emit0(MOVL_R_T0[rn]); }
+  else if (writeback && !(load && (regs & (1 << rn)))) genWriteback(ctx, rn);
   if (loadsPc) {
     G.gen_op_mov_T0_T3(ob);
     if (user) { G.gen_op_exception_return_T0(ob, ctx.retiredAfter); ctx.ended = true; }

@@ -45,18 +45,40 @@ export class ByteWriter {
 }
 
 export interface FuncType { params: number[]; results: number[] }
+
+/**
+ * The types of every block-function module: type 0 is a block function, () -> (); then one
+ * type per distinct helper signature, in helper order. The generator writes these indices into
+ * snippets' call_indirect instructions and the code generator emits the same type section, so
+ * both come from this one function.
+ */
+export function blockModuleTypes(helpers: readonly { params: number; returnsValue: boolean }[]): { types: FuncType[]; helperTypes: number[] } {
+  const types: FuncType[] = [{ params: [], results: [] }];
+  const helperTypes = helpers.map((h) => {
+    const params: number[] = Array(h.params).fill(VALTYPE.i32);
+    const results: number[] = h.returnsValue ? [VALTYPE.i32] : [];
+    let k = types.findIndex((t) => t.params.length === params.length && t.results.length === results.length);
+    if (k < 0) { k = types.length; types.push({ params, results }); }
+    return k;
+  });
+  return { types, helperTypes };
+}
 export interface FuncImport { module: string; name: string; type: number }
 
 /**
- * A module of block functions: function imports (helpers), one imported memory, then the
- * defined functions, each exported by name. Bodies are written by a callback straight into
- * the code section.
+ * A module: function imports (e.g. JS helpers), an imported memory and/or function table, the
+ * defined functions (optionally exported by name), and an optional active element segment that
+ * puts functions into the imported table at a fixed offset. Bodies are written by a callback
+ * straight into the code section.
  */
 export function buildModule(opts: {
   types: FuncType[];
   funcImports: FuncImport[];
-  memory: { module: string; name: string; minPages: number };
+  memory?: { module: string; name: string; minPages: number };
+  table?: { module: string; name: string; min: number };
   functions: { type: number; export?: string; writeBody: (w: ByteWriter) => void }[];
+  /** Function indices (imports first) to place in the table from slot `offset`. */
+  elements?: { offset: number; funcs: number[] };
 }, w = new ByteWriter()): Uint8Array<ArrayBuffer> {
   w.pos = 0;
   w.copy(Uint8Array.of(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00));
@@ -68,9 +90,10 @@ export function buildModule(opts: {
   }
   w.endSized(s);
   s = section(w, 2);
-  w.uleb(opts.funcImports.length + 1);
+  w.uleb(opts.funcImports.length + (opts.memory ? 1 : 0) + (opts.table ? 1 : 0));
   for (const f of opts.funcImports) { w.name(f.module); w.name(f.name); w.byte(0x00); w.uleb(f.type); }
-  w.name(opts.memory.module); w.name(opts.memory.name); w.byte(0x02); w.byte(0x00); w.uleb(opts.memory.minPages);
+  if (opts.table) { w.name(opts.table.module); w.name(opts.table.name); w.byte(0x01); w.byte(0x70); w.byte(0x00); w.uleb(opts.table.min); }
+  if (opts.memory) { w.name(opts.memory.module); w.name(opts.memory.name); w.byte(0x02); w.byte(0x00); w.uleb(opts.memory.minPages); }
   w.endSized(s);
   s = section(w, 3);
   w.uleb(opts.functions.length);
@@ -81,6 +104,15 @@ export function buildModule(opts: {
   w.uleb(exported.length);
   for (const [name, idx] of exported) { w.name(name!); w.byte(0x00); w.uleb(idx); }
   w.endSized(s);
+  if (opts.elements) {
+    s = section(w, 9);
+    w.uleb(1);
+    w.byte(0x00); // active, table 0, funcref, offset expression
+    w.byte(0x41); w.sleb(opts.elements.offset); w.byte(0x0b);
+    w.uleb(opts.elements.funcs.length);
+    for (const f of opts.elements.funcs) w.uleb(f);
+    w.endSized(s);
+  }
   s = section(w, 10);
   w.uleb(opts.functions.length);
   for (const f of opts.functions) {

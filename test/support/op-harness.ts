@@ -4,7 +4,7 @@
  * Each engine has its own 4 GiB memory, so whatever one writes cannot leak into the other.
  */
 import { ENV_BASE, ENV_WORDS, NUM_TEMPS, OpState } from '../../ops/core.js';
-import { CopyPatchCodegen, moduleImports } from '../../runtime/codegen.js';
+import { CopyPatchCodegen, helperTable, moduleImports } from '../../runtime/codegen.js';
 import { Interpreter } from '../../runtime/interp.js';
 import { OpBuffer } from '../../runtime/op-buffer.js';
 import { OpTable } from '../../runtime/op-table.js';
@@ -54,7 +54,7 @@ export class OpHarness {
     this.interp = new Interpreter(table);
     this.jitState = new OpState(newMemory());
     this.interpState = new OpState(newMemory());
-    this.imports = moduleImports(table, this.jitState.memory, this.jitState);
+    this.imports = moduleImports(this.jitState.memory, helperTable(table, this.jitState));
   }
 
   /** The one-op stream of `opc` with a case's parameters. */
@@ -70,11 +70,11 @@ export class OpHarness {
 
   /** Compile one block function per stream, temps passed in and out through env's top words. */
   compile(streams: OpBuffer[]): (() => void)[] {
-    const bytes = this.codegen.buildModule(streams, {
+    const bytes = this.codegen.buildModule(streams, { frame: {
       prologue: (w) => { for (let t = 0; t < NUM_TEMPS; t++) loadIo(w, t); },
       fallthrough: (w) => { storeIoConst(w, NUM_TEMPS, 0); },
       epilogue: (w) => { for (let t = 0; t < NUM_TEMPS; t++) storeIo(w, t); },
-    });
+    } });
     const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), this.imports);
     return streams.map((_, i) => inst.exports[`f${i}`] as () => void);
   }
