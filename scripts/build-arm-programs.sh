@@ -35,6 +35,9 @@ PROGRAMS=(
 	"sieve:both:sieve.c"
 	"int64:both:int64.c"
 	"uart:both:uart.c"
+	"irq:both:irq.c irq_asm.S"
+	"fiq:arm:fiq.c fiq_asm.S"
+	"softint:arm:softint.c softint_asm.S"
 )
 COMMON="crt0.S armutil.S semihost.c"
 CFLAGS=(-march=armv5te -mfloat-abi=soft -O2 -nostdlib -ffreestanding -fno-builtin

@@ -1,7 +1,9 @@
 /**
  * The ARM Versatile PB board (ARM926EJ-S), as QEMU's `-M versatilepb` models it, with the
- * devices this emulator has so far: RAM at 0, the system registers at 0x10000000 and the four
- * PL011 UARTs. Like QEMU's versatilepb (ignore_memory_transaction_failures), an access to an
+ * devices this emulator has so far: RAM at 0, the system registers at 0x10000000, the four
+ * PL011 UARTs, the PL190 vectored interrupt controller (VIC) at 0x10140000 with the secondary
+ * controller (SIC) at 0x10003000 on its line 31, and the two SP804 dual timers (VIC lines 4
+ * and 5). UART0-2 interrupt on VIC lines 12-14, UART3 on SIC line 6, as in QEMU. Like QEMU's versatilepb (ignore_memory_transaction_failures), an access to an
  * address nothing answers at does not abort: reads return 0 and writes are ignored.
  *
  * `-kernel`: an ELF is loaded at its segments' physical addresses and entered at its entry
@@ -16,6 +18,8 @@ import type { Logger } from '../../runtime/log.js';
 import type { MmioDevice } from '../device.js';
 import { Semihosting, type SemihostingHost } from '../semihosting.js';
 import { Pl011 } from './pl011.js';
+import { Pl190, VpbSic } from './pl190.js';
+import { Sp804, hostClock, type Clock } from './sp804.js';
 import { SysCtl } from './sysctl.js';
 
 export const VERSATILEPB_BOARD_ID = 0x183;
@@ -26,6 +30,13 @@ export const ATAG_ADDR = 0x100;
 
 export const UART_BASES = [0x101f1000, 0x101f2000, 0x101f3000, 0x10009000] as const;
 export const SYSCTL_BASE = 0x10000000;
+export const VIC_BASE = 0x10140000;
+export const SIC_BASE = 0x10003000;
+export const TIMER_BASES = [0x101e2000, 0x101e3000] as const;
+/** Where the UARTs' interrupts go: VIC lines for UART0-2, SIC line 6 for UART3. */
+const UART_VIC_LINES = [12, 13, 14] as const;
+const UART3_SIC_LINE = 6;
+const TIMER_VIC_LINES = [4, 5] as const;
 
 /** A loading problem the user can fix (bad file, wrong size): one line, no stack trace. */
 export class MachineError extends Error {
@@ -54,12 +65,22 @@ export interface VersatilePbOptions {
   /** The CPU's TB cache size and JIT batch size (tests). */
   tbCacheSize?: number;
   batchSize?: number;
+  /** The virtual clock the timers run on, in ns (default: host time, as QEMU without -icount). */
+  clock?: Clock;
 }
 
 export interface VersatilePb {
   cpu: ArmCpu;
   uarts: Pl011[];
   sysctl: SysCtl;
+  vic: Pl190;
+  sic: VpbSic;
+  timers: Sp804[];
+  /**
+   * Bring the timers up to the present, raising the interrupts of those that expired. The CPU
+   * only looks at its interrupt lines between blocks, so the run loop calls this between slices.
+   */
+  poll(): void;
   semihosting?: Semihosting;
   /** Where the kernel was loaded: [start, end) ranges, and the pc the machine starts at. */
   loaded: { start: number; end: number }[];
@@ -168,9 +189,24 @@ export async function createVersatilePb(opts: VersatilePbOptions): Promise<Versa
   }
 
   const bus = new BoardBus();
+  // The interrupt controllers drive the CPU's lines (the CPU exists from below on).
+  let cpuRef: ArmCpu | undefined;
+  const vic = new Pl190((irq, fiq) => { if (cpuRef) { cpuRef.irqLine = irq; cpuRef.fiqLine = fiq; } });
+  const sic = new VpbSic((n, level) => vic.setIrq(n, level));
+  bus.map(VIC_BASE, PAGE_SIZE, vic);
+  bus.map(SIC_BASE, PAGE_SIZE, sic);
+
   const out = opts.uartOutput ?? [];
-  const uarts = UART_BASES.map((_, i) => new Pl011(`uart${i}`, out[i]));
+  const uarts = UART_BASES.map((_, i) => new Pl011(`uart${i}`, out[i],
+    i < 3 ? (level) => vic.setIrq(UART_VIC_LINES[i], level) : (level) => sic.setIrq(UART3_SIC_LINE, level)));
   UART_BASES.forEach((base, i) => bus.map(base, PAGE_SIZE, uarts[i]));
+
+  const clock = opts.clock ?? hostClock;
+  const timers = TIMER_BASES.map((base, i) => {
+    const t = new Sp804(`timer${i * 2}-${i * 2 + 1}`, clock, (level) => vic.setIrq(TIMER_VIC_LINES[i], level));
+    bus.map(base, PAGE_SIZE, t);
+    return t;
+  });
 
   const loaded = blobs.map((b) => ({ start: b.addr, end: b.addr + b.memsz })).sort((a, b) => a.start - b.start);
   let semihosting: Semihosting | undefined;
@@ -190,7 +226,13 @@ export async function createVersatilePb(opts: VersatilePbOptions): Promise<Versa
     engine: opts.engine, ramSize, bus, onSwi: semihosting?.onSwi, log: opts.log,
     tbCacheSize: opts.tbCacheSize, batchSize: opts.batchSize,
   });
-  const machine: VersatilePb = { cpu, uarts, sysctl: undefined as unknown as SysCtl, semihosting, loaded, entry, resetRequested: false };
+  cpuRef = cpu;
+  cpu.irqLine = vic.irq;
+  cpu.fiqLine = vic.fiq;
+  const machine: VersatilePb = {
+    cpu, uarts, sysctl: undefined as unknown as SysCtl, vic, sic, timers, semihosting, loaded, entry, resetRequested: false,
+    poll: () => { for (const t of timers) t.poll(); },
+  };
   machine.sysctl = new SysCtl(0x41007004, 0x02000000, () => { machine.resetRequested = true; cpu.halted = true; });
   bus.map(SYSCTL_BASE, PAGE_SIZE, machine.sysctl);
 

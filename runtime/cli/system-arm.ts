@@ -10,7 +10,13 @@ import { JitEngine } from '../tb.js';
 import { LOG_ITEMS, Logger, parseLogItems, type LogItem } from '../log.js';
 
 const PROG = 'dynwasm-system-arm';
-const SLICE_BLOCKS = 100000;
+/**
+ * The CPU runs POLL_BLOCKS blocks at a time, then the board brings its timers up to date (the
+ * CPU sees interrupt lines only between blocks, and timer expiry is noticed only at a poll);
+ * every SLICE_MS of host time the loop also yields to Node's event loop (stdin, signals).
+ */
+const POLL_BLOCKS = 2000;
+const SLICE_MS = 10;
 
 const MACHINES: Record<string, string> = {
   versatilepb: 'ARM Versatile/PB (ARM926EJ-S)',
@@ -290,7 +296,11 @@ async function main(argv: string[]): Promise<number> {
   const t0 = performance.now();
   try {
     for (;;) {
-      cpu.run(SLICE_BLOCKS);
+      const sliceEnd = performance.now() + SLICE_MS;
+      do {
+        cpu.run(POLL_BLOCKS);
+        machine.poll();
+      } while (!cpu.halted && performance.now() < sliceEnd);
       out.flush();
       if (cpu.halted) {
         const sh = machine.semihosting;
