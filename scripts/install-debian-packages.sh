@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the tests need, when missing: the bare-metal cross compiler that
+# builds the test programs, and qemu-system-arm, the reference they are compared with. A
+# machine that already has them is left alone; without root, say what to install and fail.
+set -euo pipefail
+
+PACKAGES=(gcc-arm-none-eabi binutils-arm-none-eabi qemu-system-arm)
+missing=()
+for p in "${PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "error: the tests need these Debian packages: ${missing[*]}" >&2
+  echo "       install them with: sudo apt-get install -y --no-install-recommends ${missing[*]}" >&2
+  exit 1
+fi
+echo "installing Debian packages: ${missing[*]}"
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
