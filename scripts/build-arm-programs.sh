@@ -33,6 +33,7 @@ PROGRAMS=(
 	"sort:both:sort.c"
 	"crc32:both:crc32.c"
 	"sieve:both:sieve.c"
+	"compute:arm:compute.c"
 	"int64:both:int64.c"
 	"uart:both:uart.c"
 	"irq:both:irq.c irq_asm.S"

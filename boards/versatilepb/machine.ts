@@ -67,6 +67,10 @@ export interface VersatilePbOptions {
   batchSize?: number;
   /** The virtual clock the timers run on, in ns (default: host time, as QEMU without -icount). */
   clock?: Clock;
+  /** One guest instruction per block (-singlestep). */
+  singleStep?: boolean;
+  /** Chain blocks inside WebAssembly (the JIT's default; -accel jit,chain=off turns it off). */
+  chain?: boolean;
 }
 
 export interface VersatilePb {
@@ -224,7 +228,7 @@ export async function createVersatilePb(opts: VersatilePbOptions): Promise<Versa
   const table = await loadArmTable();
   const cpu = new ArmCpu(table, {
     engine: opts.engine, ramSize, bus, onSwi: semihosting?.onSwi, log: opts.log,
-    tbCacheSize: opts.tbCacheSize, batchSize: opts.batchSize,
+    tbCacheSize: opts.tbCacheSize, batchSize: opts.batchSize, singleStep: opts.singleStep, chain: opts.chain,
   });
   cpuRef = cpu;
   cpu.irqLine = vic.irq;

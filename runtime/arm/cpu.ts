@@ -48,6 +48,8 @@ export interface ArmCpuOptions {
   log?: Logger;
   /** One guest instruction per block (QEMU's -singlestep), for lockstep comparisons. */
   singleStep?: boolean;
+  /** JIT only: chain blocks inside WebAssembly (default true; false calls each block from JS). */
+  chain?: boolean;
   /** An existing memory (tests run two CPUs side by side on their own memories). */
   memory?: WebAssembly.Memory;
 }
@@ -109,7 +111,7 @@ export class ArmCpu implements SlowMemory {
       ? new JitEngine(table, this.memory, this.s, capacity + this.batchSize, { pc: PC, state: THUMB, exception: EXCEPTION, exitRequest: EXIT_REQUEST })
       : new InterpEngine(table, this.s);
     this.tbs = new TbCache(capacity, this.engine, (page) => { this.flags[page] &= ~(PAGE_CODE | PAGE_SLOW_WRITE); });
-    this.chain = this.engine instanceof JitEngine && !opts.singleStep && !opts.log?.has('exec');
+    this.chain = this.engine instanceof JitEngine && opts.chain !== false && !opts.singleStep && !opts.log?.has('exec');
     this.maxTbInsns = opts.singleStep ? 1 : MAX_TB_INSNS;
     this.log = opts.log;
     // Everything above RAM is devices or nothing: slow for both reads and writes.

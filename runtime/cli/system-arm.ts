@@ -40,10 +40,12 @@ Full-system ARM emulation; the options follow qemu-system-arm's.
   -semihosting-config enable=on[,target=native][,arg=WORD]...
                          the same, with the command line SYS_GET_CMDLINE returns
   -accel jit|interp      execution engine: copy-and-patch WebAssembly (jit, the default; "tcg"
-                         is an alias) or the micro-op interpreter (interp)
+                         is an alias) or the micro-op interpreter (interp). jit,chain=off runs
+                         every block from JavaScript instead of chaining in WebAssembly
   -d ITEM[,ITEM]         log items (-d help lists them), to stderr or the -D file
   -D FILE                log file
   -no-reboot             accepted; a guest reset request always stops the machine
+  -singlestep            one guest instruction per translation block (for comparisons with qemu)
   -stats                 on exit, print execution statistics to stderr (not a qemu option)
   -h, -help              this help
 
@@ -64,11 +66,13 @@ interface Options {
   logItems: Set<LogItem>;
   logFile?: string;
   stats: boolean;
+  singleStep: boolean;
+  chain: boolean;
   help?: 'usage' | 'machines' | 'log';
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { nographic: false, serial: [], semihosting: false, semihostingArgs: [], accel: 'jit', logItems: new Set(), stats: false };
+  const o: Options = { nographic: false, serial: [], semihosting: false, semihostingArgs: [], accel: 'jit', logItems: new Set(), stats: false, singleStep: false, chain: true };
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i];
     if (!raw.startsWith('-') || raw === '-') throw new UsageError(`${raw}: unexpected argument (options start with '-')`);
@@ -128,10 +132,14 @@ function parseArgs(argv: string[]): Options {
         break;
       }
       case 'accel': {
-        const v = value().split(',')[0];
+        const [v, ...props] = value().split(',');
         if (v === 'jit' || v === 'tcg') o.accel = 'jit';
         else if (v === 'interp') o.accel = 'interp';
         else throw new UsageError(`-accel ${v}: unknown accelerator (use jit or interp)`);
+        for (const p of props) {
+          if (p === 'chain=on' || p === 'chain=off') o.chain = p === 'chain=on';
+          else throw new UsageError(`-accel ${v}: unknown property '${p}' (jit takes chain=on|off)`);
+        }
         break;
       }
       case 'd': {
@@ -143,6 +151,7 @@ function parseArgs(argv: string[]): Options {
       case 'D': o.logFile = value(); break;
       case 'no-reboot': break;
       case 'stats': o.stats = true; break;
+      case 'singlestep': o.singleStep = true; break;
       case 'h': case 'help': o.help = 'usage'; break;
       default: throw new UsageError(`${raw}: unknown option (try '${PROG} -help')`);
     }
@@ -277,6 +286,7 @@ async function main(argv: string[]): Promise<number> {
     machine = await createVersatilePb({
       engine: o.accel, ramSize: o.ram, kernel, kernelName: o.kernel, append: o.append,
       semihosting: o.semihosting ? host : undefined, semihostingArgs: o.semihostingArgs, uartOutput, log,
+      singleStep: o.singleStep, chain: o.chain,
     });
   } catch (e) {
     if (e instanceof MachineError) return fail(e.message);
