@@ -53,7 +53,12 @@ export function localLayout(ops: DecodedOp[], temps: number): LocalLayout {
   return { temps, scratchI32, scratchI64 };
 }
 
-export interface Snippet { bytes: Uint8Array; holes: Hole[] }
+/**
+ * `exits` are the offsets of the one-byte immediates of the branches that leave the block: the
+ * code generator adds the depth of any structure it wraps the snippet in (a conditional
+ * instruction's `if`), the way a linker applies a relocation.
+ */
+export interface Snippet { bytes: Uint8Array; holes: Hole[]; exits: number[] }
 
 export interface ImportMaps {
   /** function import index → canonical helper index, or 'exit' */
@@ -95,6 +100,7 @@ export function extractSnippet(op: DecodedOp, layout: LocalLayout, maps: ImportM
   const wrap = op.instructions.some((i) => i.opcode === OP.return);
   const out: number[] = [];
   const holes: Hole[] = [];
+  const exits: number[] = [];
 
   // Zero the scratch locals that may be read before they are written: binaryen assumes the
   // zero a fresh function local starts with, but a snippet shares its locals with other ops.
@@ -134,7 +140,12 @@ export function extractSnippet(op: DecodedOp, layout: LocalLayout, maps: ImportM
         out.push(ins.opcode); writeUleb(out, localMap[(imm as { index: number }).index]); break;
       case OP.call: {
         const f = maps.funcs[(imm as { index: number }).index];
-        if (f === 'exit') { out.push(OP.br); writeUleb(out, depth + (wrap ? 1 : 0)); }
+        if (f === 'exit') {
+          const label = depth + (wrap ? 1 : 0);
+          // One byte, so that a relocation never changes the snippet's length.
+          if (label > 63) throw new Error('exit branch nested too deeply for a one-byte relocation');
+          out.push(OP.br); exits.push(out.length); writeUleb(out, label);
+        }
         else {
           // Table slot f holds helper f; table 0, the module's only table.
           out.push(OP.i32_const); writeSleb(out, f);
@@ -153,5 +164,5 @@ export function extractSnippet(op: DecodedOp, layout: LocalLayout, maps: ImportM
     else if (ins.opcode === OP.end) depth--;
   }
   if (wrap) out.push(OP.end);
-  return { bytes: Uint8Array.from(out), holes };
+  return { bytes: Uint8Array.from(out), holes, exits };
 }

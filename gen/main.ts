@@ -150,6 +150,7 @@ function render(
       source: `${s.file}:${s.line}-${s.endLine}`,
       code: Buffer.from(snippets[id].bytes).toString('hex'),
       holes: snippets[id].holes,
+      exits: snippets[id].exits,
       interp: args.length ? `(s) => ${fname}(s, ${args.join(', ')})` : fname,
       paramNames: Array.from({ length: lowered[id].params }, (_, k) => `p${k + 1}`),
     };

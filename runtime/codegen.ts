@@ -36,15 +36,24 @@ export class CopyPatchCodegen {
 
   /** Copy the snippets of `ops[from, to)` (word indexes into ob.words) and patch their holes. */
   writeOps(w: ByteWriter, ob: OpBuffer, from = 0, to = ob.length): void {
-    const t = this.table, words = ob.words, code = t.code;
+    const t = this.table, words = ob.words, code = t.code, generated = t.ops.length;
+    // Structures opened around snippets (conditional regions); exits branch that much further.
+    let depth = 0;
     for (let i = from; i < to;) {
       const opc = words[i];
+      if (opc >= generated) {
+        if (opc === t.OPC_IF_T0) { w.byte(OP.local_get); w.byte(0); w.byte(OP.if); w.byte(0x40); depth++; }
+        else { w.byte(OP.end); depth--; }
+        i += 1 + t.paramCount[opc];
+        continue;
+      }
       const start = t.codeStart[opc], size = t.codeSize[opc];
       w.ensure(size);
       const at = w.pos;
       w.bytes.set(code.subarray(start, start + size), at);
       const holes = t.holes[opc];
       for (let h = 0; h < holes.length; h += 2) patchSleb5(w.bytes, at + holes[h], words[i + holes[h + 1]]);
+      if (depth) { const exits = t.exits[opc]; for (let e = 0; e < exits.length; e++) w.bytes[at + exits[e]] += depth; }
       w.pos = at + size;
       i += 1 + t.paramCount[opc];
     }

@@ -25,9 +25,15 @@ export class Interpreter {
   /** Run ops on the state as it is, temps included (the op-level tests' entry point). */
   runOps(s: OpState, ob: OpBuffer): boolean {
     const words = ob.words, n = ob.length, params = this.table.paramCount, fns = this.fns, mayExit = this.mayExit;
+    const generated = fns.length, IF_T0 = this.table.OPC_IF_T0;
     s.exited = false;
     for (let i = 0; i < n;) {
       const opc = words[i], np = params[opc];
+      if (opc >= generated) {
+        // Structural ops: a conditional region is skipped when T0 is zero; ENDIF does nothing.
+        i = opc === IF_T0 && s.T0 === 0 ? words[i + 1] : i + 1 + np;
+        continue;
+      }
       if (np > 0) {
         s.P1 = words[i + 1];
         if (np > 1) { s.P2 = words[i + 2]; if (np > 2) s.P3 = words[i + 3]; }

@@ -73,7 +73,7 @@ export class Logger {
     for (let i = 0; i < ob.length;) {
       const opc = w[i], np = table.paramCount[opc];
       const params = Array.from(w.subarray(i + 1, i + 1 + np), (p) => `0x${(p >>> 0).toString(16)}`);
-      s += ` ${table.ops[opc].name}${params.length ? ' ' + params.join(', ') : ''}\n`;
+      s += ` ${table.opName(opc)}${params.length ? ' ' + params.join(', ') : ''}\n`;
       i += 1 + np;
     }
     this.write(s + '\n');

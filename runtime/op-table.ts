@@ -16,6 +16,8 @@ export interface GeneratedOp {
   /** Snippet bytes, hex. */
   code: string;
   holes: readonly GeneratedHole[];
+  /** Offsets of the one-byte immediates of the snippet's block-exit branches (relocations). */
+  exits: readonly number[];
   /** The op's TypeScript function, bound to its expansion value: interpreter mode's semantics. */
   interp: (s: OpState) => void;
 }
@@ -48,6 +50,15 @@ export class OpTable {
   readonly paramCount: Uint8Array;
   /** Per op, its holes as [offset, param] pairs. */
   readonly holes: readonly Int32Array[];
+  /** Per op, the offsets of its exit-branch depths (see GeneratedOp.exits). */
+  readonly exits: readonly Int32Array[];
+  /**
+   * Structural opcodes numbered after the generated ops, understood by both back-ends: the
+   * ops between IF_T0 and its ENDIF run only if T0 is non-zero (a conditional instruction
+   * inside a block). IF_T0's parameter is the word index just after its ENDIF.
+   */
+  readonly OPC_IF_T0: number;
+  readonly OPC_ENDIF: number;
   readonly byName: ReadonlyMap<string, GeneratedOp>;
 
   constructor(gen: GeneratedTable) {
@@ -58,7 +69,9 @@ export class OpTable {
     const n = gen.OPS.length;
     this.codeStart = new Int32Array(n);
     this.codeSize = new Int32Array(n);
-    this.paramCount = new Uint8Array(n);
+    ({ IF_T0: this.OPC_IF_T0, ENDIF: this.OPC_ENDIF } = structuralOpcodes(n));
+    this.paramCount = new Uint8Array(n + 2);
+    this.paramCount[this.OPC_IF_T0] = 1;
     const total = gen.OPS.reduce((a, op) => a + op.code.length / 2, 0);
     this.code = new Uint8Array(total);
     let at = 0;
@@ -71,12 +84,23 @@ export class OpTable {
       this.paramCount[i] = op.params;
     });
     this.holes = gen.OPS.map((op) => Int32Array.from(op.holes.flatMap((h) => [h.offset, h.param])));
+    this.exits = gen.OPS.map((op) => Int32Array.from(op.exits));
     this.byName = new Map(gen.OPS.map((op) => [op.name, op]));
+  }
+
+  /** The op's name, structural opcodes included (for logs). */
+  opName(opc: number): string {
+    return opc === this.OPC_IF_T0 ? 'if_T0' : opc === this.OPC_ENDIF ? 'endif' : this.ops[opc].name;
   }
 
   snippet(opc: number): Uint8Array {
     return this.code.subarray(this.codeStart[opc], this.codeStart[opc] + this.codeSize[opc]);
   }
+}
+
+/** The structural opcodes of a table of `opCount` generated ops (see OpTable.OPC_IF_T0). */
+export function structuralOpcodes(opCount: number): { IF_T0: number; ENDIF: number } {
+  return { IF_T0: opCount, ENDIF: opCount + 1 };
 }
 
 export function hexToBytes(hex: string): Uint8Array {

@@ -42,16 +42,6 @@ export function op_brcond_T0(s: OpState): void {
   s.exit_tb();
 }
 
-/** Skip the rest of the block when T0 is zero, continuing at P1 (a failed condition). */
-export function op_exit_if_T0_zero(s: OpState): void {
-  if (s.T0 === 0) {
-    s.env[PC] = s.P1;
-    s.env[ICOUNT] = (s.env[ICOUNT] + s.P2) | 0;
-    s.exit_tb();
-    return;
-  }
-}
-
 /** Raise exception P1 with the pc at P2 (SWI, undefined instruction, BKPT). */
 export function op_raise_exception(s: OpState): void {
   s.env[PC] = s.P2;

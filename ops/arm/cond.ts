@@ -7,8 +7,8 @@ export const COND_EQ = 0, COND_NE = 1, COND_CS = 2, COND_CC = 3, COND_MI = 4, CO
 export const COND_VC = 7, COND_HI = 8, COND_LS = 9, COND_GE = 10, COND_LT = 11, COND_GT = 12, COND_LE = 13;
 
 /**
- * T0 = 1 if condition `cond` holds, else 0. With exit_if_T0_zero this skips a conditional
- * instruction; with brcond_T0 it is a conditional branch.
+ * T0 = 1 if condition `cond` holds, else 0. A conditional region (IF_T0, runtime/op-table.ts)
+ * then runs a conditional instruction; with brcond_T0 it is a conditional branch.
  * @expand cond 0..13
  */
 export function op_test_cond$(s: OpState, cond: number): void {

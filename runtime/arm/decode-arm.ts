@@ -378,10 +378,11 @@ export const armDecoder = new Decoder<DisasContext>(32, ARM_PATTERNS, [[20, 8], 
 export function translateArmInsn(ctx: DisasContext, insn: number): void {
   const d = armDecoder.decode(insn);
   const condField = insn >>> 28;
-  if (!d) { if (condField < 14) ctx.skipUnless(condField); ctx.undefined(); return; }
   // Conditional execution: the branch pattern folds its condition into a conditional jump.
-  if (condField < 14 && !(d.pattern.name === 'b' && !d.fields.L)) ctx.skipUnless(condField);
-  if (d.pattern.trans(ctx, d.fields, insn) === false) ctx.undefined();
+  const conditional = condField < 14 && !(d && d.pattern.name === 'b' && !d.fields.L);
+  if (conditional) ctx.beginConditional(condField);
+  if (!d || d.pattern.trans(ctx, d.fields, insn) === false) ctx.undefined();
+  if (conditional) ctx.endConditional();
 }
 
 export function disasArm(insn: number, pc: number): string {

@@ -5,8 +5,9 @@
  * (register access, exits, memory ops) and the gen_* building blocks both use.
  */
 import { OpBuffer } from '../op-buffer.js';
-import { OPC } from '../generated/arm/ops.js';
+import { OPC, OPS } from '../generated/arm/ops.js';
 import * as G from '../generated/arm/ops.js';
+import { structuralOpcodes } from '../op-table.js';
 import { EXCP_UDEF } from '../../ops/arm/state.js';
 
 /** A block ends at the latest after this many instructions. */
@@ -20,6 +21,7 @@ const MOVL_T_R = [regOps('movl_T0_r$'), regOps('movl_T1_r$'), regOps('movl_T2_r$
 const MOVL_T_IM = [OPC.movl_T0_im, OPC.movl_T1_im, OPC.movl_T2_im, OPC.movl_T3_im];
 const MOVL_R_T0 = regOps('movl_r$_T0');
 const MOVL_R_T1 = regOps('movl_r$_T1');
+const { IF_T0, ENDIF } = structuralOpcodes(OPS.length);
 const TEST_COND = Array.from({ length: 14 }, (_, c) => (OPC as Record<string, number>)[`test_cond${c}`]);
 
 /** Fetches guest code for the translator; returns undefined where nothing executable is mapped. */
@@ -91,10 +93,27 @@ export class DisasContext {
     this.ended = true;
     this.successors.push((target | (this.thumb ? 1 : 0)) >>> 0, (this.nextPc | (this.thumb ? 1 : 0)) >>> 0);
   }
-  /** Skip to the next instruction (ending the block) unless condition `cond` holds. */
-  skipUnless(cond: number): void {
+  /** Word index of the open conditional region's IF_T0, or -1. */
+  private condAt = -1;
+  /**
+   * Run the current instruction's ops only if condition `cond` holds: a conditional region
+   * inside the block (closed by endConditional), so a failed condition does not end the block.
+   */
+  beginConditional(cond: number): void {
     this.ob.emit0(TEST_COND[cond]);
-    G.gen_op_exit_if_T0_zero(this.ob, this.nextPc | 0, this.retiredAfter);
+    this.condAt = this.ob.length;
+    this.ob.emit1(IF_T0, 0);
+  }
+  /** Close the region; if the instruction left the block inside it, the not-taken path goes on at the next instruction. */
+  endConditional(): void {
+    if (this.condAt < 0) return;
+    this.ob.emit0(ENDIF);
+    this.ob.words[this.condAt + 1] = this.ob.length;
+    this.condAt = -1;
+    if (this.ended) {
+      G.gen_op_jmp_im(this.ob, this.nextPc | 0, this.retiredAfter);
+      this.successors.push((this.nextPc | (this.thumb ? 1 : 0)) >>> 0);
+    }
   }
   /** End the block after the current instruction, continuing at the next one. */
   endAfter(): void {
