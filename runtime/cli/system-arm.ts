@@ -351,9 +351,14 @@ function printStats(m: VersatilePb, wallMs: number): void {
     `wall time           ${(wallMs / 1000).toFixed(3)} s`,
     `guest MIPS          ${wallMs > 0 ? (n / wallMs / 1000).toFixed(2) : '0'}`,
   ];
+  let translationMs = st.translateMs;
   if (cpu.engine instanceof JitEngine) {
     const es = cpu.engine.stats;
+    translationMs += es.compileMs;
     lines.push(`modules compiled    ${es.modules} (${es.compileMs.toFixed(1)} ms)`, `wasm bytes          ${es.wasmBytes}`);
+  }
+  if (st.tbsTranslated) {
+    lines.push(`translation         ${(st.tbsTranslated / (translationMs / 1000)).toFixed(0)} blocks/s, ${((translationMs * 1000) / st.tbsTranslated).toFixed(1)} µs per block with compilation`);
   }
   lines.push(`tb cache            ${cpu.tbs.size} blocks, ${cpu.tbs.flushes} flushes, ${cpu.tbs.invalidations} invalidated`);
   writeSync(2, lines.map((l) => `${PROG}: stats: ${l}\n`).join(''));
