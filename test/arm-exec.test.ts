@@ -14,8 +14,9 @@
 import test, { type ExecutionContext } from 'ava';
 import { ArmCpu, loadArmTable, type ArmCpuOptions } from '../runtime/arm/cpu.js';
 import { writeCpsr } from '../ops/arm/modes.js';
-import { ARM_STATE_WORDS, CP15_FAR, CPSR_T, EXCEPTION, LR, SPSR, USR_R8 } from '../ops/arm/state.js';
+import { CP15_FAR, CPSR_T, LR, SPSR, USR_R8 } from '../ops/arm/state.js';
 import { assemble } from './support/arm-asm.js';
+import { firstDifference, hex } from './support/arm-compare.js';
 
 const RAM = 0x20000;
 /** The SWI immediate that stops a program (ARM); in Thumb state, `svc 0xfe`. */
@@ -26,7 +27,6 @@ const BAD = 0x80000000;
 /** A word read here acknowledges interrupts (drops both lines); nothing else answers outside RAM. */
 const ACK = 0x90000000;
 
-const hex = (v: number): string => `0x${(v >>> 0).toString(16)}`;
 const u = (v: number): number => v >>> 0;
 
 /**
@@ -109,20 +109,6 @@ async function makeCpu(engine: 'jit' | 'interp', s: Setup): Promise<ArmCpu> {
   return cpu;
 }
 
-function firstDifference(a: ArmCpu, b: ArmCpu): string | undefined {
-  for (let i = 0; i < ARM_STATE_WORDS; i++) {
-    if (i === EXCEPTION) continue;
-    if (a.env[i] !== b.env[i]) return `env word ${i}: jit ${hex(a.env[i])}, interp ${hex(b.env[i])}`;
-  }
-  if (a.icount !== b.icount) return `instruction count: jit ${a.icount}, interp ${b.icount}`;
-  if (a.stats.exceptions !== b.stats.exceptions) return `exceptions taken: jit ${a.stats.exceptions}, interp ${b.stats.exceptions}`;
-  if (a.halted !== b.halted) return `halted: jit ${a.halted}, interp ${b.halted}`;
-  const ra = a.ram, rb = b.ram;
-  if (Buffer.compare(ra, rb) !== 0) {
-    for (let i = 0; i < ra.length; i++) if (ra[i] !== rb[i]) return `memory at ${hex(i)}: jit ${ra[i]}, interp ${rb[i]}`;
-  }
-  return undefined;
-}
 
 type Step = (t: ExecutionContext, cpu: ArmCpu, engine: string) => void;
 

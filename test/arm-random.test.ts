@@ -13,8 +13,9 @@ import { THUMB_PATTERNS, disasThumb } from '../runtime/arm/decode-thumb.js';
 import type { Pattern } from '../runtime/decoder.js';
 import type { DisasContext } from '../runtime/arm/translate.js';
 import { writeCpsr } from '../ops/arm/modes.js';
-import { ARM_STATE_WORDS, BANK, CPSR_F, CPSR_I, EXCEPTION, USR_R8 } from '../ops/arm/state.js';
+import { ARM_STATE_WORDS, BANK, CPSR_F, CPSR_I, USR_R8 } from '../ops/arm/state.js';
 import { assemble } from './support/arm-asm.js';
+import { firstDifference, hex } from './support/arm-compare.js';
 
 const RAM = 256 * 1024;
 /** Code straddles the page boundary at 0x9000, so blocks are cut there. */
@@ -117,20 +118,6 @@ function load(cpu: ArmCpu, c: Case, flags: number): void {
   cpu.pc = CODE | (c.thumb ? 1 : 0);
 }
 
-function firstDifference(a: ArmCpu, b: ArmCpu): string | undefined {
-  for (let i = 0; i < ARM_STATE_WORDS; i++) {
-    if (i === EXCEPTION) continue;
-    if (a.env[i] !== b.env[i]) return `env word ${i}: jit ${hex(a.env[i])}, interp ${hex(b.env[i])}`;
-  }
-  if (a.icount !== b.icount) return `instruction count: jit ${a.icount}, interp ${b.icount}`;
-  if (a.stats.exceptions !== b.stats.exceptions) return `exceptions taken: jit ${a.stats.exceptions}, interp ${b.stats.exceptions}`;
-  const ra = a.ram, rb = b.ram;
-  if (Buffer.compare(ra, rb) !== 0) {
-    for (let i = 0; i < ra.length; i++) if (ra[i] !== rb[i]) return `memory at ${hex(i)}: jit ${ra[i]}, interp ${rb[i]}`;
-  }
-  return undefined;
-}
-const hex = (v: number): string => `0x${(v >>> 0).toString(16)}`;
 
 for (const thumb of [false, true]) {
   test(`random ${thumb ? 'Thumb' : 'ARM'} instruction streams agree between JIT and interpreter`, async (t) => {

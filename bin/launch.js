@@ -1,0 +1,13 @@
+// The launchers' shared part: the CLIs are TypeScript compiled by `npm run gen` into dist/.
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+/** Run dist/runtime/cli/<module>.js, or say that the project is not built yet. */
+export async function launch(name, module) {
+  const main = fileURLToPath(new URL(`../dist/runtime/cli/${module}.js`, import.meta.url));
+  if (!existsSync(main)) {
+    console.error(`${name}: not built yet: run \`npm run gen\` first`);
+    process.exit(2);
+  }
+  await import(pathToFileURL(main).href);
+}
