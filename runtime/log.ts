@@ -32,7 +32,7 @@ export function parseLogItems(spec: string): Set<LogItem> {
   return items;
 }
 
-const EXCEPTION_NAMES = ['', 'undefined instruction', 'swi', 'prefetch abort', 'data abort', 'irq', 'fiq', 'bkpt', 'yield'];
+const EXCEPTION_NAMES = ['', 'undefined instruction', 'swi', 'prefetch abort', 'data abort', 'irq', 'fiq', 'bkpt', 'yield', 'wfi'];
 const hex8 = (v: number): string => (v >>> 0).toString(16).padStart(8, '0');
 
 export class Logger {

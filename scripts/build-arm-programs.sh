@@ -34,6 +34,7 @@ PROGRAMS=(
 	"crc32:both:crc32.c"
 	"sieve:both:sieve.c"
 	"compute:arm:compute.c"
+	"wfi:arm:wfi.c irq_asm.S"
 	"int64:both:int64.c"
 	"uart:both:uart.c"
 	"irq:both:irq.c irq_asm.S"

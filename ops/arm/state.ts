@@ -62,6 +62,8 @@ export const EXCP_FIQ = 6;
 export const EXCP_BKPT = 7;
 /** Not an architectural exception: leave the block so the exec loop sees a state change. */
 export const EXCP_YIELD = 8;
+/** Wait for interrupt (CP15 c7, c0, 4 on the ARM926): the CPU sleeps until an interrupt line rises. */
+export const EXCP_WFI = 9;
 
 /** CPSR bits. */
 export const CPSR_N = 1 << 31, CPSR_Z = 1 << 30, CPSR_C = 1 << 29, CPSR_V = 1 << 28, CPSR_Q = 1 << 27;

@@ -13,7 +13,7 @@ import { SCTLR_RESET, SCTLR_V } from '../../ops/arm/cp15.js';
 import { readCpsr, writeCpsr } from '../../ops/arm/modes.js';
 import {
   CP15_FAR, CP15_FSR, CP15_SCTLR, CPSR_A, CPSR_F, CPSR_Z, CPSR_I, CPSR_MODE, CPSR_T, EXCEPTION, EXCP_BKPT, EXCP_DATA_ABORT, EXCP_FIQ,
-  EXCP_IRQ, EXCP_PREFETCH_ABORT, EXCP_SWI, EXCP_UDEF, EXCP_YIELD, EXIT_REQUEST, FAULT_ADDR, ICOUNT, LR, MODE_ABT, MODE_FIQ, MODE_IRQ,
+  EXCP_IRQ, EXCP_PREFETCH_ABORT, EXCP_SWI, EXCP_UDEF, EXCP_WFI, EXCP_YIELD, EXIT_REQUEST, FAULT_ADDR, ICOUNT, LR, MODE_ABT, MODE_FIQ, MODE_IRQ,
   MODE_SVC, MODE_UND, PC, SPSR, THUMB,
 } from '../../ops/arm/state.js';
 import * as G from '../generated/arm/ops.js';
@@ -63,8 +63,8 @@ export function loadArmTable(): Promise<OpTable> {
 }
 
 export interface RunResult {
-  /** Why the loop stopped: the machine asked (exit), or the block budget ran out. */
-  reason: 'halt' | 'budget';
+  /** Why the loop stopped: the machine asked (exit), the CPU waits for an interrupt, or the block budget ran out. */
+  reason: 'halt' | 'wfi' | 'budget';
 }
 
 export class ArmCpu implements SlowMemory {
@@ -80,6 +80,8 @@ export class ArmCpu implements SlowMemory {
   /** Run blocks through the JIT's chained dispatcher rather than one JS call per block. */
   private readonly chain: boolean;
   private readonly maxTbInsns: number;
+  /** In wait-for-interrupt: run() returns at once until an interrupt line rises. */
+  waiting = false;
   private stopped = false;
   /** Set by the machine (semihosting exit, a reset request) to stop the loop. */
   get halted(): boolean { return this.stopped; }
@@ -267,6 +269,11 @@ export class ArmCpu implements SlowMemory {
     let n = 0;
     while (!this.halted) {
       if (n >= maxBlocks) break;
+      if (this.waiting) {
+        // WFI wakes on an interrupt even when CPSR masks it (ARM ARM B6.4.1).
+        if (!this.irqLine && !this.fiqLine) break;
+        this.waiting = false;
+      }
       env[EXIT_REQUEST] = 0;
       if ((this.irqLine || this.fiqLine) && this.takeInterrupt()) continue;
       const key = (env[PC] | env[THUMB]) >>> 0;
@@ -292,7 +299,7 @@ export class ArmCpu implements SlowMemory {
     }
     this.stats.blocksRun += n;
     this.foldIcount();
-    return { reason: this.halted ? 'halt' : 'budget' };
+    return { reason: this.halted ? 'halt' : this.waiting ? 'wfi' : 'budget' };
   }
 
   private foldIcount(): void {
@@ -311,6 +318,7 @@ export class ArmCpu implements SlowMemory {
     const excp = this.env[EXCEPTION];
     this.env[EXCEPTION] = 0;
     if (excp === EXCP_YIELD) return;
+    if (excp === EXCP_WFI) { this.waiting = true; return; }
     if (excp === EXCP_SWI && this.opts.onSwi) {
       const thumb = this.env[THUMB] !== 0;
       const at = this.pc - (thumb ? 2 : 4);

@@ -8,7 +8,7 @@
 import { Decoder, type Pattern } from '../decoder.js';
 import * as G from '../generated/arm/ops.js';
 import { cp15Spec } from '../../ops/arm/cp15.js';
-import { EXCP_BKPT, EXCP_SWI } from '../../ops/arm/state.js';
+import { EXCP_BKPT, EXCP_SWI, EXCP_WFI } from '../../ops/arm/state.js';
 import {
   DP_MOV, DP_MVN, DisasContext, MEM, genAddress, genBlockTransfer, genDataProc, genLoadStore, genShiftImm,
   genShiftReg, isLogicalOp,
@@ -333,7 +333,9 @@ export const ARM_PATTERNS: P[] = [
       } else {
         ctx.loadReg(0, f.d);
         G.gen_op_mcr_cp15_T0(ctx.ob, spec);
-        ctx.endAfter();
+        // c7, c0, 4 is the ARM926's wait for interrupt: the exec loop idles until one arrives.
+        if (spec === cp15Spec(0, 7, 0, 4)) ctx.raise(EXCP_WFI, ctx.nextPc, true);
+        else ctx.endAfter();
       }
     },
     disas: (f) => `${f.L ? 'mrc' : 'mcr'}${c(f)} 15, ${f.o}, ${f.L && f.d === 15 ? 'APSR_nzcv' : reg(f.d)}, cr${f.n}, cr${f.m}, {${f.O}}`,

@@ -310,8 +310,13 @@ async function main(argv: string[]): Promise<number> {
       do {
         cpu.run(POLL_BLOCKS);
         machine.poll();
-      } while (!cpu.halted && performance.now() < sliceEnd);
+      } while (!cpu.halted && !cpu.waiting && performance.now() < sliceEnd);
       out.flush();
+      if (cpu.waiting && !cpu.halted) {
+        // Wait for interrupt: sleep instead of spinning; the timers are polled after it.
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        continue;
+      }
       if (cpu.halted) {
         const sh = machine.semihosting;
         if (sh?.waitingForInput) {
