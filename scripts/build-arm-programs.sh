@@ -35,6 +35,7 @@ PROGRAMS=(
 	"sieve:both:sieve.c"
 	"compute:arm:compute.c"
 	"wfi:arm:wfi.c irq_asm.S"
+	"cp15:arm:cp15.c"
 	"int64:both:int64.c"
 	"uart:both:uart.c"
 	"irq:both:irq.c irq_asm.S"

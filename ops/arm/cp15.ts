@@ -19,8 +19,11 @@ export function cp15Spec(opc1: number, crn: number, crm: number, opc2: number): 
 }
 
 export function readCp15(env: Int32Array, spec: number): number {
-  const crn = (spec >> 8) & 15, opc2 = spec & 7;
+  const crn = (spec >> 8) & 15, crm = (spec >> 4) & 15, opc2 = spec & 7;
   switch (crn) {
+    // Test-and-clean D-cache (c7, c10/c14, 3): "clean" at once, Z set, so that loops such as
+    // `1: mrc p15, 0, r15, c7, c14, 3; bne 1b` end (QEMU's ARM_FEATURE_CACHE_TEST_CLEAN).
+    case 7: return opc2 === 3 && (crm === 10 || crm === 14) ? 1 << 30 : 0;
     case 0: return opc2 === 1 ? CACHE_TYPE : opc2 === 2 ? 0 : ARM926_MIDR;
     case 1: return env[CP15_SCTLR];
     case 2: return env[CP15_TTBR];

@@ -24,6 +24,15 @@ export function op_movl_cpsr_flags_T0(s: OpState): void {
   s.env[QF] = (x >>> 27) & 1;
 }
 
+/** Set N, Z, C, V from bits 31..28 of T0, leaving Q (MRC with Rd = pc: APSR_nzcv). */
+export function op_movl_cpsr_nzcv_T0(s: OpState): void {
+  const x = s.T0;
+  s.env[NF] = x;
+  s.env[ZF] = (x & 0x40000000) !== 0 ? 0 : 1;
+  s.env[CF] = (x >>> 29) & 1;
+  s.env[VF] = x << 3;
+}
+
 /** T0 = saturate(T0 + T1), setting Q on saturation (QADD). */
 export function op_qadd_T0_T1(s: OpState): void {
   const a = s.T0, b = s.T1;

@@ -328,7 +328,7 @@ export const ARM_PATTERNS: P[] = [
       const spec = cp15Spec(f.o, f.n, f.m, f.O);
       if (f.L) {
         G.gen_op_mrc_cp15_T0(ctx.ob, spec);
-        if (f.d === 15) { G.gen_op_and_T0_im(ctx.ob, 0xf0000000 | 0); G.gen_op_movl_cpsr_flags_T0(ctx.ob); }
+        if (f.d === 15) G.gen_op_movl_cpsr_nzcv_T0(ctx.ob);
         else ctx.storeReg(f.d);
       } else {
         ctx.loadReg(0, f.d);
