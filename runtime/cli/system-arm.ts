@@ -9,6 +9,9 @@ import type { SemihostingHost } from '../../boards/semihosting.js';
 import { JitEngine } from '../tb.js';
 import { LOG_ITEMS, Logger, parseLogItems, type LogItem } from '../log.js';
 
+/** The package's version (package.json is two folders above dist/runtime/cli). */
+const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
 const PROG = 'dynwasm-system-arm';
 /**
  * The CPU runs POLL_BLOCKS blocks at a time, then the board brings its timers up to date (the
@@ -48,6 +51,7 @@ Full-system ARM emulation; the options follow qemu-system-arm's.
   -singlestep            one guest instruction per translation block (for comparisons with qemu)
   -stats                 on exit, print execution statistics to stderr (not a qemu option)
   -h, -help              this help
+  -version               the version
 
 Exit status: the guest's semihosting exit status; 1 for a usage or loading error, 130 on SIGINT.`;
 
@@ -68,7 +72,7 @@ interface Options {
   stats: boolean;
   singleStep: boolean;
   chain: boolean;
-  help?: 'usage' | 'machines' | 'log';
+  help?: 'usage' | 'machines' | 'log' | 'version';
 }
 
 function parseArgs(argv: string[]): Options {
@@ -153,6 +157,7 @@ function parseArgs(argv: string[]): Options {
       case 'stats': o.stats = true; break;
       case 'singlestep': o.singleStep = true; break;
       case 'h': case 'help': o.help = 'usage'; break;
+      case 'version': o.help = 'version'; break;
       default: throw new UsageError(`${raw}: unknown option (try '${PROG} -help')`);
     }
   }
@@ -219,6 +224,7 @@ async function main(argv: string[]): Promise<number> {
     throw e;
   }
   if (o.help === 'usage') { process.stdout.write(USAGE + '\n'); return 0; }
+  if (o.help === 'version') { process.stdout.write(`${PROG} version ${VERSION} (dynwasm; qemu-system-arm's command line)\n`); return 0; }
   if (o.help === 'machines') {
     process.stdout.write('Supported machines are:\n' + Object.entries(MACHINES).map(([k, v]) => `${k.padEnd(20)} ${v}\n`).join(''));
     return 0;
