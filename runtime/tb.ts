@@ -23,6 +23,8 @@ export interface TranslationBlock {
   slot?: number;
   /** The compiled block function (JIT engine only). */
   fn?: () => void;
+  /** Runs so far in the tiered JIT's interpreter, before compilation. */
+  hits?: number;
 }
 
 export interface Engine {

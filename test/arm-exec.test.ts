@@ -94,7 +94,9 @@ async function makeCpu(engine: 'jit' | 'interp', s: Setup): Promise<ArmCpu> {
     write: (): boolean => false,
   };
   const cpu: ArmCpu = new ArmCpu(table, {
-    engine, ramSize: RAM, bus,
+    // The JIT compiles every block at once here: the tiered default would interpret most of
+    // these short programs, and these tests are about the compiled code.
+    engine, ramSize: RAM, bus, hotThreshold: 0,
     onSwi: (c, imm) => {
       const thumb = (c.cpsr & CPSR_T) !== 0;
       if ((!thumb && imm === HALT) || (thumb && imm === THUMB_HALT)) { c.halted = true; return true; }

@@ -126,7 +126,8 @@ for (const thumb of [false, true]) {
     const rnd = mulberry32(seed + (thumb ? 1 : 0));
     // Every page above RAM answers with an abort, so loads and stores take data aborts mid-block.
     const bus = { read: () => undefined, write: () => false };
-    const jit = new ArmCpu(table, { engine: 'jit', ramSize: RAM, bus });
+    // Every block compiled at once: the tiered default would interpret most of these short runs.
+    const jit = new ArmCpu(table, { engine: 'jit', ramSize: RAM, bus, hotThreshold: 0 });
     const interp = new ArmCpu(table, { engine: 'interp', ramSize: RAM, bus });
     let executed = 0, cases = 0, exceptions = 0;
     while (executed < MIN_INSNS) {

@@ -71,6 +71,8 @@ export interface VersatilePbOptions {
   singleStep?: boolean;
   /** Chain blocks inside WebAssembly (the JIT's default; -accel jit,chain=off turns it off). */
   chain?: boolean;
+  /** Interpreted runs before the JIT compiles a block (-accel jit,hot=N). */
+  hotThreshold?: number;
 }
 
 export interface VersatilePb {
@@ -228,7 +230,7 @@ export async function createVersatilePb(opts: VersatilePbOptions): Promise<Versa
   const table = await loadArmTable();
   const cpu = new ArmCpu(table, {
     engine: opts.engine, ramSize, bus, onSwi: semihosting?.onSwi, log: opts.log,
-    tbCacheSize: opts.tbCacheSize, batchSize: opts.batchSize, singleStep: opts.singleStep, chain: opts.chain,
+    tbCacheSize: opts.tbCacheSize, batchSize: opts.batchSize, singleStep: opts.singleStep, chain: opts.chain, hotThreshold: opts.hotThreshold,
   });
   cpuRef = cpu;
   cpu.irqLine = vic.irq;

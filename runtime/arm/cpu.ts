@@ -22,6 +22,7 @@ import { OpTable } from '../op-table.js';
 import { InterpEngine, JitEngine, TbCache, type Engine, type TranslationBlock } from '../tb.js';
 import { DISPATCH_EXCEPTION, DISPATCH_EXIT_REQUEST, DISPATCH_MISS } from '../dispatch.js';
 import { DisasContext, MAX_TB_INSNS } from './translate.js';
+import { Interpreter } from '../interp.js';
 import { disasArm, translateArmInsn } from './decode-arm.js';
 import { disasThumb, isThumbBlPrefix, translateThumbInsn } from './decode-thumb.js';
 import { Logger } from '../log.js';
@@ -43,17 +44,31 @@ export interface ArmCpuOptions {
   onSwi?: (cpu: ArmCpu, imm: number) => boolean;
   /** Maximum number of cached blocks before the cache is flushed. */
   tbCacheSize?: number;
-  /** Blocks translated ahead along static successors, for one module (JIT batching). */
+  /** Blocks per compiled module (JIT batching). */
   batchSize?: number;
   log?: Logger;
   /** One guest instruction per block (QEMU's -singlestep), for lockstep comparisons. */
   singleStep?: boolean;
   /** JIT only: chain blocks inside WebAssembly (default true; false calls each block from JS). */
   chain?: boolean;
+  /**
+   * JIT only: a new block runs in the interpreter until it has run this many times, then it is
+   * compiled with other hot blocks, batchSize to a module (default 4; 0 compiles every block
+   * at once, with its static successors). Cold code then costs no compilation.
+   */
+  hotThreshold?: number;
   /** An existing memory (tests run two CPUs side by side on their own memories). */
   memory?: WebAssembly.Memory;
 }
 
+
+/**
+ * Interpreted runs a hot block waits for others to share its module (a module costs ~100 µs
+ * to compile, a block well under 1 µs to interpret). Measured with 12, 64, 256 and 1024: longer
+ * waits make fewer modules but spend more time interpreting; 12 was best or close on every
+ * program (docs/performance.md).
+ */
+const HOT_WAIT = 12;
 
 let tablePromise: Promise<OpTable> | undefined;
 /** The generated ARM op table (loaded once). */
@@ -77,6 +92,11 @@ export class ArmCpu implements SlowMemory {
   private readonly view: DataView;
   private readonly u8: Uint8Array;
   private readonly batchSize: number;
+  private readonly hotThreshold: number;
+  /** Runs blocks the tiered JIT has not compiled yet. */
+  private readonly coldInterp?: Interpreter;
+  /** Blocks that reached the threshold, waiting to be compiled together. */
+  private hot: TranslationBlock[] = [];
   /** Run blocks through the JIT's chained dispatcher rather than one JS call per block. */
   private readonly chain: boolean;
   private readonly maxTbInsns: number;
@@ -108,7 +128,9 @@ export class ArmCpu implements SlowMemory {
     this.view = new DataView(this.memory.buffer);
     this.u8 = new Uint8Array(this.memory.buffer);
     const capacity = opts.tbCacheSize ?? 1 << 16;
-    this.batchSize = Math.min(opts.batchSize ?? 16, capacity);
+    this.batchSize = Math.min(opts.batchSize ?? 32, capacity);
+    this.hotThreshold = opts.engine === 'jit' ? opts.hotThreshold ?? 4 : 0;
+    if (this.hotThreshold > 0) this.coldInterp = new Interpreter(table);
     this.engine = opts.engine === 'jit'
       ? new JitEngine(table, this.memory, this.s, capacity + this.batchSize, { pc: PC, state: THUMB, exception: EXCEPTION, exitRequest: EXIT_REQUEST })
       : new InterpEngine(table, this.s);
@@ -237,7 +259,13 @@ export class ArmCpu implements SlowMemory {
 
   /** Translate the block at `key` and up to batchSize - 1 static successors; install them. */
   private translateBatch(key: number): TranslationBlock {
-    this.tbs.makeRoom(this.batchSize);
+    this.tbs.makeRoom(this.hotThreshold > 0 ? 1 : this.batchSize);
+    if (this.hotThreshold > 0) {
+      // Tiered: translate just this block; it is compiled once it proves hot.
+      const { tb } = this.translate(key);
+      this.addToCache(tb);
+      return tb;
+    }
     const batch: TranslationBlock[] = [];
     const queue = [key];
     const queued = new Set(queue);
@@ -248,14 +276,41 @@ export class ArmCpu implements SlowMemory {
       batch.push(tb);
       for (const s of successors) if (!queued.has(s)) { queued.add(s); queue.push(s); }
     }
-    for (const tb of batch) {
-      const page = tb.start >>> PAGE_SHIFT;
-      if (!(this.flags[page] & PAGE_SLOW_READ)) this.flags[page] |= PAGE_CODE | PAGE_SLOW_WRITE;
-      this.tbs.add(tb, page);
-    }
+    for (const tb of batch) this.addToCache(tb);
+    this.install(batch);
+    return batch[0];
+  }
+
+  private addToCache(tb: TranslationBlock): void {
+    const page = tb.start >>> PAGE_SHIFT;
+    if (!(this.flags[page] & PAGE_SLOW_READ)) this.flags[page] |= PAGE_CODE | PAGE_SLOW_WRITE;
+    this.tbs.add(tb, page);
+  }
+
+  private install(batch: TranslationBlock[]): void {
     this.engine.install(batch);
     if (this.log?.has('out_asm') && this.engine instanceof JitEngine && this.engine.lastModule) this.log.outAsm(this.engine.lastModule, batch);
-    return batch[0];
+  }
+
+  /** Run a block the tiered JIT has not compiled, counting its runs; compile the hot ones. */
+  private runCold(tb: TranslationBlock): void {
+    this.coldInterp!.run(this.s, tb.ob);
+    const hits = tb.hits = (tb.hits ?? 0) + 1;
+    if (hits === this.hotThreshold) {
+      this.hot.push(tb);
+      if (this.hot.length >= this.batchSize) this.compileHot();
+    } else if (hits >= this.hotThreshold + HOT_WAIT) {
+      this.compileHot(); // a hot block has waited long enough for company
+    }
+  }
+
+  private compileHot(): void {
+    // Blocks invalidated or flushed while they waited are gone.
+    let batch = this.hot.filter((tb) => this.tbs.get(tb.key) === tb && tb.fn === undefined);
+    this.hot = [];
+    if (batch.length === 0) return;
+    if (this.tbs.makeRoom(batch.length)) batch = [];
+    if (batch.length) this.install(batch);
   }
 
   // --- the exec loop -------------------------------------------------------------------------
@@ -277,10 +332,16 @@ export class ArmCpu implements SlowMemory {
       env[EXIT_REQUEST] = 0;
       if ((this.irqLine || this.fiqLine) && this.takeInterrupt()) continue;
       const key = (env[PC] | env[THUMB]) >>> 0;
-      let tb = tbs.get(key);
+      let tb = tbs.get(key) ?? this.translateBatch(key);
+      if (tb.fn === undefined && this.coldInterp) {
+        if (traceExec) log!.exec(tb);
+        this.runCold(tb);
+        n++;
+        if (env[EXCEPTION] !== 0) this.handleException();
+        continue;
+      }
       if (this.chain) {
-        if (tb) (engine as JitEngine).link(tb);
-        else tb = this.translateBatch(key);
+        (engine as JitEngine).link(tb);
         // Chain inside WebAssembly from this block on; the dispatcher starts with a lookup
         // that finds the block just linked.
         const budget = Math.min(4096, maxBlocks - n);
@@ -291,7 +352,6 @@ export class ArmCpu implements SlowMemory {
         else if (reason === DISPATCH_MISS && left === budget) { engine.run(tb); n++; if (env[EXCEPTION] !== 0) this.handleException(); }
         continue;
       }
-      tb ??= this.translateBatch(key);
       if (traceExec) log!.exec(tb);
       engine.run(tb);
       n++;

@@ -44,7 +44,9 @@ Full-system ARM emulation; the options follow qemu-system-arm's.
                          the same, with the command line SYS_GET_CMDLINE returns
   -accel jit|interp      execution engine: copy-and-patch WebAssembly (jit, the default; "tcg"
                          is an alias) or the micro-op interpreter (interp). jit,chain=off runs
-                         every block from JavaScript instead of chaining in WebAssembly
+                         every block from JavaScript instead of chaining in WebAssembly;
+                         jit,hot=N compiles a block after N interpreted runs (default 4;
+                         0 compiles every block at once)
   -d ITEM[,ITEM]         log items (-d help lists them), to stderr or the -D file
   -D FILE                log file
   -no-reboot             accepted; a guest reset request always stops the machine
@@ -72,6 +74,7 @@ interface Options {
   stats: boolean;
   singleStep: boolean;
   chain: boolean;
+  hotThreshold?: number;
   help?: 'usage' | 'machines' | 'log' | 'version';
 }
 
@@ -141,8 +144,10 @@ function parseArgs(argv: string[]): Options {
         else if (v === 'interp') o.accel = 'interp';
         else throw new UsageError(`-accel ${v}: unknown accelerator (use jit or interp)`);
         for (const p of props) {
+          const hot = /^hot=(\d+)$/.exec(p);
           if (p === 'chain=on' || p === 'chain=off') o.chain = p === 'chain=on';
-          else throw new UsageError(`-accel ${v}: unknown property '${p}' (jit takes chain=on|off)`);
+          else if (hot) o.hotThreshold = Number(hot[1]);
+          else throw new UsageError(`-accel ${v}: unknown property '${p}' (jit takes chain=on|off and hot=N)`);
         }
         break;
       }
@@ -292,7 +297,7 @@ async function main(argv: string[]): Promise<number> {
     machine = await createVersatilePb({
       engine: o.accel, ramSize: o.ram, kernel, kernelName: o.kernel, append: o.append,
       semihosting: o.semihosting ? host : undefined, semihostingArgs: o.semihostingArgs, uartOutput, log,
-      singleStep: o.singleStep, chain: o.chain,
+      singleStep: o.singleStep, chain: o.chain, hotThreshold: o.hotThreshold,
     });
   } catch (e) {
     if (e instanceof MachineError) return fail(e.message);
