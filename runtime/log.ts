@@ -14,6 +14,7 @@ export const LOG_ITEMS = {
   op: 'the micro-op stream of each translated block, with parameters',
   out_asm: 'the WebAssembly generated for each block (JIT)',
   exec: 'a line per block executed',
+  cpu: 'the CPU registers before each block executed (QEMU\'s format)',
   int: 'exceptions and interrupts taken',
 } as const;
 export type LogItem = keyof typeof LOG_ITEMS;
@@ -89,6 +90,9 @@ export class Logger {
     });
     this.write(s + '\n');
   }
+
+  /** Text the target formats itself (the `cpu` item's register dump). */
+  text(s: string): void { this.write(s); }
 
   exec(tb: TranslationBlock): void {
     this.write(`Trace: [${hex8(tb.start)}${tb.key & 1 ? ' thumb' : ''}] ${tb.insns} insns\n`);

@@ -70,6 +70,9 @@ export interface ArmCpuOptions {
  */
 const HOT_WAIT = 12;
 
+/** Mode names by the low four mode bits, as QEMU prints them. */
+const CPU_MODE_NAMES = ['usr', 'fiq', 'irq', 'svc', '???', '???', 'mon', 'abt', '???', '???', 'hyp', 'und', '???', '???', '???', 'sys'];
+
 let tablePromise: Promise<OpTable> | undefined;
 /** The generated ARM op table (loaded once). */
 export function loadArmTable(): Promise<OpTable> {
@@ -135,7 +138,8 @@ export class ArmCpu implements SlowMemory {
       ? new JitEngine(table, this.memory, this.s, capacity + this.batchSize, { pc: PC, state: THUMB, exception: EXCEPTION, exitRequest: EXIT_REQUEST })
       : new InterpEngine(table, this.s);
     this.tbs = new TbCache(capacity, this.engine, (page) => { this.flags[page] &= ~(PAGE_CODE | PAGE_SLOW_WRITE); });
-    this.chain = this.engine instanceof JitEngine && opts.chain !== false && !opts.singleStep && !opts.log?.has('exec');
+    this.chain = this.engine instanceof JitEngine && opts.chain !== false && !opts.singleStep
+      && !opts.log?.has('exec') && !opts.log?.has('cpu');
     this.maxTbInsns = opts.singleStep ? 1 : MAX_TB_INSNS;
     this.log = opts.log;
     // Everything above RAM is devices or nothing: slow for both reads and writes.
@@ -320,7 +324,7 @@ export class ArmCpu implements SlowMemory {
   /** Run until the machine halts or about `maxBlocks` blocks have run. */
   run(maxBlocks = Infinity): RunResult {
     const env = this.env, tbs = this.tbs, engine = this.engine, log = this.log;
-    const traceExec = log?.has('exec') ?? false;
+    const traceExec = log?.has('exec') ?? false, traceCpu = log?.has('cpu') ?? false;
     let n = 0;
     while (!this.halted) {
       if (n >= maxBlocks) break;
@@ -334,6 +338,7 @@ export class ArmCpu implements SlowMemory {
       const key = (env[PC] | env[THUMB]) >>> 0;
       let tb = tbs.get(key) ?? this.translateBatch(key);
       if (tb.fn === undefined && this.coldInterp) {
+        if (traceCpu) log!.text(this.dumpState());
         if (traceExec) log!.exec(tb);
         this.runCold(tb);
         n++;
@@ -352,6 +357,7 @@ export class ArmCpu implements SlowMemory {
         else if (reason === DISPATCH_MISS && left === budget) { engine.run(tb); n++; if (env[EXCEPTION] !== 0) this.handleException(); }
         continue;
       }
+      if (traceCpu) log!.text(this.dumpState());
       if (traceExec) log!.exec(tb);
       engine.run(tb);
       n++;
@@ -360,6 +366,16 @@ export class ArmCpu implements SlowMemory {
     this.stats.blocksRun += n;
     this.foldIcount();
     return { reason: this.halted ? 'halt' : this.waiting ? 'wfi' : 'budget' };
+  }
+
+  /** The registers and CPSR in QEMU's `-d cpu` format (arm_cpu_dump_state for AArch32). */
+  dumpState(): string {
+    const h = (v: number): string => (v >>> 0).toString(16).padStart(8, '0');
+    let out = '';
+    for (let i = 0; i < 16; i++) out += `R${String(i).padStart(2, '0')}=${h(i === 15 ? this.pc : this.env[i])}${i % 4 === 3 ? '\n' : ' '}`;
+    const psr = this.cpsr;
+    const flags = `${psr & 0x80000000 ? 'N' : '-'}${psr & 0x40000000 ? 'Z' : '-'}${psr & 0x20000000 ? 'C' : '-'}${psr & 0x10000000 ? 'V' : '-'}`;
+    return `${out}PSR=${h(psr)} ${flags} ${psr & CPSR_T ? 'T' : 'A'} ${CPU_MODE_NAMES[psr & 15]}${psr & 0x10 ? 32 : 26}\n`;
   }
 
   private foldIcount(): void {
@@ -405,7 +421,7 @@ export class ArmCpu implements SlowMemory {
       default: throw new Error(`unknown exception ${excp}`);
     }
     this.stats.exceptions++;
-    this.log?.interrupt(excp, pc, thumb, env[FAULT_ADDR] >>> 0);
+    if (this.log?.has('int')) this.log.interrupt(excp, pc, thumb, env[FAULT_ADDR] >>> 0);
     writeCpsr(env, mode | CPSR_I | (maskF ? CPSR_F : 0), CPSR_MODE | CPSR_T | CPSR_I | (maskF ? CPSR_F : 0));
     env[THUMB] = 0;
     env[SPSR] = cpsr;
