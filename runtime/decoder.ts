@@ -28,6 +28,8 @@ interface Compiled<Ctx> {
   value: number;
   /** Per field: name and its runs of bits as [shift, width] pairs, high runs first. */
   fields: { name: string; runs: number[] }[];
+  /** Builds the pattern's fields object: generated code with one object shape per pattern. */
+  extract: (insn: number) => Fields;
 }
 
 export interface Decoded<Ctx> { pattern: Pattern<Ctx>; fields: Fields }
@@ -69,7 +71,7 @@ export class Decoder<Ctx> {
   decode(insn: number): Decoded<Ctx> | undefined {
     for (const c of this.buckets[this.key(insn)]) {
       if (((insn ^ c.value) & c.mask) !== 0) continue;
-      const f = extract(c, insn);
+      const f = c.extract(insn);
       if (c.p.when && !c.p.when(f)) continue;
       return { pattern: c.p, fields: f };
     }
@@ -95,15 +97,25 @@ function compile<Ctx>(width: number, p: Pattern<Ctx>): Compiled<Ctx> {
     else runs.push(bit, 1);
     fieldRuns.set(ch, runs);
   }
-  return { p, mask, value, fields: [...fieldRuns].map(([name, runs]) => ({ name, runs })) };
+  const fields = [...fieldRuns].map(([name, runs]) => ({ name, runs }));
+  return { p, mask, value, fields, extract: extractor(fields) };
 }
 
-function extract<Ctx>(c: Compiled<Ctx>, insn: number): Fields {
-  const f: Fields = {};
-  for (const { name, runs } of c.fields) {
-    let v = 0;
-    for (let i = 0; i < runs.length; i += 2) v = (v << runs[i + 1]) | ((insn >>> runs[i]) & ((1 << runs[i + 1]) - 1));
-    f[name] = v >>> 0;
-  }
-  return f;
+/**
+ * A field extractor for one pattern, generated as code (as decodetree generates C): an object
+ * literal of fixed shape, so the translators' field reads stay monomorphic and fast.
+ */
+function extractor(fields: { name: string; runs: number[] }[]): (insn: number) => Fields {
+  const props = fields.map(({ name, runs }) => {
+    const parts: string[] = [];
+    let shift = 0;
+    for (let i = runs.length - 2; i >= 0; i -= 2) {
+      const [lo, width] = [runs[i], runs[i + 1]];
+      const bits = `((insn >>> ${lo}) & ${(2 ** width - 1) >>> 0})`;
+      parts.push(shift ? `(${bits} << ${shift})` : bits);
+      shift += width;
+    }
+    return `${JSON.stringify(name)}: (${parts.join(' | ')}) >>> 0`;
+  });
+  return new Function('insn', `return { ${props.join(', ')} };`) as (insn: number) => Fields;
 }

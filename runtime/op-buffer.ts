@@ -13,6 +13,15 @@ export class OpBuffer {
     this.words = new Int32Array(capacity);
   }
 
+  /** An exact-size copy (a translated block keeps one; the translator reuses its buffer). */
+  copy(): OpBuffer {
+    const ob = new OpBuffer(0);
+    ob.words = this.words.slice(0, this.length);
+    ob.length = this.length;
+    ob.count = this.count;
+    return ob;
+  }
+
   reset(): void {
     this.length = 0;
     this.count = 0;

@@ -100,6 +100,7 @@ export class ArmCpu implements SlowMemory {
   private readonly coldInterp?: Interpreter;
   /** Blocks that reached the threshold, waiting to be compiled together. */
   private hot: TranslationBlock[] = [];
+  private readonly scratch = new OpBuffer(4096);
   /** Run blocks through the JIT's chained dispatcher rather than one JS call per block. */
   private readonly chain: boolean;
   private readonly maxTbInsns: number;
@@ -226,7 +227,10 @@ export class ArmCpu implements SlowMemory {
     const thumb = (key & 1) !== 0;
     const pc = key & ~1;
     const size = thumb ? 2 : 4;
-    const ob = new OpBuffer(256);
+    const logInAsm = this.log?.has('in_asm') ?? false;
+    // Translate into one reused buffer; the block keeps an exact-size copy.
+    const ob = this.scratch;
+    ob.reset();
     const ctx = new DisasContext(ob, thumb);
     const pageEnd = ((pc >>> PAGE_SHIFT) + 1) << PAGE_SHIFT;
     let addr = pc;
@@ -240,7 +244,7 @@ export class ArmCpu implements SlowMemory {
       }
       ctx.pc = addr;
       ctx.nextPc = (addr + size) >>> 0;
-      ctx.insns.push({ pc: addr, insn, size });
+      if (logInAsm) ctx.insns.push({ pc: addr, insn, size });
       if (thumb) translateThumbInsn(ctx, insn); else translateArmInsn(ctx, insn);
       ctx.retired++;
       addr = ctx.nextPc;
@@ -253,11 +257,11 @@ export class ArmCpu implements SlowMemory {
         break;
       }
     }
-    const tb: TranslationBlock = { key, start: pc, end: Math.max(addr, pc + size), insns: ctx.retired, ob };
+    const tb: TranslationBlock = { key, start: pc, end: Math.max(addr, pc + size), insns: ctx.retired, ob: ob.copy() };
     this.stats.tbsTranslated++;
     this.stats.translateMs += performance.now() - t0;
-    if (this.log?.has('in_asm')) this.log.inAsm(ctx.insns.map((i) => ({ ...i, text: thumb ? disasThumb(i.insn, i.pc) : disasArm(i.insn, i.pc) })));
-    if (this.log?.has('op')) this.log.ops(this.table, ob, pc);
+    if (logInAsm) this.log!.inAsm(ctx.insns.map((i) => ({ ...i, text: thumb ? disasThumb(i.insn, i.pc) : disasArm(i.insn, i.pc) })));
+    if (this.log?.has('op')) this.log.ops(this.table, tb.ob, pc);
     return { tb, successors: ctx.successors };
   }
 
