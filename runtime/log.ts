@@ -42,8 +42,12 @@ export class Logger {
   private pending = 0;
 
   constructor(readonly items: Set<LogItem>, file?: string) {
-    this.fd = file ? openSync(file, 'w') : 2;
+    // /dev/fd/N is written directly: opening it fails when N is a socket (Node's child pipes).
+    const inherited = file ? /^\/dev\/fd\/(\d+)$/.exec(file) : null;
+    this.fd = inherited ? Number(inherited[1]) : file ? openSync(file, 'w') : 2;
+    this.owned = !inherited && file !== undefined;
   }
+  private readonly owned: boolean;
 
   has(item: LogItem): boolean { return this.items.has(item); }
 
@@ -59,7 +63,7 @@ export class Logger {
   }
   close(): void {
     this.flush();
-    if (this.fd !== 2) closeSync(this.fd);
+    if (this.owned) closeSync(this.fd);
   }
 
   inAsm(insns: { pc: number; insn: number; size: number; text: string }[]): void {
