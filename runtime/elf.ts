@@ -17,6 +17,7 @@ export const ET_EXEC = 2;
 export const ET_DYN = 3;
 export const PT_LOAD = 1;
 export const PT_INTERP = 3;
+export const PT_GNU_STACK = 0x6474e551;
 export const PF_X = 1;
 export const PF_W = 2;
 export const PF_R = 4;
@@ -49,6 +50,8 @@ export interface ElfFile {
   segments: ElfSegment[];
   /** The PT_INTERP path, if any. */
   interp?: string;
+  /** PT_GNU_STACK's flags, if there is one (without it, or with PF_X, ARMv5 Linux makes reads imply exec). */
+  gnuStackFlags?: number;
 }
 
 /** e_machine numbers worth naming in an error message. */
@@ -102,6 +105,7 @@ export function parseElf(bytes: Uint8Array): ElfFile {
 
   const segments: ElfSegment[] = [];
   let interp: string | undefined;
+  let gnuStackFlags: number | undefined;
   for (let i = 0; i < phnum; i++) {
     const h = phoff + i * phentsize;
     const pType = u32(h), offset = u32(h + 4), vaddr = u32(h + 8), paddr = u32(h + 12);
@@ -120,8 +124,10 @@ export function parseElf(bytes: Uint8Array): ElfFile {
       let end = offset;
       while (end < offset + filesz && bytes[end] !== 0) end++;
       interp = Buffer.from(bytes.subarray(offset, end)).toString('latin1');
+    } else if (pType === PT_GNU_STACK) {
+      gnuStackFlags = pFlags;
     }
   }
   if (segments.length === 0) throw new ElfError('ELF has no loadable (PT_LOAD) segments');
-  return { type, machine, entry, flags, phoff, phentsize, phnum, segments, interp };
+  return { type, machine, entry, flags, phoff, phentsize, phnum, segments, interp, gnuStackFlags };
 }

@@ -42,6 +42,19 @@ export interface ArmCpuOptions {
   bus?: ArmBus;
   /** Called for SWI before the exception is taken; return true if it was handled (semihosting). */
   onSwi?: (cpu: ArmCpu, imm: number) => boolean;
+  /**
+   * Called for every architectural exception before it is taken; return true if it was handled.
+   * User-mode emulation handles them all here (SWI is a system call, aborts and undefined
+   * instructions become signals), as QEMU's linux-user cpu_loop does.
+   */
+  onException?: (cpu: ArmCpu, excp: number) => boolean;
+  /**
+   * Page permissions (PROT_READ 1 | PROT_WRITE 2 | PROT_EXEC 4 per 4 KiB page), when the
+   * machine has them (user mode): then no bus answers, and an access the page does not allow
+   * raises a data abort (a fetch, a prefetch abort). The owner calls updatePageFlags() after
+   * changing an entry.
+   */
+  pageProt?: Uint8Array;
   /** Maximum number of cached blocks before the cache is flushed. */
   tbCacheSize?: number;
   /** Blocks per compiled module (JIT batching). */
@@ -72,6 +85,9 @@ const HOT_WAIT = 12;
 
 /** Mode names by the low four mode bits, as QEMU prints them. */
 const CPU_MODE_NAMES = ['usr', 'fiq', 'irq', 'svc', '???', '???', 'mon', 'abt', '???', '???', 'hyp', 'und', '???', '???', '???', 'sys'];
+
+/** Page permission bits (Linux PROT_*), for ArmCpuOptions.pageProt. */
+export const PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
 
 let tablePromise: Promise<OpTable> | undefined;
 /** The generated ARM op table (loaded once). */
@@ -122,6 +138,7 @@ export class ArmCpu implements SlowMemory {
   private icountBase = 0;
   readonly stats = { tbsTranslated: 0, translateMs: 0, blocksRun: 0, exceptions: 0 };
   readonly log?: Logger;
+  private readonly prot?: Uint8Array;
 
   constructor(readonly table: OpTable, readonly opts: ArmCpuOptions) {
     this.memory = opts.memory ?? new WebAssembly.Memory({ initial: 65536, maximum: 65536 });
@@ -138,15 +155,23 @@ export class ArmCpu implements SlowMemory {
     this.engine = opts.engine === 'jit'
       ? new JitEngine(table, this.memory, this.s, capacity + this.batchSize, { pc: PC, state: THUMB, exception: EXCEPTION, exitRequest: EXIT_REQUEST })
       : new InterpEngine(table, this.s);
-    this.tbs = new TbCache(capacity, this.engine, (page) => { this.flags[page] &= ~(PAGE_CODE | PAGE_SLOW_WRITE); });
+    this.tbs = new TbCache(capacity, this.engine, (page) => {
+      this.flags[page] &= ~(PAGE_CODE | PAGE_SLOW_WRITE);
+      if (this.prot && !(this.prot[page] & PROT_WRITE)) this.flags[page] |= PAGE_SLOW_WRITE;
+    });
     this.chain = this.engine instanceof JitEngine && opts.chain !== false && !opts.singleStep
       && !opts.log?.has('exec') && !opts.log?.has('cpu');
     this.maxTbInsns = opts.singleStep ? 1 : MAX_TB_INSNS;
     this.log = opts.log;
-    // Everything above RAM is devices or nothing: slow for both reads and writes.
-    const ramPages = Math.ceil(opts.ramSize / PAGE_SIZE);
-    this.flags.fill(0, 0, ramPages);
-    this.flags.fill(PAGE_SLOW_READ | PAGE_SLOW_WRITE, ramPages);
+    this.prot = opts.pageProt;
+    if (this.prot) {
+      for (let p = 0; p < this.prot.length; p++) this.flags[p] = this.pageFlagsFromProt(p);
+    } else {
+      // Everything above RAM is devices or nothing: slow for both reads and writes.
+      const ramPages = Math.ceil(opts.ramSize / PAGE_SIZE);
+      this.flags.fill(0, 0, ramPages);
+      this.flags.fill(PAGE_SLOW_READ | PAGE_SLOW_WRITE, ramPages);
+    }
     this.reset();
   }
 
@@ -159,6 +184,23 @@ export class ArmCpu implements SlowMemory {
     this.env.fill(0, 0, ENV_WORDS - 8);
     writeCpsr(this.env, CPSR_Z | CPSR_A | MODE_SVC | CPSR_I | CPSR_F, -1);
     this.env[CP15_SCTLR] = SCTLR_RESET;
+  }
+
+  private pageFlagsFromProt(page: number): number {
+    const p = this.prot![page];
+    return (p & PROT_READ ? 0 : PAGE_SLOW_READ) | (p & PROT_WRITE ? 0 : PAGE_SLOW_WRITE);
+  }
+
+  /**
+   * Recompute the page-flag bytes of pages [first, first + count) after their pageProt entries
+   * changed (mmap, mprotect, munmap). Code translated from them is dropped: the mapping may be
+   * new bytes, and a page that lost PROT_EXEC must fault on its next fetch.
+   */
+  updatePageFlags(first: number, count: number): void {
+    for (let p = first; p < first + count; p++) {
+      if (this.flags[p] & PAGE_CODE) this.tbs.invalidatePage(p);
+      this.flags[p] = this.pageFlagsFromProt(p);
+    }
   }
 
   // --- guest memory as the machine sees it (loaders, semihosting, devices) -----------------
@@ -188,6 +230,7 @@ export class ArmCpu implements SlowMemory {
   load(addr: number, bytes: number): number {
     addr >>>= 0;
     if (!(this.flags[addr >>> PAGE_SHIFT] & PAGE_SLOW_READ)) return this.loadRam(addr, bytes);
+    if (this.prot) { this.dataAbort(addr); return 0; }
     const v = this.opts.bus?.read(addr, bytes);
     if (v === undefined) { this.dataAbort(addr); return 0; }
     return v;
@@ -197,6 +240,7 @@ export class ArmCpu implements SlowMemory {
     addr >>>= 0;
     const page = addr >>> PAGE_SHIFT;
     const f = this.flags[page];
+    if (this.prot && !(this.prot[page] & PROT_WRITE)) { this.dataAbort(addr); return; }
     if (f & PAGE_CODE) { this.tbs.invalidateRange(page, addr, bytes); this.storeRam(addr, bytes, value); return; }
     if (!(f & PAGE_SLOW_READ)) { this.storeRam(addr, bytes, value); return; }
     if (!this.opts.bus?.write(addr, bytes, value)) this.dataAbort(addr);
@@ -218,6 +262,7 @@ export class ArmCpu implements SlowMemory {
   // --- translation ---------------------------------------------------------------------------
   private fetch(addr: number, bytes: number): number | undefined {
     if (this.flags[addr >>> PAGE_SHIFT] & PAGE_SLOW_READ) return undefined;
+    if (this.prot && !(this.prot[addr >>> PAGE_SHIFT] & PROT_EXEC)) return undefined;
     return bytes === 4 ? this.view.getInt32(addr, true) : this.view.getUint16(addr, true);
   }
 
@@ -225,7 +270,7 @@ export class ArmCpu implements SlowMemory {
   translate(key: number): { tb: TranslationBlock; successors: number[] } {
     const t0 = performance.now();
     const thumb = (key & 1) !== 0;
-    const pc = key & ~1;
+    const pc = (key & ~1) >>> 0;
     const size = thumb ? 2 : 4;
     const logInAsm = this.log?.has('in_asm') ?? false;
     // Translate into one reused buffer; the block keeps an exact-size copy.
@@ -399,6 +444,7 @@ export class ArmCpu implements SlowMemory {
     this.env[EXCEPTION] = 0;
     if (excp === EXCP_YIELD) return;
     if (excp === EXCP_WFI) { this.waiting = true; return; }
+    if (this.opts.onException?.(this, excp)) return;
     if (excp === EXCP_SWI && this.opts.onSwi) {
       const thumb = this.env[THUMB] !== 0;
       const at = this.pc - (thumb ? 2 : 4);

@@ -1,0 +1,167 @@
+/**
+ * `dynwasm-arm`: Linux user-mode emulation of 32-bit ARM (armel) programs, with qemu-arm's
+ * command line: `dynwasm-arm [options] program [args...]`. The exit status is the guest's; a
+ * guest killed by a signal kills the emulator with the same signal, so the shell reports it as
+ * for a native program (128 + signal).
+ */
+import { readFileSync, writeSync } from 'node:fs';
+import { ExecError, LinuxProcess, type ProcessEnd } from '../linux-user/process.js';
+import { host } from '../linux-user/host.js';
+import { LOG_ITEMS, Logger, parseLogItems, type LogItem } from '../log.js';
+import { signalName, CORE_SIGNALS } from '../linux-user/signal.js';
+import { resumeForkedChild } from '../linux-user/fork.js';
+
+const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const PROG = 'dynwasm-arm';
+
+const USAGE = `usage: ${PROG} [options] program [arguments...]
+Linux user-mode emulation of 32-bit ARM (ARMv5TE, EABI, little-endian); options follow qemu-arm's.
+
+  -L path          the guest's root for absolute paths (the dynamic linker and its libraries):
+                   e.g. -L /usr/arm-linux-gnueabi         (env: QEMU_LD_PREFIX)
+  -E var=value     set an environment variable for the guest (repeatable)
+  -U var           remove an environment variable from the guest (repeatable)
+  -0 argv0         the program's argv[0] (default: the program path)
+  -strace          log every system call on stderr
+  -accel jit|interp
+                   execution engine: copy-and-patch WebAssembly (jit, the default) or the micro-op
+                   interpreter; jit,chain=off and jit,hot=N as in dynwasm-system-arm
+  -d item[,...]    log items (-d help lists them), to stderr or the -D file
+  -D logfile       log file
+  -singlestep      one guest instruction per translation block
+  -h, -help        this help
+  -version         the version
+
+Exit status: the program's; 126 if it cannot be executed, 127 if it is not found; a program
+killed by a signal ends the emulator with that signal (the shell shows 128 + signal).`;
+
+class UsageError extends Error {}
+
+interface Options {
+  sysroot?: string;
+  setEnv: string[];
+  unsetEnv: string[];
+  argv0?: string;
+  strace: boolean;
+  engine: 'jit' | 'interp';
+  chain: boolean;
+  hotThreshold?: number;
+  logItems: Set<LogItem>;
+  logFile?: string;
+  singleStep: boolean;
+  program?: string;
+  args: string[];
+  help?: 'usage' | 'version' | 'log';
+}
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = { setEnv: [], unsetEnv: [], strace: false, engine: 'jit', chain: true, logItems: new Set(), singleStep: false, args: [] };
+  if (process.env.QEMU_LD_PREFIX) o.sysroot = process.env.QEMU_LD_PREFIX;
+  let i = 0;
+  for (; i < argv.length; i++) {
+    const raw = argv[i];
+    if (!raw.startsWith('-') || raw === '-') break;
+    if (raw === '--') { i++; break; }
+    const name = raw.replace(/^--?/, '');
+    const value = (): string => {
+      if (i + 1 >= argv.length) throw new UsageError(`-${name}: requires an argument`);
+      return argv[++i];
+    };
+    switch (name) {
+      case 'L': o.sysroot = value(); break;
+      case 'E': {
+        const v = value();
+        if (!v.includes('=')) throw new UsageError(`-E ${v}: expected var=value`);
+        o.setEnv.push(v);
+        break;
+      }
+      case 'U': o.unsetEnv.push(value()); break;
+      case '0': o.argv0 = value(); break;
+      case 'strace': o.strace = true; break;
+      case 'accel': {
+        const [v, ...props] = value().split(',');
+        if (v === 'jit' || v === 'tcg') o.engine = 'jit';
+        else if (v === 'interp') o.engine = 'interp';
+        else throw new UsageError(`-accel ${v}: unknown accelerator (use jit or interp)`);
+        for (const p of props) {
+          const hot = /^hot=(\d+)$/.exec(p);
+          if (p === 'chain=on' || p === 'chain=off') o.chain = p === 'chain=on';
+          else if (hot) o.hotThreshold = Number(hot[1]);
+          else throw new UsageError(`-accel ${v}: unknown property '${p}' (jit takes chain=on|off and hot=N)`);
+        }
+        break;
+      }
+      case 'd': {
+        const v = value();
+        if (v === 'help') { o.help = 'log'; break; }
+        try { o.logItems = parseLogItems(v); } catch (e) { throw new UsageError(`-d ${v}: ${(e as Error).message}`); }
+        break;
+      }
+      case 'D': o.logFile = value(); break;
+      case 'singlestep': o.singleStep = true; break;
+      case 'h': case 'help': o.help = 'usage'; break;
+      case 'version': o.help = 'version'; break;
+      default: throw new UsageError(`${raw}: unknown option (try '${PROG} -help')`);
+    }
+  }
+  o.program = argv[i];
+  o.args = argv.slice(i + 1);
+  return o;
+}
+
+/** The guest's environment: ours, with -U removals and -E settings (qemu-arm passes its own too). */
+function guestEnv(o: Options): string[] {
+  const env = new Map<string, string>();
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== 'QEMU_LD_PREFIX') env.set(k, v);
+  for (const k of o.unsetEnv) env.delete(k);
+  for (const kv of o.setEnv) { const at = kv.indexOf('='); env.set(kv.slice(0, at), kv.slice(at + 1)); }
+  return [...env].map(([k, v]) => `${k}=${v}`);
+}
+
+function fail(message: string, status = 1): never {
+  writeSync(2, `${PROG}: ${message}\n`);
+  process.exit(status);
+}
+
+/** End the emulator as the guest ended. */
+export function finish(end: ProcessEnd): never {
+  if ('exitCode' in end) process.exit(end.exitCode);
+  if (end.core && CORE_SIGNALS.has(end.signal)) writeSync(2, `${PROG}: uncaught target signal ${end.signal} (${signalName(end.signal)}) - core dumped\n`);
+  return host.dieBySignal(end.signal);
+}
+
+async function main(argv: string[]): Promise<void> {
+  // A forked child emulator (fork.ts) resumes the parent's process image instead.
+  if (argv[0] === '--fork-child') finish(await resumeForkedChild(argv[1]));
+
+  let o: Options;
+  try { o = parseArgs(argv); } catch (e) {
+    if (e instanceof UsageError) fail(e.message, 1);
+    throw e;
+  }
+  if (o.help === 'usage') { process.stdout.write(USAGE + '\n'); return; }
+  if (o.help === 'version') { process.stdout.write(`${PROG} version ${VERSION}\n`); return; }
+  if (o.help === 'log') {
+    process.stdout.write(`Log items (-d item,...):\n${Object.entries(LOG_ITEMS).map(([k, v]) => `  ${k.padEnd(8)} ${v}`).join('\n')}\n`);
+    return;
+  }
+  if (!o.program) fail(`no program given (try '${PROG} -help')`, 1);
+  let log: Logger | undefined;
+  if (o.logItems.size) {
+    try { log = new Logger(o.logItems, o.logFile); } catch (e) { fail(`-D ${o.logFile}: ${(e as Error).message}`); }
+  }
+  const proc = await LinuxProcess.create({
+    engine: o.engine, sysroot: o.sysroot, strace: o.strace, log, chain: o.chain, hotThreshold: o.hotThreshold, singleStep: o.singleStep,
+  });
+  try {
+    proc.exec(o.program, [o.argv0 ?? o.program, ...o.args], guestEnv(o));
+  } catch (e) {
+    if (e instanceof ExecError) fail(e.message, e.status);
+    throw e;
+  }
+  const end = await proc.run();
+  log?.flush();
+  finish(end);
+}
+
+await main(process.argv.slice(2));

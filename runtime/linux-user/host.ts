@@ -1,0 +1,121 @@
+/**
+ * The host's POSIX calls that Node does not offer (or offers only with its own buffering and
+ * flags): the C library through koffi, in one place. Guest buffers are passed as views of the
+ * guest's linear memory, so the host kernel reads and writes guest memory directly, as
+ * qemu-user's g2h() pointers do. Each call returns the result or -errno (Linux's errno numbers
+ * are the same on ARM and x86-64), which is what a guest system call returns.
+ */
+import koffi from 'koffi';
+
+const libc = koffi.load('libc.so.6');
+
+/** Host libc functions; every pointer argument is a Uint8Array view (or null). */
+const c = {
+  read: libc.func('long read(int, void *, size_t)'),
+  write: libc.func('long write(int, void *, size_t)'),
+  pread: libc.func('long pread64(int, void *, size_t, int64_t)'),
+  pwrite: libc.func('long pwrite64(int, void *, size_t, int64_t)'),
+  lseek: libc.func('int64_t lseek64(int, int64_t, int)'),
+  close: libc.func('int close(int)'),
+  dup: libc.func('int dup(int)'),
+  dup3: libc.func('int dup3(int, int, int)'),
+  fcntl: libc.func('int fcntl(int, int, ...)'),
+  ioctl: libc.func('int ioctl(int, unsigned long, ...)'),
+  pipe2: libc.func('int pipe2(_Out_ int *fds, int)'),
+  poll: libc.func('int poll(void *, unsigned long, int)'),
+  waitpid: libc.func('int waitpid(int, _Out_ int *, int)'),
+  kill: libc.func('int kill(int, int)'),
+  getppid: libc.func('int getppid()'),
+  getpgid: libc.func('int getpgid(int)'),
+  setpgid: libc.func('int setpgid(int, int)'),
+  getsid: libc.func('int getsid(int)'),
+  setsid: libc.func('int setsid()'),
+  tcgetpgrp: libc.func('int tcgetpgrp(int)'),
+  signal: libc.func('void *signal(int, void *)'),
+  raise: libc.func('int raise(int)'),
+  isatty: libc.func('int isatty(int)'),
+  posixSpawn: libc.func('int posix_spawn(_Out_ int *pid, const char *path, void *fileActions, void *attr, const char **argv, const char **envp)'),
+  faInit: libc.func('int posix_spawn_file_actions_init(void *)'),
+  faDestroy: libc.func('int posix_spawn_file_actions_destroy(void *)'),
+  faAddDup2: libc.func('int posix_spawn_file_actions_adddup2(void *, int, int)'),
+  faAddClose: libc.func('int posix_spawn_file_actions_addclose(void *, int)'),
+};
+
+/** Result of a libc call that returns -1 and sets errno, as a system call result (-errno). */
+function sys(r: number | bigint): number {
+  const v = Number(r);
+  return v === -1 ? -koffi.errno() : v;
+}
+
+export const host = {
+  read: (fd: number, buf: Uint8Array): number => sys(c.read(fd, buf, buf.length)),
+  write: (fd: number, buf: Uint8Array): number => sys(c.write(fd, buf, buf.length)),
+  pread: (fd: number, buf: Uint8Array, off: bigint): number => sys(c.pread(fd, buf, buf.length, off)),
+  pwrite: (fd: number, buf: Uint8Array, off: bigint): number => sys(c.pwrite(fd, buf, buf.length, off)),
+  /** The new offset (a bigint: files may pass 4 GiB) or -errno. */
+  lseek: (fd: number, off: bigint, whence: number): bigint => {
+    const r = BigInt(c.lseek(fd, off, whence));
+    return r === -1n ? BigInt(-koffi.errno()) : r;
+  },
+  close: (fd: number): number => sys(c.close(fd)),
+  dup: (fd: number): number => sys(c.dup(fd)),
+  dup3: (fd: number, to: number, flags: number): number => sys(c.dup3(fd, to, flags)),
+  /** fcntl with an int argument (F_GETFL, F_SETFL, F_GETFD, F_SETFD, F_DUPFD…). */
+  fcntlInt: (fd: number, cmd: number, arg: number): number => sys(c.fcntl(fd, cmd, 'int', arg)),
+  /** ioctl whose argument points into guest memory (the layouts used are the same on ARM and x86-64). */
+  ioctlPtr: (fd: number, req: number, arg: Uint8Array | null): number => sys(c.ioctl(fd, req, 'void *', arg)),
+  ioctlInt: (fd: number, req: number, arg: number): number => sys(c.ioctl(fd, req, 'long', arg)),
+  pipe2: (flags: number): number[] | number => {
+    const fds = [0, 0];
+    const r = sys(c.pipe2(fds, flags));
+    return r < 0 ? r : fds;
+  },
+  /** poll over struct pollfd entries (8 bytes, the same layout on both) in guest memory. */
+  poll: (fds: Uint8Array, nfds: number, timeoutMs: number): number => sys(c.poll(fds, nfds, timeoutMs)),
+  /** waitpid: [pid, raw status] or -errno. */
+  waitpid: (pid: number, options: number): [number, number] | number => {
+    const st = [0];
+    const r = sys(c.waitpid(pid, st, options));
+    return r < 0 ? r : [r, st[0]];
+  },
+  kill: (pid: number, sig: number): number => sys(c.kill(pid, sig)),
+  getppid: (): number => c.getppid() as number,
+  getpgid: (pid: number): number => sys(c.getpgid(pid)),
+  setpgid: (pid: number, pgid: number): number => sys(c.setpgid(pid, pgid)),
+  getsid: (pid: number): number => sys(c.getsid(pid)),
+  setsid: (): number => sys(c.setsid()),
+  tcgetpgrp: (fd: number): number => sys(c.tcgetpgrp(fd)),
+  isatty: (fd: number): boolean => c.isatty(fd) === 1,
+  /**
+   * End this process by signal `sig` with the default action, as the guest's own death by that
+   * signal looks to the parent and the shell (qemu-user does the same). Node and V8 install
+   * handlers for some signals (SIGSEGV for WebAssembly traps, SIGINT…), so the default action
+   * is restored first.
+   */
+  dieBySignal: (sig: number): never => {
+    c.signal(sig, null); // SIG_DFL
+    c.raise(sig);
+    // A signal whose default action is to ignore it (or a stopped one) did not end us.
+    process.exit(128 + sig);
+  },
+  /**
+   * Start `path` with `argv` and `env`, the child's descriptor n being our descriptor fdMap[n]
+   * (n from 0; -1 leaves n closed). Returns the pid or -errno. libuv does not know the child,
+   * so it does not reap it: waitpid() above sees its status.
+   */
+  spawn: (path: string, argv: string[], env: string[], fdMap: number[]): number => {
+    const fa = Buffer.alloc(1024); // posix_spawn_file_actions_t is 80 bytes on glibc x86-64
+    c.faInit(fa);
+    try {
+      // First move every source above all targets, then into place: a target may be another's source.
+      const high = 1000;
+      fdMap.forEach((from, to) => { if (from >= 0) c.faAddDup2(fa, from, high + to); });
+      fdMap.forEach((from, to) => { if (from >= 0) { c.faAddDup2(fa, high + to, to); c.faAddClose(fa, high + to); } });
+      const pid = [0];
+      const r = c.posixSpawn(pid, path, fa, null, [...argv, null], [...env, null]) as number;
+      return r === 0 ? pid[0] : -r;
+    } finally {
+      c.faDestroy(fa);
+    }
+  },
+};

@@ -1,0 +1,10 @@
+/** Every system call definition, by subject; process.ts joins them with the ARM numbers. */
+import type { SyscallTable } from '../syscall.js';
+import { fileSyscalls } from './files.js';
+import { memorySyscalls } from './memory.js';
+import { miscSyscalls } from './misc.js';
+import { processSyscalls } from './process.js';
+import { signalSyscalls } from './signals.js';
+import { timeSyscalls } from './time.js';
+
+export const ALL_SYSCALLS: SyscallTable[] = [fileSyscalls, memorySyscalls, miscSyscalls, processSyscalls, signalSyscalls, timeSyscalls];
