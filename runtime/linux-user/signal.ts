@@ -17,6 +17,23 @@ export const ILL_ILLOPC = 1;
 export const SEGV_MAPERR = 1, SEGV_ACCERR = 2;
 export const TRAP_BRKPT = 1;
 
+/** What a signal handler's siginfo_t carries (the fields user-mode emulation fills). */
+export interface SigInfo {
+  signo: number;
+  code: number;
+  /** si_addr for faults; si_pid/si_uid for kill; si_status for SIGCHLD. */
+  addr?: number;
+  pid?: number;
+  uid?: number;
+  status?: number;
+}
+
+/**
+ * The interface the rest of user mode uses (process.ts, the system calls, fork.ts):
+ * force() for synchronous faults, queue() for everything else, deliverPending() between
+ * blocks, resetForExec() at execve, serialize()/deserialize() to carry the state into a
+ * forked child.
+ */
 export class SignalState {
   /** Reset handlers to their defaults at execve (ignored signals stay ignored). */
   resetForExec(): void {}
@@ -26,8 +43,15 @@ export class SignalState {
     p.terminate({ signal: sig, core: true });
   }
 
+  /** Make `sig` pending (kill, EPIPE's SIGPIPE, a host signal); it is taken between blocks. */
+  queue(_info: SigInfo): void {}
+
   /** Deliver pending asynchronous signals that are not blocked (between blocks). */
   deliverPending(_p: LinuxProcess): void {}
+
+  /** The state a forked child inherits (dispositions, mask; not pending signals), as JSON. */
+  serialize(): unknown { return {}; }
+  static deserialize(_data: unknown): SignalState { return new SignalState(); }
 }
 
 const SIGNAL_NAMES: Record<number, string> = {
