@@ -123,6 +123,8 @@ export class ArmCpu implements SlowMemory {
   /** In wait-for-interrupt: run() returns at once until an interrupt line rises. */
   waiting = false;
   private stopped = false;
+  /** Set to make run() return before the next block (user mode: to let Node's event loop turn); run() clears it. */
+  leaveRun = false;
   /** Set by the machine (semihosting exit, a reset request) to stop the loop. */
   get halted(): boolean { return this.stopped; }
   set halted(v: boolean) { if (v) this.requestExit(); this.stopped = v; }
@@ -377,6 +379,7 @@ export class ArmCpu implements SlowMemory {
     let n = 0;
     while (!this.halted) {
       if (n >= maxBlocks) break;
+      if (this.leaveRun) { this.leaveRun = false; break; }
       if (this.waiting) {
         // WFI wakes on an interrupt even when CPSR masks it (ARM ARM B6.4.1).
         if (!this.irqLine && !this.fiqLine) break;

@@ -1,9 +1,335 @@
 /**
  * fork for an emulator that cannot fork itself (Node): a child emulator process is started
  * and rebuilt from a copy of the parent's state, as Cygwin implements fork.
+ *
+ * The parent writes a state file (on /dev/shm when it can): a little-endian u32 header
+ * length, the header (JSON: the options, the page runs with their permissions and offsets,
+ * the break, the descriptor table, the signal state, the program's names, what clone asked
+ * for the child), then from the first 4 KiB boundary the CPU state words (4 KiB) and the bytes
+ * of every run of non-zero pages. The file is deleted as soon as it is created; the parent
+ * starts `node dist/runtime/cli/arm-linux.js --fork-child /dev/fd/N` with posix_spawn, N being
+ * the file's descriptor and each guest descriptor's host descriptor being placed at the
+ * guest's number, so the child's descriptor table maps guest n to host n. The current
+ * directory and umask are inherited through posix_spawn. The child reads the file, rebuilds
+ * the process and runs it from the instruction after the system call, with r0 = 0.
+ *
+ * vfork and CLONE_VM|CLONE_VFORK (glibc's posix_spawn) get fork semantics with vfork's
+ * ordering: the parent waits until the child has called execve or ended (a pipe whose write
+ * end only the child holds), but the child has its own copy of memory, so its writes are not
+ * seen by the parent (glibc's posix_spawn reports an exec failure only through the child's
+ * exit status 127).
+ *
+ * DYNWASM_FORK_TIMING=1 prints where the time of each fork goes, on stderr.
  */
-import type { ProcessEnd } from './process.js';
+import { closeSync, openSync, readSync, unlinkSync, writeSync, accessSync, constants as fsConstants } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ENV_WORDS, PAGE_SHIFT, PAGE_SIZE } from '../../ops/core.js';
+import { EXCEPTION, EXIT_REQUEST, ICOUNT, SP } from '../../ops/arm/state.js';
+import { KUSER_TLS_ADDR } from './arm/kuser.js';
+import { FdTable, type OpenFile } from './fd-table.js';
+import { host } from './host.js';
+import { GuestFault } from './memory.js';
+import { LinuxProcess, type ProcessEnd, type ProcessOptions } from './process.js';
+import { SignalState } from './signal.js';
+import { EAGAIN, EINTR } from './errno.js';
 
-export async function resumeForkedChild(_stateFile: string): Promise<ProcessEnd> {
-  throw new Error('fork is not implemented yet');
+const O_CLOEXEC = 0o2000000;
+
+const MAGIC = 'dynwasm-fork-1';
+/** CPU state words carried over: all of ENV but the last 8 (which reset() leaves alone too). */
+const ENV_COPY = ENV_WORDS - 8;
+const F_SETFD = 2, FD_CLOEXEC = 1;
+
+/** What clone() asks for the child besides a copy of the parent. */
+export interface CloneRequest {
+  /** The child's stack pointer (clone's newsp), 0 to keep the parent's. */
+  stack?: number;
+  /** CLONE_SETTLS: the child's TLS word. */
+  tls?: number;
+  /** CLONE_CHILD_SETTID: where the child's pid is stored in the child's memory. */
+  childSetTid?: number;
+  /** CLONE_CHILD_CLEARTID: the child's clear_child_tid. */
+  childClearTid?: number;
+  /** CLONE_VFORK: the parent waits until the child execs or ends. */
+  vfork?: boolean;
+}
+
+interface Run { addr: number; prot: number; len: number; /** Offset of the bytes in the file; -1: all zero. */ off: number }
+
+interface ForkState {
+  magic: string;
+  opts: Omit<ProcessOptions, 'log'>;
+  runs: Run[];
+  brk: number;
+  brkStart: number;
+  readImpliesExec: boolean;
+  fds: [number, Omit<OpenFile, 'host' | 'dir'>][];
+  signals: unknown;
+  exePath: string;
+  exeHostPath: string;
+  argv: string[];
+  clearChildTid: number;
+  clone: CloneRequest;
+  /** vfork: the child's host descriptor to close at execve (the parent waits for its EOF). */
+  vforkFd?: number;
+}
+
+/** The CLI the child emulator runs (this file is dist/runtime/linux-user/fork.js). */
+const CLI = fileURLToPath(new URL('../cli/arm-linux.js', import.meta.url));
+
+/** Where state files go: tmpfs when there is one. */
+function stateDir(): string {
+  try {
+    accessSync('/dev/shm', fsConstants.W_OK);
+    return '/dev/shm';
+  } catch {
+    return tmpdir();
+  }
+}
+let stateFiles = 0;
+
+/** Fork latency measurements (DYNWASM_FORK_TIMING=1 prints them on stderr). */
+const timing = process.env.DYNWASM_FORK_TIMING === '1';
+/** The parent's fork() time (epoch ms), for the child's report. */
+const T0_VAR = 'DYNWASM_FORK_T0';
+
+function writeAll(fd: number, data: Uint8Array, offset: number, length: number, position: number): void {
+  while (length > 0) {
+    const n = writeSync(fd, data, offset, length, position);
+    offset += n; length -= n; position += n;
+  }
+}
+
+function readAll(fd: number, data: Uint8Array, offset: number, length: number, position: number): void {
+  while (length > 0) {
+    const n = readSync(fd, data, offset, length, position);
+    if (n <= 0) throw new Error('fork: the state file is truncated');
+    offset += n; length -= n; position += n;
+  }
+}
+
+const ZERO_PAGE = Buffer.alloc(PAGE_SIZE);
+
+/**
+ * The mapped pages as runs of equal permissions, the kuser page included (GuestMemory's
+ * mappedRuns stops at TASK_SIZE, and walks page by page): 4096-entry blocks of the
+ * permission table that are all zero are skipped with a memcmp.
+ */
+function mappedRuns(prot: Uint8Array): { addr: number; prot: number; len: number }[] {
+  const out: { addr: number; prot: number; len: number }[] = [];
+  const BLOCK = ZERO_PAGE.length;
+  let runStart = -1, runProt = 0;
+  const close = (end: number): void => {
+    if (runStart >= 0) out.push({ addr: runStart * PAGE_SIZE, prot: runProt, len: (end - runStart) * PAGE_SIZE });
+    runStart = -1;
+  };
+  for (let b = 0; b < prot.length; b += BLOCK) {
+    if (runStart < 0 && ZERO_PAGE.equals(prot.subarray(b, b + BLOCK))) continue;
+    for (let q = b; q < b + BLOCK; q++) {
+      const v = prot[q];
+      if (runStart >= 0 && v === runProt) continue;
+      close(q);
+      if (v !== 0) { runStart = q; runProt = v; }
+    }
+  }
+  close(prot.length);
+  return out;
+}
+
+interface Stretch { addr: number; prot: number; len: number; zero: boolean }
+
+/**
+ * Split the mapped pages into runs of equal permissions, and within them into stretches of
+ * zero and non-zero pages (only the latter are written: an 8 MiB stack is mostly zeros, and
+ * the child's fresh memory is zero already).
+ */
+function pageRuns(p: LinuxProcess): Stretch[] {
+  const mem = p.mem;
+  const buf = mem.memory.buffer;
+  const zeroPage = (page: number): boolean => ZERO_PAGE.equals(new Uint8Array(buf, page * PAGE_SIZE, PAGE_SIZE)); // memcmp
+  const runs = mappedRuns(mem.prot);
+  const out: Stretch[] = [];
+  for (const r of runs) {
+    const first = r.addr >>> PAGE_SHIFT, end = first + (r.len >>> PAGE_SHIFT);
+    let start = first, zero = zeroPage(first);
+    for (let q = first + 1; q <= end; q++) {
+      const z = q < end ? zeroPage(q) : !zero; // the end closes the last stretch
+      if (z !== zero) {
+        out.push({ addr: start * PAGE_SIZE, prot: r.prot, len: (q - start) * PAGE_SIZE, zero });
+        start = q; zero = z;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * fork() in the parent: write the state file and start the child emulator. Returns the
+ * child's pid (a host pid: the guest sees host pids), or -errno.
+ */
+export function forkProcess(p: LinuxProcess, clone: CloneRequest = {}): number {
+  const t0 = timing ? performance.now() : 0;
+  p.opts.log?.flush();
+  const fds = p.fds.entries();
+  // Guest descriptor n goes to the child's n; the host descriptors themselves must not leak
+  // into the child at their own numbers (an extra pipe writer would keep readers from EOF).
+  const fdMap: number[] = [];
+  for (const [n, f] of fds) {
+    fdMap[n] = f.host;
+    host.fcntlInt(f.host, F_SETFD, FD_CLOEXEC);
+  }
+  for (let n = 0; n < fdMap.length; n++) fdMap[n] ??= -1;
+  // vfork: the child holds the only write end of a pipe, at a number above the guest's
+  // descriptors (its descriptor table does not know it), and closes it at execve.
+  let vforkPipe: number[] | undefined;
+  if (clone.vfork) {
+    const r = host.pipe2(O_CLOEXEC);
+    if (typeof r === 'number') return r;
+    vforkPipe = r;
+    fdMap.push(r[1]);
+  }
+  try {
+    return spawnChild(p, clone, fds, fdMap, vforkPipe, t0);
+  } finally {
+    if (vforkPipe) for (const e of vforkPipe) if (e >= 0) host.close(e);
+  }
+}
+
+function spawnChild(p: LinuxProcess, clone: CloneRequest, fds: [number, OpenFile][], fdMap: number[], vforkPipe: number[] | undefined, t0: number): number {
+  const { log: _log, ...opts } = p.opts;
+  const runs = pageRuns(p);
+  const file = join(stateDir(), `dynwasm-fork-${process.pid}-${stateFiles++}-${randomBytes(4).toString('hex')}`);
+  const state: ForkState = {
+    magic: MAGIC, opts, runs: [], brk: p.mem.brk, brkStart: p.mem.brkStart, readImpliesExec: p.mem.readImpliesExec,
+    // A directory's entries are read again in the child, from the same position.
+    fds: fds.map(([n, { host: _h, dir, ...f }]) => [n, { ...f, dirPos: dir?.pos ?? f.dirPos }]),
+    signals: p.signals.serialize(), exePath: p.exePath, exeHostPath: p.exeHostPath, argv: p.argv,
+    clearChildTid: p.clearChildTid, clone,
+    ...(vforkPipe ? { vforkFd: fdMap.length - 1 } : {}), // the state file's descriptor comes after it
+  };
+  // The data part starts at the first page boundary after the header; offsets are from there.
+  let pos = PAGE_SIZE; // the CPU state words at 0
+  state.runs = runs.map((r) => {
+    const run: Run = { addr: r.addr, prot: r.prot, len: r.len, off: r.zero ? -1 : pos };
+    if (!r.zero) pos += r.len;
+    return run;
+  });
+  const header = Buffer.from(JSON.stringify(state), 'utf8');
+  const dataOff = Math.ceil((4 + header.length) / PAGE_SIZE) * PAGE_SIZE;
+
+  // The file is deleted at once: the child reads it through the descriptor it inherits (a
+  // child that dies before reading it leaves nothing behind).
+  const fd = openSync(file, 'wx+', 0o600);
+  unlinkSync(file);
+  try {
+    const len = Buffer.alloc(4);
+    len.writeUInt32LE(header.length);
+    writeAll(fd, len, 0, 4, 0);
+    writeAll(fd, header, 0, header.length, 4);
+    const env = p.cpu.env;
+    writeAll(fd, new Uint8Array(env.buffer, env.byteOffset, ENV_COPY * 4), 0, ENV_COPY * 4, dataOff);
+    const u8 = p.mem.u8;
+    for (const r of state.runs) if (r.off >= 0) writeAll(fd, u8, r.addr, r.len, dataOff + r.off);
+  } catch (e) {
+    closeSync(fd);
+    throw e;
+  }
+  const t1 = timing ? performance.now() : 0;
+  const stateFd = fdMap.length;
+  fdMap.push(fd);
+
+  const env = Object.entries(process.env).filter(([k, v]) => v !== undefined && k !== T0_VAR).map(([k, v]) => `${k}=${v}`);
+  if (timing) env.push(`${T0_VAR}=${performance.timeOrigin + t0}`);
+  const pid = host.spawn(process.execPath, [process.execPath, ...process.execArgv, CLI, '--fork-child', `/dev/fd/${stateFd}`], env, fdMap);
+  closeSync(fd);
+  if (pid < 0) return pid === -12 ? -EAGAIN : pid;
+  if (timing) {
+    const t2 = performance.now();
+    const bytes = state.runs.reduce((s, r) => s + (r.off >= 0 ? r.len : 0), 0);
+    writeSync(2, `[fork ${process.pid}->${pid}: state ${(t1 - t0).toFixed(2)} ms (${(bytes / 1048576).toFixed(2)} MiB), spawn ${(t2 - t1).toFixed(2)} ms]\n`);
+  }
+  if (vforkPipe) {
+    // Wait for the child's execve or end: EOF on the pipe once its write end is gone.
+    host.close(vforkPipe[1]);
+    vforkPipe[1] = -1;
+    const b = new Uint8Array(1);
+    while (host.read(vforkPipe[0], b) === -EINTR);
+  }
+  return pid;
+}
+
+/** In a vfork child: the host descriptor whose closing lets the parent go on. */
+let vforkFd = -1;
+
+/** execve in a vfork child: the parent goes on (called after the new image is in place). */
+export function releaseVforkParent(): void {
+  if (vforkFd >= 0) host.close(vforkFd);
+  vforkFd = -1;
+}
+
+/** The forked child emulator (`--fork-child <statefile>`): rebuild the process and run it. */
+export async function resumeForkedChild(stateFile: string): Promise<ProcessEnd> {
+  const tStart = performance.now();
+  // /dev/fd/N: the parent's descriptor of the (already deleted) file; else a path to delete.
+  const inherited = /^\/dev\/fd\/(\d+)$/.exec(stateFile);
+  const fd = inherited ? Number(inherited[1]) : openSync(stateFile, 'r');
+  let p: LinuxProcess;
+  try {
+    if (!inherited) unlinkSync(stateFile);
+    const len = Buffer.alloc(4);
+    readAll(fd, len, 0, 4, 0);
+    const header = Buffer.alloc(len.readUInt32LE(0));
+    readAll(fd, header, 0, header.length, 4);
+    const s = JSON.parse(header.toString('utf8')) as ForkState;
+    const dataOff = Math.ceil((4 + header.length) / PAGE_SIZE) * PAGE_SIZE;
+    if (s.magic !== MAGIC) throw new Error(`fork: ${stateFile} is not a dynwasm fork state file`);
+    p = await LinuxProcess.restore(s.opts, (p) => {
+      const mem = p.mem;
+      mem.readImpliesExec = false; // the permissions are copied as they are
+      for (const r of s.runs) {
+        mem.setProt(r.addr, r.len, r.prot);
+        if (r.off >= 0) readAll(fd, mem.u8, r.addr, r.len, dataOff + r.off);
+      }
+      mem.readImpliesExec = s.readImpliesExec;
+      mem.brk = s.brk;
+      mem.brkStart = s.brkStart;
+      const env = p.cpu.env;
+      readAll(fd, new Uint8Array(env.buffer, env.byteOffset, ENV_COPY * 4), 0, ENV_COPY * 4, dataOff);
+      env[EXCEPTION] = 0;
+      env[EXIT_REQUEST] = 0;
+      env[ICOUNT] = 0;
+      env[0] = 0; // fork's result in the child
+
+      const fds = new FdTable();
+      for (const [n, f] of s.fds) fds.set(n, { host: n, ...f });
+      p.fds = fds;
+      p.signals = SignalState.deserialize(s.signals);
+      p.exePath = s.exePath;
+      p.exeHostPath = s.exeHostPath;
+      p.argv = s.argv;
+      p.clearChildTid = s.clearChildTid;
+      if (s.vforkFd !== undefined) vforkFd = s.vforkFd;
+
+      const c = s.clone;
+      if (c.stack) env[SP] = c.stack;
+      if (c.tls !== undefined) mem.view.setUint32(KUSER_TLS_ADDR, c.tls >>> 0, true);
+      if (c.childClearTid !== undefined) p.clearChildTid = c.childClearTid;
+      if (c.childSetTid !== undefined) {
+        try { mem.setU32(c.childSetTid, p.pid); } catch (e) { if (!(e instanceof GuestFault)) throw e; }
+      }
+    });
+  } finally {
+    closeSync(fd);
+  }
+  const t0 = Number(process.env[T0_VAR]);
+  delete process.env[T0_VAR];
+  if (t0) {
+    const now = performance.timeOrigin + performance.now();
+    writeSync(2, `[fork child ${process.pid}: running ${(now - t0).toFixed(1)} ms after fork(): node started at +${(performance.timeOrigin - t0).toFixed(1)}, `
+      + `state read from +${(performance.timeOrigin + tStart - t0).toFixed(1)}]\n`);
+  }
+  return p.run();
 }

@@ -108,9 +108,14 @@ export const host = {
     c.faInit(fa);
     try {
       // First move every source above all targets, then into place: a target may be another's source.
-      const high = 1000;
-      fdMap.forEach((from, to) => { if (from >= 0) c.faAddDup2(fa, from, high + to); });
-      fdMap.forEach((from, to) => { if (from >= 0) { c.faAddDup2(fa, high + to, to); c.faAddClose(fa, high + to); } });
+      // The temporaries are packed right above every source and target (a guest's fd 900
+      // must still work under a 1024-descriptor limit); a refused action fails the spawn.
+      const high = Math.max(2, ...fdMap.flatMap((from, to) => (from >= 0 ? [from, to] : []))) + 1;
+      const tmp: number[] = [];
+      let ok = true, next = high;
+      fdMap.forEach((from, to) => { if (from >= 0) { tmp[to] = next++; ok &&= c.faAddDup2(fa, from, tmp[to]) === 0; } });
+      fdMap.forEach((from, to) => { if (from >= 0) { ok &&= c.faAddDup2(fa, tmp[to], to) === 0; c.faAddClose(fa, tmp[to]); } });
+      if (!ok) return -24; // EMFILE: a descriptor number above the limit
       const pid = [0];
       const r = c.posixSpawn(pid, path, fa, null, [...argv, null], [...env, null]) as number;
       return r === 0 ? pid[0] : -r;

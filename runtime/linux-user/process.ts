@@ -69,6 +69,14 @@ export class LinuxProcess {
     return new LinuxProcess(table, opts);
   }
 
+  /** A forked child (fork.ts): a fresh machine that `fill` loads with the parent's state. */
+  static async restore(opts: ProcessOptions, fill: (p: LinuxProcess) => void): Promise<LinuxProcess> {
+    const p = await LinuxProcess.create(opts);
+    p.newMachine();
+    fill(p);
+    return p;
+  }
+
   /** A fresh address space and CPU (at start and at execve). */
   private newMachine(): void {
     const memory = new WebAssembly.Memory({ initial: 65536, maximum: 65536 });
@@ -121,6 +129,7 @@ export class LinuxProcess {
     let lastYield = performance.now();
     for (;;) {
       try {
+        this.signals.deliverPending(this); // what host-signal listeners queued while the loop yielded
         this.cpu.run(20000);
         this.signals.deliverPending(this);
       } catch (e) {
@@ -129,7 +138,7 @@ export class LinuxProcess {
       }
       if (this.end) return this.end;
       const now = performance.now();
-      if (now - lastYield > 20) {
+      if (now - lastYield > 20 || this.signals.takeYieldRequest()) {
         await new Promise(setImmediate);
         lastYield = performance.now();
       }
@@ -147,7 +156,12 @@ export class LinuxProcess {
     const env = this.cpu.env;
     const pc = env[PC] >>> 0;
     switch (excp) {
-      case EXCP_SWI: this.syscall(); break;
+      case EXCP_SWI: {
+        const r0 = env[0];
+        this.syscall();
+        this.signals.afterSyscall(this, r0); // restarts, EINTR, and signals taken on the way back
+        break;
+      }
       case EXCP_UDEF: this.signals.force(this, SIGILL, ILL_ILLOPC, pc); break;
       case EXCP_PREFETCH_ABORT: this.signals.force(this, SIGSEGV, this.mem.isMapped(pc >>> PAGE_SHIFT) ? SEGV_ACCERR : SEGV_MAPERR, pc); break;
       case EXCP_DATA_ABORT: {

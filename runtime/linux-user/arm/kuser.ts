@@ -8,6 +8,7 @@
  * restarting an interrupted sequence.
  */
 import { VECTORS_PAGE } from '../memory.js';
+import { SIGRETURN_CODES } from './signal-frame.js';
 
 /** Offsets in the page. */
 export const KUSER_CMPXCHG64 = 0xf60;
@@ -17,6 +18,8 @@ export const KUSER_GET_TLS = 0xfe0;
 /** Where __kuser_get_tls reads the thread pointer that set_tls stores. */
 export const KUSER_TLS_VALUE = 0xff0;
 export const KUSER_HELPER_VERSION = 0xffc;
+/** Signal return trampolines (signal-frame.ts's SIGRETURN_CODES), where Linux has its sigpage. */
+export const KUSER_SIGRETURN = 0x500;
 
 const CODE: [number, number[]][] = [
   [KUSER_CMPXCHG64, [
@@ -44,6 +47,7 @@ const CODE: [number, number[]][] = [
     0xe59f0008, // ldr    r0, [pc, #8]        the word at KUSER_TLS_VALUE
     0xe12fff1e, // bx     lr
   ]],
+  [KUSER_SIGRETURN, SIGRETURN_CODES],
   [KUSER_HELPER_VERSION, [5]], // five helpers, as Linux since 3.1 (cmpxchg64 included)
 ];
 

@@ -3,8 +3,13 @@ import type { SyscallTable } from '../syscall.js';
 import { fileSyscalls } from './files.js';
 import { memorySyscalls } from './memory.js';
 import { miscSyscalls } from './misc.js';
+import { pollSyscalls } from './poll.js';
 import { processSyscalls } from './process.js';
 import { signalSyscalls } from './signals.js';
+import { statSyscalls } from './stat.js';
+import { terminalSyscalls } from './terminal.js';
 import { timeSyscalls } from './time.js';
 
-export const ALL_SYSCALLS: SyscallTable[] = [fileSyscalls, memorySyscalls, miscSyscalls, processSyscalls, signalSyscalls, timeSyscalls];
+export const ALL_SYSCALLS: SyscallTable[] = [
+  fileSyscalls, statSyscalls, terminalSyscalls, pollSyscalls, memorySyscalls, miscSyscalls, processSyscalls, signalSyscalls, timeSyscalls,
+];

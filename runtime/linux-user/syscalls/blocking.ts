@@ -1,0 +1,62 @@
+/**
+ * Blocking waits that signals can interrupt. Host signals reach the guest through Node's event
+ * loop (signal.ts), which does not turn while a host call blocks; so when a signal could come
+ * (the guest has host-signal handlers, or its interval timer runs), a read that would block or
+ * a poll/select waits in slices and, when a slice ends, returns -ERESTARTSYS / -ERESTARTNOHAND:
+ * signal.ts then takes what is pending (EINTR for a handler, or a restart) or lets the event
+ * loop turn and runs the call again. A restarted poll/select keeps its first deadline.
+ */
+import { host } from '../host.js';
+import type { LinuxProcess } from '../process.js';
+import { PC } from '../../../ops/arm/state.js';
+import { O_NONBLOCK } from './fs-common.js';
+
+export const ERESTARTSYS = 512, ERESTARTNOHAND = 514;
+const F_GETFL = 3;
+const SLICE_MS = 100;
+
+/** Whether anything could interrupt a wait (otherwise calls block in the host, uninterrupted). */
+function interruptible(p: LinuxProcess): number | undefined {
+  const s = p.signals;
+  const timer = s.getRealTimer?.()[0] ?? 0;
+  if (!s.hasHostListeners && !timer) return undefined;
+  return timer ? Math.max(1, Math.min(SLICE_MS, Math.ceil(timer))) : SLICE_MS;
+}
+
+/**
+ * Before a read (POLLIN) or write (POLLOUT) on host descriptor `fd`: undefined to go ahead
+ * (ready, non-blocking, or nothing can interrupt), or -ERESTARTSYS after a slice of waiting.
+ */
+export function waitFd(p: LinuxProcess, fd: number, events: number): number | undefined {
+  const slice = interruptible(p);
+  if (slice === undefined) return undefined;
+  const pfd = Buffer.alloc(8);
+  pfd.writeInt32LE(fd, 0);
+  pfd.writeInt16LE(events, 4);
+  if (host.poll(pfd, 1, 0) !== 0) return undefined; // ready, or an error the call itself reports
+  const fl = host.fcntlInt(fd, F_GETFL, 0);
+  if (fl < 0 || fl & O_NONBLOCK) return undefined;
+  const r = host.poll(pfd, 1, slice);
+  return r > 0 ? undefined : -ERESTARTSYS;
+}
+
+/** The deadline of a poll/select that was restarted at the same instruction with the same arguments. */
+const carried = new WeakMap<LinuxProcess, { key: string; deadline: number }>();
+
+/**
+ * A poll/select timeout (ms, -1 forever) as this slice's wait: `ms` to pass to the host,
+ * `last` false when the slice is shorter than what is left (0 ready then means
+ * -ERESTARTNOHAND), and `left()` what remains afterwards (for select's timeout update).
+ */
+export function sliceTimeout(p: LinuxProcess, args: number[], timeoutMs: number): { ms: number; last: boolean; done(): void } {
+  const slice = interruptible(p);
+  const key = `${p.cpu.env[PC]}:${args.join(',')}`;
+  if (slice === undefined || timeoutMs === 0) return { ms: timeoutMs, last: true, done: () => carried.delete(p) };
+  const now = performance.now();
+  const prev = carried.get(p);
+  const deadline = prev?.key === key ? prev.deadline : timeoutMs < 0 ? Infinity : now + timeoutMs;
+  const left = Math.max(0, Math.ceil(deadline - now));
+  if (left <= slice) { carried.delete(p); return { ms: left, last: true, done: () => carried.delete(p) }; }
+  carried.set(p, { key, deadline });
+  return { ms: slice, last: false, done: () => carried.delete(p) };
+}
