@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Builds the user-mode test programs (test/linux-programs/*.c) for test/linux-programs.test.ts:
+#   build/linux-programs/arm/<name>          arm-linux-gnueabi-gcc -O2 -static -marm (every program)
+#   build/linux-programs/arm-dynamic/<name>  arm-linux-gnueabi-gcc -O2 -marm (a few; run with
+#                                            -L /usr/arm-linux-gnueabi)
+#   build/linux-programs/native/<name>       gcc -O2 for the host (the portable ones: the first
+#                                            reference; qemu-arm is the second)
+# and build/linux-programs/manifest.json. Rebuilds only what changed.
+# Needs Debian's gcc-arm-linux-gnueabi, libc6-dev-armel-cross and gcc
+# (scripts/install-debian-packages.sh installs them).
+# Usage: scripts/build-linux-programs.sh [name...]
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SRC="$ROOT/test/linux-programs"
+OUT="$ROOT/build/linux-programs"
+ARM_CC="${ARM_LINUX_CC:-arm-linux-gnueabi-gcc}"
+NATIVE_CC="${NATIVE_CC:-gcc}"
+
+for cc in "$ARM_CC" "$NATIVE_CC"; do
+	if ! command -v "$cc" >/dev/null 2>&1; then
+		echo "error: $cc not found; run scripts/install-debian-packages.sh (as root) to install it" >&2
+		exit 1
+	fi
+done
+
+# Programs that only make sense on ARM (no native build; qemu-arm is the reference).
+ARM_ONLY=" smc armsig "
+# Programs also built dynamically linked.
+DYNAMIC=" hello args files signals time pipes exec "
+
+CFLAGS=(-O2 -Wall -Wextra -Wno-unused-parameter -Wno-unused-result -Wno-stringop-overflow)
+ONLY="$*"
+mkdir -p "$OUT/arm" "$OUT/arm-dynamic" "$OUT/native"
+
+compile() { # cc out src flags...
+	local cc="$1" out="$2" src="$3"
+	shift 3
+	local stale=0 s
+	if [[ -f "$out" ]]; then
+		for s in "$src" "$SRC/common.h" "${BASH_SOURCE[0]}"; do
+			[[ "$s" -nt "$out" ]] && stale=1
+		done
+	else
+		stale=1
+	fi
+	local rel="${out#"$OUT"/}"
+	if [[ $stale == 0 ]]; then
+		echo "  up-to-date  $rel"
+		return
+	fi
+	if ! "$cc" "${CFLAGS[@]}" "$@" -I"$SRC" -o "$out" "$src" 2>"$out.log"; then
+		cat "$out.log" >&2
+		rm -f "$out.log"
+		echo "error: building $rel failed" >&2
+		exit 1
+	fi
+	if [[ -s "$out.log" ]]; then cat "$out.log" >&2; fi
+	rm -f "$out.log"
+	echo "  built       $rel"
+}
+
+entries=()
+for src in "$SRC"/*.c; do
+	name="$(basename "$src" .c)"
+	native=true dynamic=false
+	[[ "$ARM_ONLY" == *" $name "* ]] && native=false
+	[[ "$DYNAMIC" == *" $name "* ]] && dynamic=true
+	entries+=("{ \"name\": \"$name\", \"native\": $native, \"dynamic\": $dynamic }")
+	if [[ -n "$ONLY" && " $ONLY " != *" $name "* ]]; then
+		continue
+	fi
+	compile "$ARM_CC" "$OUT/arm/$name" "$src" -static -marm
+	if [[ $dynamic == true ]]; then
+		compile "$ARM_CC" "$OUT/arm-dynamic/$name" "$src" -marm
+	fi
+	if [[ $native == true ]]; then
+		compile "$NATIVE_CC" "$OUT/native/$name" "$src"
+	fi
+done
+
+{
+	echo '{'
+	echo '  "programs": ['
+	n=${#entries[@]}
+	for i in "${!entries[@]}"; do
+		sep=","
+		[[ $((i + 1)) == "$n" ]] && sep=""
+		echo "    ${entries[$i]}$sep"
+	done
+	echo '  ]'
+	echo '}'
+} >"$OUT/manifest.json.tmp"
+mv "$OUT/manifest.json.tmp" "$OUT/manifest.json"
