@@ -46,6 +46,8 @@ export class GuestMemory {
   brk = 0;
   /** Reads imply exec (ARMv5 Linux for binaries without a non-executable PT_GNU_STACK). */
   readImpliesExec = false;
+  /** Pages of file mappings that lie wholly past the end of the file: touching them is SIGBUS. */
+  private readonly beyondFile = new Set<number>();
 
   constructor(readonly memory: WebAssembly.Memory) {
     this.u8 = new Uint8Array(memory.buffer);
@@ -60,7 +62,7 @@ export class GuestMemory {
     const first = addr >>> PAGE_SHIFT, count = pageUp(len) >>> PAGE_SHIFT;
     if (prot & PROT_READ && this.readImpliesExec) prot |= PROT_EXEC;
     for (let p = first; p < first + count; p++) {
-      if (prot === 0 && this.prot[p] !== 0) this.u8.fill(0, p * PAGE_SIZE, (p + 1) * PAGE_SIZE);
+      if (prot === 0 && this.prot[p] !== 0) { this.u8.fill(0, p * PAGE_SIZE, (p + 1) * PAGE_SIZE); this.beyondFile.delete(p); }
       this.prot[p] = prot;
     }
     this.cpu?.updatePageFlags(first, count);
@@ -74,6 +76,11 @@ export class GuestMemory {
   }
 
   unmap(addr: number, len: number): void { this.setProt(addr, len, 0); }
+
+  markBeyondFile(addr: number, len: number): void {
+    for (let p = addr >>> PAGE_SHIFT; p < (addr + len) >>> PAGE_SHIFT; p++) this.beyondFile.add(p);
+  }
+  isBeyondFile(page: number): boolean { return this.beyondFile.has(page); }
 
   isMapped(page: number): boolean { return this.prot[page] !== 0; }
 

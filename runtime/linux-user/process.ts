@@ -17,8 +17,9 @@ import { FdTable } from './fd-table.js';
 import { GuestMemory, PROT_READ } from './memory.js';
 import { ExecError, loadProgram, readArmElf } from './loader.js';
 import { UNDEFINED_SYSCALL, buildSyscallTable, guarded, syscallName, type SyscallEntry } from './syscall.js';
-import { SignalState, SIGILL, SIGSEGV, SIGTRAP, ILL_ILLOPC, SEGV_ACCERR, SEGV_MAPERR, TRAP_BRKPT } from './signal.js';
+import { SignalState, SIGBUS, BUS_ADRERR, SIGILL, SIGSEGV, SIGTRAP, ILL_ILLOPC, SEGV_ACCERR, SEGV_MAPERR, TRAP_BRKPT } from './signal.js';
 import { Strace } from './strace.js';
+import { SharedFileMaps } from './shared-maps.js';
 import { ALL_SYSCALLS } from './syscalls/index.js';
 import { PAGE_SHIFT } from '../../ops/core.js';
 
@@ -48,6 +49,8 @@ export class LinuxProcess {
   cpu!: ArmCpu;
   fds = FdTable.standard();
   signals = new SignalState();
+  /** MAP_SHARED file mappings, kept in step with their files at every system call. */
+  readonly sharedMaps = new SharedFileMaps();
   /** The guest path of the running program (/proc/self/exe, AT_EXECFN) and its host file. */
   exePath = '';
   exeHostPath = '';
@@ -103,10 +106,10 @@ export class LinuxProcess {
   }
 
   /** Load `path` with `argv` and `env` into a fresh address space (the start, and execve). */
-  exec(path: string, argv: string[], env: string[]): void {
-    const hostFile = this.hostPath(path);
+  exec(path: string, argv: string[], env: string[], hostFile = this.hostPath(path)): void {
     const { elf } = readArmElf(hostFile, path);
     const old = this.cpu;
+    if (old) this.sharedMaps.clear(this.mem);
     this.newMachine();
     if (old) old.halted = true; // execve from inside the old CPU's loop: it must stop there
     const image = loadProgram(this.mem, {
@@ -147,6 +150,7 @@ export class LinuxProcess {
 
   /** End the process: exit_group, or a signal's default action. Does not return. */
   terminate(end: ProcessEnd): never {
+    if (this.sharedMaps.active) this.sharedMaps.syncOut(this.mem);
     this.end = end;
     this.cpu.halted = true;
     throw new ProcessExit(end);
@@ -166,6 +170,7 @@ export class LinuxProcess {
       case EXCP_PREFETCH_ABORT: this.signals.force(this, SIGSEGV, this.mem.isMapped(pc >>> PAGE_SHIFT) ? SEGV_ACCERR : SEGV_MAPERR, pc); break;
       case EXCP_DATA_ABORT: {
         const addr = env[FAULT_ADDR] >>> 0;
+        if (this.mem.isBeyondFile(addr >>> PAGE_SHIFT)) { this.signals.force(this, SIGBUS, BUS_ADRERR, addr); break; }
         this.signals.force(this, SIGSEGV, this.mem.isMapped(addr >>> PAGE_SHIFT) ? SEGV_ACCERR : SEGV_MAPERR, addr);
         break;
       }
@@ -187,7 +192,10 @@ export class LinuxProcess {
     const args = [env[0], env[1], env[2], env[3], env[4], env[5], env[6]];
     const entry = def ?? { ...UNDEFINED_SYSCALL, name: syscallName(nr), nr };
     this.strace?.enter(entry, args);
+    const shared = this.sharedMaps.active;
+    if (shared) this.sharedMaps.syncOut(this.mem);
     const r = imm !== 0 && imm < 0x900000 ? -38 : guarded(() => entry.run(this, ...args));
+    if (shared && this.sharedMaps.active) this.sharedMaps.syncIn(this.mem);
     if (r !== undefined) env[0] = r;
     this.strace?.leave(entry, r);
   }

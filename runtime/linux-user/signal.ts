@@ -49,6 +49,7 @@ export const SIGRTMIN = 32;
 export const SI_USER = 0, SI_KERNEL = 0x80, SI_QUEUE = -1, SI_TKILL = -6;
 export const ILL_ILLOPC = 1;
 export const SEGV_MAPERR = 1, SEGV_ACCERR = 2;
+export const BUS_ADRERR = 2;
 export const TRAP_BRKPT = 1;
 
 /** Handler values and sa_flags (ARM). */

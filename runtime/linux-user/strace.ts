@@ -11,7 +11,10 @@ import { GuestFault } from './memory.js';
 
 /** strerror's text, from libuv's table ("no such file or directory" -> "No such file or directory"). */
 const ERRNO_MESSAGES = getSystemErrorMap();
+/** Messages libuv's table lacks. */
+const MORE_MESSAGES: Record<number, string> = { 10: 'No child processes', 512: 'Interrupted system call (restart)', 513: 'Interrupted system call (restart)', 514: 'Interrupted system call (restart)', 516: 'Interrupted system call (restart)' };
 function strerror(errno: number): string {
+  if (MORE_MESSAGES[errno]) return MORE_MESSAGES[errno];
   const m = ERRNO_MESSAGES.get(-errno)?.[1];
   return m ? m[0].toUpperCase() + m.slice(1) : `Unknown error ${errno}`;
 }
@@ -48,9 +51,11 @@ export class Strace {
 
   enter(call: SyscallEntry, args: number[]): void {
     const shown = call.args.map((f, i) => this.format(f, args[i]));
-    this.line = `${process.pid} ${call.name}(${shown.join(',')})`;
-    // A call that may not return (exit, execve) or that blocks prints its first half now.
-    if (call.name === 'exit' || call.name === 'exit_group' || call.name === 'execve') this.flush(' = ?\n');
+    // The call prints before it runs and its result after, as qemu's does, so that what the
+    // call itself prints (or a child's output while it blocks) shows between the two.
+    const exits = call.name === 'exit' || call.name === 'exit_group';
+    writeSync(2, `${process.pid} ${call.name}(${shown.join(',')})${exits ? '\n' : ''}`);
+    this.line = exits ? '' : 'open';
   }
 
   leave(call: SyscallEntry, r: number | undefined): void {
@@ -61,7 +66,7 @@ export class Strace {
   }
 
   private flush(tail: string): void {
-    writeSync(2, this.line + tail);
+    writeSync(2, tail);
     this.line = '';
   }
 }

@@ -1,5 +1,6 @@
 /** Memory system calls: brk, mmap2, munmap, mprotect, mremap, madvise. */
-import { readSync } from 'node:fs';
+import { fstatSync, readSync } from 'node:fs';
+import { host } from '../host.js';
 import { PAGE_SIZE } from '../../../ops/core.js';
 import { EACCES, EBADF, EEXIST, EFAULT, EINVAL, ENODEV, ENOMEM } from '../errno.js';
 import { MMAP_BASE, PROT_EXEC, PROT_NONE_MAPPED, PROT_READ, PROT_WRITE, STACK_SIZE, STACK_TOP, TASK_SIZE, pageUp } from '../memory.js';
@@ -8,6 +9,7 @@ import type { SyscallTable } from '../syscall.js';
 
 const MAP_SHARED = 0x01, MAP_PRIVATE = 0x02, MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20, MAP_FIXED_NOREPLACE = 0x100000;
 const MREMAP_MAYMOVE = 1, MREMAP_FIXED = 2;
+const F_GETFL = 3, O_ACCMODE = 3, O_WRONLY = 1, O_RDWR = 2;
 
 function guestProt(prot: number): number {
   const p = prot & (PROT_READ | PROT_WRITE | PROT_EXEC);
@@ -37,10 +39,15 @@ function doMmap(p: LinuxProcess, addr: number, len: number, prot: number, flags:
     if (at === undefined) return -ENOMEM;
   }
   let data: Uint8Array | undefined;
+  let fileHost = -1, fileBytes = 0;
   if (!(flags & MAP_ANONYMOUS)) {
     const f = p.fds.get(fd);
     if (!f) return -EBADF;
-    // A private copy of the file's bytes (MAP_SHARED writes are not written back: noted in README).
+    const accessMode = host.fcntlInt(f.host, F_GETFL, 0) & O_ACCMODE;
+    if (accessMode === O_WRONLY || (flags & MAP_SHARED && prot & PROT_WRITE && accessMode !== O_RDWR)) return -EACCES;
+    try { fileBytes = Math.max(0, fstatSync(f.host).size - pgoff * PAGE_SIZE); } catch { fileBytes = 0; }
+    fileHost = f.host;
+    // The file's bytes; a MAP_SHARED mapping is kept in step with the file (shared-maps.ts).
     data = new Uint8Array(size);
     try {
       let off = 0;
@@ -55,8 +62,15 @@ function doMmap(p: LinuxProcess, addr: number, len: number, prot: number, flags:
       return err.code === 'EISDIR' ? -ENODEV : err.code === 'EBADF' ? -EACCES : err.errno ?? -EINVAL;
     }
   }
+  p.sharedMaps.unmap(mem, at, size);
   mem.map(at, size, guestProt(prot));
-  if (data) mem.poke(at, data.subarray(0, size));
+  if (data) {
+    mem.poke(at, data.subarray(0, size));
+    // Whole pages past the end of the file raise SIGBUS when touched, as on Linux.
+    const valid = pageUp(fileBytes);
+    if (valid < size) { mem.setProt(at + valid, size - valid, PROT_NONE_MAPPED); mem.markBeyondFile(at + valid, size - valid); }
+    if (flags & MAP_SHARED) p.sharedMaps.add(mem, at, Math.min(size, valid), fileHost, pgoff * PAGE_SIZE);
+  }
   return at | 0;
 }
 
@@ -87,6 +101,7 @@ export const memorySyscalls: SyscallTable = {
     run(p, addr, len) {
       addr >>>= 0; len >>>= 0;
       if (addr % PAGE_SIZE || len === 0 || !inUserSpace(addr, pageUp(len))) return -EINVAL;
+      p.sharedMaps.unmap(p.mem, addr, pageUp(len));
       p.mem.unmap(addr, pageUp(len));
       return 0;
     },
@@ -129,4 +144,13 @@ export const memorySyscalls: SyscallTable = {
     },
   },
   madvise: { args: ['p', 'u', 'd'], run: () => 0 },
+  // Shared mappings are written back at every system call (shared-maps.ts), this one included.
+  msync: {
+    args: ['p', 'u', 'x'],
+    run(p, addr, len, flags) {
+      if ((addr >>> 0) % PAGE_SIZE || flags & ~7 || (flags & 5) === 5) return -EINVAL;
+      for (let a = addr >>> 0; a < (addr >>> 0) + pageUp(len >>> 0); a += PAGE_SIZE) if (!p.mem.isMapped(a / PAGE_SIZE)) return -ENOMEM;
+      return 0;
+    },
+  },
 };

@@ -1,5 +1,5 @@
 /** Process system calls: exit, identity, process groups, fork/clone (fork.ts), execve, wait. */
-import { closeSync, lstatSync, openSync, readSync, statSync, accessSync, constants as fsConstants } from 'node:fs';
+import { closeSync, lstatSync, openSync, readSync, readlinkSync, statSync, accessSync, constants as fsConstants } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { posix } from 'node:path';
 import { EACCES, EBADF, EFAULT, EINVAL, ELOOP, ENOENT, ENOEXEC, ENOSYS, ENOTDIR, EPERM } from '../errno.js';
@@ -35,9 +35,26 @@ function errnoOf(e: unknown): number {
   return n;
 }
 
-/** The host file a guest path names for execve: /proc/self/exe is the running program. */
+const isProcSelfExe = (p: LinuxProcess, path: string): boolean => path === '/proc/self/exe' || path === `/proc/${p.pid}/exe`;
+
+/**
+ * The host file a guest path names for execve: /proc/self/exe is the running program, also
+ * through symbolic links to it (busybox applets are often links to it), which the host would
+ * resolve to the emulator itself. Links are followed in guest terms, as the kernel would.
+ */
 function execHostPath(p: LinuxProcess, path: string): string {
-  if (path === '/proc/self/exe' || path === `/proc/${p.pid}/exe`) return p.exeHostPath;
+  for (let hops = 0; hops < 40; hops++) {
+    if (isProcSelfExe(p, path)) return p.exeHostPath;
+    const host = p.hostPath(path);
+    let target: string;
+    try {
+      if (!lstatSync(host).isSymbolicLink()) return host;
+      target = readlinkSync(host);
+    } catch {
+      return host; // the caller's stat reports the error
+    }
+    path = target.startsWith('/') ? target : posix.join(posix.dirname(path), target);
+  }
   return p.hostPath(path);
 }
 
@@ -67,7 +84,7 @@ function execProgram(p: LinuxProcess, path: string, argv: string[], envp: string
     if (head[4] !== 1 || (head[18] | (head[19] << 8)) !== EM_ARM) return -ENOEXEC;
     const old = p.cpu;
     try {
-      p.exec(path === '/proc/self/exe' || path === `/proc/${p.pid}/exe` ? p.exeHostPath : path, argv, envp);
+      p.exec(isProcSelfExe(p, path) ? p.exeHostPath : path, argv, envp, hostFile);
     } catch (e) {
       if (!(e instanceof ExecError)) throw e;
       // Past the point of no return (the old image is gone) Linux kills the process.
@@ -212,7 +229,7 @@ export const processSyscalls: SyscallTable = {
       const path = execatPath(p, dirfd, p.mem.cstring(pathPtr), flags);
       if (typeof path === 'number') return path;
       if (flags & AT_SYMLINK_NOFOLLOW) {
-        try { if (lstatSync(execHostPath(p, path)).isSymbolicLink()) return -ELOOP; } catch (e) { return -errnoOf(e); }
+        try { if (lstatSync(p.hostPath(path)).isSymbolicLink()) return -ELOOP; } catch (e) { return -errnoOf(e); }
       }
       return execProgram(p, path, p.mem.cstringArray(argv), p.mem.cstringArray(envp));
     },
