@@ -1,6 +1,9 @@
 /* Time: CLOCK_MONOTONIC never goes back and advances, nanosleep sleeps at least as long as
- * asked, gettimeofday, time and CLOCK_REALTIME agree and are sane, clock_getres, times. */
+ * asked, gettimeofday, time and CLOCK_REALTIME agree and are sane, clock_getres, times, and
+ * futex waits of one thread (a value mismatch, a timeout) and wakes. */
 #include "common.h"
+#include <linux/futex.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/times.h>
 #include <time.h>
@@ -86,6 +89,15 @@ int main(void)
 	char buf[64];
 	strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
 	printf("gmtime(1234567890): %s\n", buf);
+
+	int word = 5;
+	SHOW("futex wait on a changed value", syscall(SYS_futex, &word, FUTEX_WAIT_PRIVATE, 4, NULL, NULL, 0));
+	struct timespec fto = {0, 30 * 1000000};
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	SHOW("futex wait with a timeout", syscall(SYS_futex, &word, FUTEX_WAIT_PRIVATE, 5, &fto, NULL, 0));
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	YESNO("futex waited its timeout", ns(b) - ns(a) >= 30 * 1000000LL);
+	SHOWV("futex wake with no waiter", syscall(SYS_futex, &word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0));
 	printf("done\n");
 	return 0;
 }
