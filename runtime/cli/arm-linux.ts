@@ -4,6 +4,7 @@
  * guest killed by a signal kills the emulator with the same signal, so the shell reports it as
  * for a native program (128 + signal).
  */
+import { UsageError, parseAccel } from './options.js';
 import { readFileSync, writeSync } from 'node:fs';
 import { ExecError, LinuxProcess, type ProcessEnd } from '../linux-user/process.js';
 import { host } from '../linux-user/host.js';
@@ -35,7 +36,6 @@ Linux user-mode emulation of 32-bit ARM (ARMv5TE, EABI, little-endian); options 
 Exit status: the program's; 126 if it cannot be executed, 127 if it is not found; a program
 killed by a signal ends the emulator with that signal (the shell shows 128 + signal).`;
 
-class UsageError extends Error {}
 
 interface Options {
   sysroot?: string;
@@ -79,16 +79,10 @@ function parseArgs(argv: string[]): Options {
       case '0': o.argv0 = value(); break;
       case 'strace': o.strace = true; break;
       case 'accel': {
-        const [v, ...props] = value().split(',');
-        if (v === 'jit' || v === 'tcg') o.engine = 'jit';
-        else if (v === 'interp') o.engine = 'interp';
-        else throw new UsageError(`-accel ${v}: unknown accelerator (use jit or interp)`);
-        for (const p of props) {
-          const hot = /^hot=(\d+)$/.exec(p);
-          if (p === 'chain=on' || p === 'chain=off') o.chain = p === 'chain=on';
-          else if (hot) o.hotThreshold = Number(hot[1]);
-          else throw new UsageError(`-accel ${v}: unknown property '${p}' (jit takes chain=on|off and hot=N)`);
-        }
+        const a = parseAccel(value());
+        o.engine = a.engine;
+        o.chain = a.chain;
+        if (a.hotThreshold !== undefined) o.hotThreshold = a.hotThreshold;
         break;
       }
       case 'd': {
@@ -125,7 +119,7 @@ function fail(message: string, status = 1): never {
 
 /** End the emulator as the guest ended. */
 export function finish(end: ProcessEnd): never {
-  if ('exitCode' in end) process.exit(end.exitCode);
+  if ('exitCode' in end) return host.exit(end.exitCode);
   if (end.core && CORE_SIGNALS.has(end.signal)) writeSync(2, `${PROG}: uncaught target signal ${end.signal} (${signalName(end.signal)}) - core dumped\n`);
   return host.dieBySignal(end.signal);
 }

@@ -2,6 +2,7 @@
  * `dynwasm-system-arm`: full-system ARM emulation with qemu-system-arm's command line
  * (the options that make sense here). Today one machine, `-M versatilepb`.
  */
+import { UsageError, parseAccel } from './options.js';
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import { MachineError, createVersatilePb, parseRamSize, type VersatilePb } from '../../boards/versatilepb/machine.js';
@@ -57,7 +58,6 @@ Full-system ARM emulation; the options follow qemu-system-arm's.
 
 Exit status: the guest's semihosting exit status; 1 for a usage or loading error, 130 on SIGINT.`;
 
-class UsageError extends Error {}
 
 interface Options {
   machine?: string;
@@ -139,16 +139,10 @@ function parseArgs(argv: string[]): Options {
         break;
       }
       case 'accel': {
-        const [v, ...props] = value().split(',');
-        if (v === 'jit' || v === 'tcg') o.accel = 'jit';
-        else if (v === 'interp') o.accel = 'interp';
-        else throw new UsageError(`-accel ${v}: unknown accelerator (use jit or interp)`);
-        for (const p of props) {
-          const hot = /^hot=(\d+)$/.exec(p);
-          if (p === 'chain=on' || p === 'chain=off') o.chain = p === 'chain=on';
-          else if (hot) o.hotThreshold = Number(hot[1]);
-          else throw new UsageError(`-accel ${v}: unknown property '${p}' (jit takes chain=on|off and hot=N)`);
-        }
+        const a = parseAccel(value());
+        o.accel = a.engine;
+        o.chain = a.chain;
+        if (a.hotThreshold !== undefined) o.hotThreshold = a.hotThreshold;
         break;
       }
       case 'd': {

@@ -7,7 +7,8 @@
  */
 import koffi from 'koffi';
 
-const libc = koffi.load('libc.so.6');
+/** The host C library (host-files.ts binds its file-system calls). */
+export const libc = koffi.load('libc.so.6');
 
 /** Host libc functions; every pointer argument is a Uint8Array view (or null). */
 const c = {
@@ -33,6 +34,7 @@ const c = {
   tcgetpgrp: libc.func('int tcgetpgrp(int)'),
   signal: libc.func('void *signal(int, void *)'),
   raise: libc.func('int raise(int)'),
+  exit: libc.func('void _exit(int)'),
   isatty: libc.func('int isatty(int)'),
   posixSpawn: libc.func('int posix_spawn(_Out_ int *pid, const char *path, void *fileActions, void *attr, const char **argv, const char **envp)'),
   faInit: libc.func('int posix_spawn_file_actions_init(void *)'),
@@ -42,50 +44,59 @@ const c = {
 };
 
 /** Result of a libc call that returns -1 and sets errno, as a system call result (-errno). */
-function sys(r: number | bigint): number {
+export function sysResult(r: number | bigint): number {
   const v = Number(r);
   return v === -1 ? -koffi.errno() : v;
 }
 
 export const host = {
-  read: (fd: number, buf: Uint8Array): number => sys(c.read(fd, buf, buf.length)),
-  write: (fd: number, buf: Uint8Array): number => sys(c.write(fd, buf, buf.length)),
-  pread: (fd: number, buf: Uint8Array, off: bigint): number => sys(c.pread(fd, buf, buf.length, off)),
-  pwrite: (fd: number, buf: Uint8Array, off: bigint): number => sys(c.pwrite(fd, buf, buf.length, off)),
+  read: (fd: number, buf: Uint8Array): number => sysResult(c.read(fd, buf, buf.length)),
+  write: (fd: number, buf: Uint8Array): number => sysResult(c.write(fd, buf, buf.length)),
+  pread: (fd: number, buf: Uint8Array, off: bigint): number => sysResult(c.pread(fd, buf, buf.length, off)),
+  pwrite: (fd: number, buf: Uint8Array, off: bigint): number => sysResult(c.pwrite(fd, buf, buf.length, off)),
   /** The new offset (a bigint: files may pass 4 GiB) or -errno. */
   lseek: (fd: number, off: bigint, whence: number): bigint => {
     const r = BigInt(c.lseek(fd, off, whence));
     return r === -1n ? BigInt(-koffi.errno()) : r;
   },
-  close: (fd: number): number => sys(c.close(fd)),
-  dup: (fd: number): number => sys(c.dup(fd)),
-  dup3: (fd: number, to: number, flags: number): number => sys(c.dup3(fd, to, flags)),
+  close: (fd: number): number => sysResult(c.close(fd)),
+  dup: (fd: number): number => sysResult(c.dup(fd)),
+  dup3: (fd: number, to: number, flags: number): number => sysResult(c.dup3(fd, to, flags)),
   /** fcntl with an int argument (F_GETFL, F_SETFL, F_GETFD, F_SETFD, F_DUPFD…). */
-  fcntlInt: (fd: number, cmd: number, arg: number): number => sys(c.fcntl(fd, cmd, 'int', arg)),
+  fcntlInt: (fd: number, cmd: number, arg: number): number => sysResult(c.fcntl(fd, cmd, 'int', arg)),
   /** ioctl whose argument points into guest memory (the layouts used are the same on ARM and x86-64). */
-  ioctlPtr: (fd: number, req: number, arg: Uint8Array | null): number => sys(c.ioctl(fd, req, 'void *', arg)),
-  ioctlInt: (fd: number, req: number, arg: number): number => sys(c.ioctl(fd, req, 'long', arg)),
+  ioctlPtr: (fd: number, req: number, arg: Uint8Array | null): number => sysResult(c.ioctl(fd, req, 'void *', arg)),
+  ioctlInt: (fd: number, req: number, arg: number): number => sysResult(c.ioctl(fd, req, 'long', arg)),
   pipe2: (flags: number): number[] | number => {
     const fds = [0, 0];
-    const r = sys(c.pipe2(fds, flags));
+    const r = sysResult(c.pipe2(fds, flags));
     return r < 0 ? r : fds;
   },
   /** poll over struct pollfd entries (8 bytes, the same layout on both) in guest memory. */
-  poll: (fds: Uint8Array, nfds: number, timeoutMs: number): number => sys(c.poll(fds, nfds, timeoutMs)),
+  poll: (fds: Uint8Array, nfds: number, timeoutMs: number): number => sysResult(c.poll(fds, nfds, timeoutMs)),
   /** waitpid: [pid, raw status] or -errno. */
   waitpid: (pid: number, options: number): [number, number] | number => {
     const st = [0];
-    const r = sys(c.waitpid(pid, st, options));
+    const r = sysResult(c.waitpid(pid, st, options));
     return r < 0 ? r : [r, st[0]];
   },
-  kill: (pid: number, sig: number): number => sys(c.kill(pid, sig)),
+  kill: (pid: number, sig: number): number => sysResult(c.kill(pid, sig)),
   getppid: (): number => c.getppid() as number,
-  getpgid: (pid: number): number => sys(c.getpgid(pid)),
-  setpgid: (pid: number, pgid: number): number => sys(c.setpgid(pid, pgid)),
-  getsid: (pid: number): number => sys(c.getsid(pid)),
-  setsid: (): number => sys(c.setsid()),
-  tcgetpgrp: (fd: number): number => sys(c.tcgetpgrp(fd)),
+  getpgid: (pid: number): number => sysResult(c.getpgid(pid)),
+  setpgid: (pid: number, pgid: number): number => sysResult(c.setpgid(pid, pgid)),
+  getsid: (pid: number): number => sysResult(c.getsid(pid)),
+  setsid: (): number => sysResult(c.setsid()),
+  tcgetpgrp: (fd: number): number => sysResult(c.tcgetpgrp(fd)),
   isatty: (fd: number): boolean => c.isatty(fd) === 1,
+  /**
+   * End this process with `status` at once, as the guest's exit does. Node's own exit would
+   * restore the terminal settings it found at start-up, undoing a guest's `stty`; guest output
+   * is never buffered here (it goes straight to the host descriptors), so nothing is lost.
+   */
+  exit: (status: number): never => {
+    c.exit(status);
+    throw new Error('_exit returned');
+  },
   /**
    * End this process by signal `sig` with the default action, as the guest's own death by that
    * signal looks to the parent and the shell (qemu-user does the same). Node and V8 install

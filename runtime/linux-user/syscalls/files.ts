@@ -11,7 +11,7 @@ import { MAX_FDS, type DirEntry, type DirState, type OpenFile } from '../fd-tabl
 import type { LinuxProcess } from '../process.js';
 import type { SyscallDef, SyscallTable } from '../syscall.js';
 import { PROT_EXEC, PROT_READ, PROT_WRITE, STACK_TOP } from '../memory.js';
-import { hostFiles } from './host-files.js';
+import { hostFiles } from '../host-files.js';
 import { waitFd } from './blocking.js';
 import {
   ARM_O_LARGEFILE, X86_O_LARGEFILE, AT_EMPTY_PATH, AT_FDCWD, AT_REMOVEDIR, AT_SYMLINK_FOLLOW, AT_SYMLINK_NOFOLLOW, O_ACCMODE, O_CLOEXEC, O_CREAT,

@@ -8,7 +8,7 @@ import { PROT_READ } from '../memory.js';
 import type { LinuxProcess } from '../process.js';
 import type { OpenFile } from '../fd-table.js';
 import { ARG_FORMATTERS } from '../strace.js';
-import { AT_FDCWD } from './host-files.js';
+import { AT_FDCWD } from '../host-files.js';
 import { PAGE_SHIFT } from '../../../ops/core.js';
 
 export { AT_FDCWD };

@@ -9,7 +9,7 @@ import { host } from '../host.js';
 import type { DirEntry, OpenFile } from '../fd-table.js';
 import type { LinuxProcess } from '../process.js';
 import type { SyscallTable } from '../syscall.js';
-import { hostFiles } from './host-files.js';
+import { hostFiles } from '../host-files.js';
 import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, resolveAt } from './fs-common.js';
 
 const STATX_BASIC_STATS = 0x7ff;

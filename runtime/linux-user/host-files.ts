@@ -1,13 +1,11 @@
 /**
  * The host's file system calls for the guest's file system calls (the *at family, statx,
- * getdents64, …), through libc and koffi as host.ts does. Paths are NUL-terminated byte
+ * getdents64, …): host.ts's libc, the file-system part. Paths are NUL-terminated byte
  * buffers (guest path bytes need not be UTF-8); guest buffers are views of guest memory, so
  * the host kernel reads and writes guest memory directly. Each function returns the result or
  * -errno (Linux errno numbers are the same on ARM and x86-64).
  */
-import koffi from 'koffi';
-
-const libc = koffi.load('libc.so.6');
+import { libc, sysResult as sys } from './host.js';
 
 const c = {
   openat: libc.func('int openat(int, const uint8_t *, int, uint32_t)'),
@@ -45,11 +43,6 @@ const c = {
   copyFileRange: libc.func('long copy_file_range(int, void *, int, void *, size_t, uint32_t)'),
   posixFadvise: libc.func('int posix_fadvise64(int, int64_t, int64_t, int)'),
 };
-
-function sys(r: number | bigint): number {
-  const v = Number(r);
-  return v === -1 ? -koffi.errno() : v;
-}
 
 export const AT_FDCWD = -100;
 
