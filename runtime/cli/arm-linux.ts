@@ -126,7 +126,7 @@ export function finish(end: ProcessEnd): never {
 
 async function main(argv: string[]): Promise<void> {
   // A forked child emulator (fork.ts) resumes the parent's process image instead.
-  if (argv[0] === '--fork-child') finish(await resumeForkedChild(argv[1]));
+  if (argv[0] === '--fork-child') finish(await resumeForkedChild(argv[1], argv[2] === undefined ? undefined : Number(argv[2])));
 
   let o: Options;
   try { o = parseArgs(argv); } catch (e) {

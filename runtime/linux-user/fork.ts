@@ -240,12 +240,19 @@ function spawnChild(p: LinuxProcess, clone: CloneRequest, fds: [number, OpenFile
   const t1 = timing ? performance.now() : 0;
   const stateFd = fdMap.length;
   fdMap.push(fd);
+  // The child says on this pipe when its signal listeners are in place (see childReady).
+  const ready = host.pipe2(O_CLOEXEC);
+  if (typeof ready === 'number') { closeSync(fd); return ready; }
+  const readyFd = fdMap.length;
+  fdMap.push(ready[1]);
 
   const env = Object.entries(process.env).filter(([k, v]) => v !== undefined && k !== T0_VAR).map(([k, v]) => `${k}=${v}`);
   if (timing) env.push(`${T0_VAR}=${performance.timeOrigin + t0}`);
-  const pid = host.spawn(process.execPath, [process.execPath, ...process.execArgv, CLI, '--fork-child', `/dev/fd/${stateFd}`], env, fdMap);
+  const pid = host.spawn(process.execPath, [process.execPath, ...process.execArgv, CLI, '--fork-child', `/dev/fd/${stateFd}`, String(readyFd)], env, fdMap);
   closeSync(fd);
-  if (pid < 0) return pid === -12 ? -EAGAIN : pid;
+  host.close(ready[1]);
+  if (pid < 0) { host.close(ready[0]); return pid === -12 ? -EAGAIN : pid; }
+  startingChildren.set(pid, ready[0]);
   if (timing) {
     const t2 = performance.now();
     const bytes = state.runs.reduce((s, r) => s + (r.off >= 0 ? r.len : 0), 0);
@@ -271,7 +278,36 @@ export function releaseVforkParent(): void {
 }
 
 /** The forked child emulator (`--fork-child <statefile>`): rebuild the process and run it. */
-export async function resumeForkedChild(stateFile: string): Promise<ProcessEnd> {
+/**
+ * Children whose emulator is still starting, with the read end of their readiness pipe. Until
+ * a child has installed its signal listeners, Node's own handlers would take a signal instead
+ * of the guest's disposition (SIGUSR1 would start Node's inspector, a handled SIGTERM would
+ * kill), so the parent's kill() waits for the child to be ready: childReady().
+ */
+const startingChildren = new Map<number, number>();
+
+/** Wait (at most 10 s) until child `pid` can take signals; every starting child for pid <= 0. */
+export function childReady(pid: number): void {
+  for (const [child, fd] of startingChildren) {
+    if (pid > 0 && child !== pid) continue;
+    const b = new Uint8Array(1);
+    const pfd = new Uint8Array(8);
+    new DataView(pfd.buffer).setInt32(0, fd, true);
+    pfd[4] = 1; // POLLIN: the ready byte, or EOF if the child is gone
+    host.poll(pfd, 1, 10_000);
+    host.read(fd, b);
+    host.close(fd);
+    startingChildren.delete(child);
+  }
+}
+
+/** A child was reaped: forget its readiness pipe. */
+export function childReaped(pid: number): void {
+  const fd = startingChildren.get(pid);
+  if (fd !== undefined) { host.close(fd); startingChildren.delete(pid); }
+}
+
+export async function resumeForkedChild(stateFile: string, readyFd?: number): Promise<ProcessEnd> {
   const tStart = performance.now();
   // /dev/fd/N: the parent's descriptor of the (already deleted) file; else a path to delete.
   const inherited = /^\/dev\/fd\/(\d+)$/.exec(stateFile);
@@ -331,5 +367,7 @@ export async function resumeForkedChild(stateFile: string): Promise<ProcessEnd> 
     writeSync(2, `[fork child ${process.pid}: running ${(now - t0).toFixed(1)} ms after fork(): node started at +${(performance.timeOrigin - t0).toFixed(1)}, `
       + `state read from +${(performance.timeOrigin + tStart - t0).toFixed(1)}]\n`);
   }
+  // Our listeners are in place (the state's signal dispositions): the parent may signal us now.
+  if (readyFd !== undefined && Number.isInteger(readyFd)) { host.write(readyFd, new Uint8Array([1])); host.close(readyFd); }
   return p.run();
 }

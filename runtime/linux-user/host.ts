@@ -49,6 +49,10 @@ export function sysResult(r: number | bigint): number {
   return v === -1 ? -koffi.errno() : v;
 }
 
+// Node takes SIGUSR1 to start its inspector; a program's SIGUSR1 ends it unless it handles the
+// signal, and so must the emulator's (signal.ts listens while the guest handles it).
+c.signal(10 /* SIGUSR1 */, null);
+
 export const host = {
   read: (fd: number, buf: Uint8Array): number => sysResult(c.read(fd, buf, buf.length)),
   write: (fd: number, buf: Uint8Array): number => sysResult(c.write(fd, buf, buf.length)),

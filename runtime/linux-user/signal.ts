@@ -146,7 +146,6 @@ export class SignalState {
   private readonly listeners = new Map<number, () => void>();
   private readonly listenerRemovals = new Map<number, NodeJS.Immediate>();
 
-  constructor() { this.syncHostListener(SIGUSR1); }
 
   /** Stop listening for host signals (a state that a forked child's deserialized one replaces). */
   dispose(): void {
@@ -206,9 +205,9 @@ export class SignalState {
   private syncHostListener(sig: number): void {
     const name = HOST_SIGNALS.get(sig);
     if (!name) return;
-    // SIGUSR1 always: without a listener Node takes it to start its inspector, where the
-    // guest's default action is to die (the listener queues it, and the default action runs).
-    const want = sig === SIGUSR1 || this.actions[sig].handler !== SIG_DFL || (this.blockedMask & sigBit(sig)) !== 0n;
+    // Without a listener the host's default action applies, as it would to the program
+    // (SIGUSR1's too: host.ts resets Node's inspector handler at start-up).
+    const want = this.actions[sig].handler !== SIG_DFL || (this.blockedMask & sigBit(sig)) !== 0n;
     const removal = this.listenerRemovals.get(sig);
     if (want && removal) { clearImmediate(removal); this.listenerRemovals.delete(sig); }
     const have = this.listeners.get(sig);

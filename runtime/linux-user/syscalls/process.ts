@@ -3,7 +3,7 @@ import { closeSync, lstatSync, openSync, readSync, readlinkSync, statSync, acces
 import { constants as osConstants } from 'node:os';
 import { posix } from 'node:path';
 import { EACCES, EBADF, EFAULT, EINVAL, ELOOP, ENOENT, ENOEXEC, ENOSYS, ENOTDIR, EPERM } from '../errno.js';
-import { forkProcess, releaseVforkParent, type CloneRequest } from '../fork.js';
+import { childReaped, forkProcess, releaseVforkParent, type CloneRequest } from '../fork.js';
 import { host } from '../host.js';
 import { ExecError } from '../loader.js';
 import type { LinuxProcess } from '../process.js';
@@ -161,6 +161,7 @@ function wait4(p: LinuxProcess, pid: number, statusPtr: number, options: number,
   if (typeof r === 'number') return r;
   const [child, status] = r;
   if (child > 0) {
+    if ((status & 0xff) !== 0x7f) childReaped(child); // ended, not stopped
     if (statusPtr) p.mem.setU32(statusPtr, status);
     if (rusage) p.mem.writable(rusage >>> 0, 72).fill(0);
   }
@@ -183,6 +184,7 @@ function waitid(p: LinuxProcess, idtype: number, id: number, infop: number, opti
   const r = host.waitpid(pid, options & (WNOHANG | WUNTRACED | WCONTINUED | WAIT_EXTRA));
   if (typeof r === 'number') return r;
   const [child, status] = r;
+  if (child > 0 && (status & 0xff) !== 0x7f && status !== 0xffff) childReaped(child);
   if (infop) {
     const info = p.mem.writable(infop >>> 0, 128);
     info.fill(0);

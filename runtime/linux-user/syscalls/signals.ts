@@ -3,6 +3,7 @@
  * frames): sigaction, the blocked mask, pending signals, waits, the alternate stack, kill and
  * its thread variants, ITIMER_REAL, and sigreturn.
  */
+import { childReady } from '../fork.js';
 import { EAGAIN, EINVAL, ENOMEM, EPERM, ESRCH } from '../errno.js';
 import { host } from '../host.js';
 import type { LinuxProcess } from '../process.js';
@@ -186,6 +187,7 @@ function kill(p: LinuxProcess, pid: number, sig: number, code: number): number {
   // Other processes, process groups (0, -pgid) and -1 through the host. A group that includes
   // the emulator sends the host signal to it too: a listener queues it when the guest handles
   // it, else the host's default action applies, as it would to the guest.
+  childReady(pid);
   return host.kill(pid, sig);
 }
 
@@ -288,7 +290,9 @@ export const signalSyscalls: SyscallTable = {
     args: ['d', 'sig'],
     run(p, tid, sig) {
       if (!validSig(sig) || tid <= 0) return -EINVAL;
-      return self(p, tid) ? sendSelf(p, sig, { signo: sig, code: SI_TKILL, pid: p.pid, uid: uid() }) : host.kill(tid, sig);
+      if (self(p, tid)) return sendSelf(p, sig, { signo: sig, code: SI_TKILL, pid: p.pid, uid: uid() });
+      childReady(tid);
+      return host.kill(tid, sig);
     },
   },
   tgkill: {
@@ -296,7 +300,9 @@ export const signalSyscalls: SyscallTable = {
     run(p, tgid, tid, sig) {
       if (!validSig(sig) || tid <= 0 || tgid <= 0) return -EINVAL;
       if (self(p, tgid)) return self(p, tid) ? sendSelf(p, sig, { signo: sig, code: SI_TKILL, pid: p.pid, uid: uid() }) : -ESRCH;
-      return tgid === tid ? host.kill(tid, sig) : -ESRCH;
+      if (tgid !== tid) return -ESRCH;
+      childReady(tid);
+      return host.kill(tid, sig);
     },
   },
   setitimer: {
