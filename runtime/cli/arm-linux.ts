@@ -5,12 +5,14 @@
  * for a native program (128 + signal).
  */
 import { UsageError, parseAccel } from './options.js';
-import { readFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { ExecError, LinuxProcess, type ProcessEnd } from '../linux-user/process.js';
 import { host } from '../linux-user/host.js';
 import { LOG_ITEMS, Logger, parseLogItems, type LogItem } from '../log.js';
 import { signalName, CORE_SIGNALS } from '../linux-user/signal.js';
 import { resumeForkedChild } from '../linux-user/fork.js';
+import { statsLines } from '../stats.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 const PROG = 'dynwasm-arm';
@@ -30,11 +32,16 @@ Linux user-mode emulation of 32-bit ARM (ARMv5TE, EABI, little-endian); options 
   -d item[,...]    log items (-d help lists them), to stderr or the -D file
   -D logfile       log file
   -singlestep      one guest instruction per translation block
+  -stats           at exit, print execution statistics to stderr (this process only, across its
+                   execve calls; not a qemu option)
   -h, -help        this help
   -version         the version
 
 Exit status: the program's; 126 if it cannot be executed, 127 if it is not found; a program
-killed by a signal ends the emulator with that signal (the shell shows 128 + signal).`;
+killed by a signal ends the emulator with that signal (the shell shows 128 + signal).
+
+Environment: DYNWASM_STATS_FILE=path makes every emulator process (forked children too)
+append one JSON line with its execution counters to path when it ends.`;
 
 
 interface Options {
@@ -49,13 +56,14 @@ interface Options {
   logItems: Set<LogItem>;
   logFile?: string;
   singleStep: boolean;
+  stats: boolean;
   program?: string;
   args: string[];
   help?: 'usage' | 'version' | 'log';
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { setEnv: [], unsetEnv: [], strace: false, engine: 'jit', chain: true, logItems: new Set(), singleStep: false, args: [] };
+  const o: Options = { setEnv: [], unsetEnv: [], strace: false, engine: 'jit', chain: true, logItems: new Set(), singleStep: false, stats: false, args: [] };
   if (process.env.QEMU_LD_PREFIX) o.sysroot = process.env.QEMU_LD_PREFIX;
   let i = 0;
   for (; i < argv.length; i++) {
@@ -93,6 +101,7 @@ function parseArgs(argv: string[]): Options {
       }
       case 'D': o.logFile = value(); break;
       case 'singlestep': o.singleStep = true; break;
+      case 'stats': o.stats = true; break;
       case 'h': case 'help': o.help = 'usage'; break;
       case 'version': o.help = 'version'; break;
       default: throw new UsageError(`${raw}: unknown option (try '${PROG} -help')`);
@@ -106,7 +115,7 @@ function parseArgs(argv: string[]): Options {
 /** The guest's environment: ours, with -U removals and -E settings (qemu-arm passes its own too). */
 function guestEnv(o: Options): string[] {
   const env = new Map<string, string>();
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== 'QEMU_LD_PREFIX') env.set(k, v);
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== 'QEMU_LD_PREFIX' && k !== STATS_FILE_VAR) env.set(k, v);
   for (const k of o.unsetEnv) env.delete(k);
   for (const kv of o.setEnv) { const at = kv.indexOf('='); env.set(kv.slice(0, at), kv.slice(at + 1)); }
   return [...env].map(([k, v]) => `${k}=${v}`);
@@ -117,8 +126,39 @@ function fail(message: string, status = 1): never {
   process.exit(status);
 }
 
+/** Environment variable: the file every emulator process appends its counters to (a JSON line). */
+const STATS_FILE_VAR = 'DYNWASM_STATS_FILE';
+// Made absolute once, so that forked children (which inherit our environment, not the guest's,
+// and may run in another directory) append to the same file.
+if (process.env[STATS_FILE_VAR]) process.env[STATS_FILE_VAR] = resolve(process.env[STATS_FILE_VAR]);
+/** -stats: print the summary at exit (the top emulator process only). */
+let printStats = false;
+
+/** At exit: the -stats summary on stderr, and the DYNWASM_STATS_FILE line. */
+function reportStats(end: ProcessEnd): void {
+  const p = LinuxProcess.current;
+  const file = process.env[STATS_FILE_VAR];
+  if (!p?.cpu || (!printStats && !file)) return;
+  const now = performance.now();
+  const c = p.counters();
+  const runMs = now - (p.runStart ?? now);
+  if (printStats) writeSync(2, statsLines(c, runMs).map((l) => `${PROG}: stats: ${l}\n`).join(''));
+  if (file) {
+    const line = JSON.stringify({
+      pid: process.pid, ppid: host.getppid(), exe: p.exePath, execs: p.execs, end, wallMs: now, runMs, ...c,
+    }) + '\n';
+    try {
+      const fd = openSync(file, 'a');
+      try { writeSync(fd, line); } finally { closeSync(fd); }
+    } catch (e) {
+      writeSync(2, `${PROG}: ${STATS_FILE_VAR}: ${(e as Error).message}\n`);
+    }
+  }
+}
+
 /** End the emulator as the guest ended. */
 export function finish(end: ProcessEnd): never {
+  reportStats(end);
   if ('exitCode' in end) return host.exit(end.exitCode);
   if (end.core && CORE_SIGNALS.has(end.signal)) writeSync(2, `${PROG}: uncaught target signal ${end.signal} (${signalName(end.signal)}) - core dumped\n`);
   return host.dieBySignal(end.signal);
@@ -140,6 +180,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (!o.program) fail(`no program given (try '${PROG} -help')`, 1);
+  printStats = o.stats;
   let log: Logger | undefined;
   if (o.logItems.size) {
     try { log = new Logger(o.logItems, o.logFile); } catch (e) { fail(`-D ${o.logFile}: ${(e as Error).message}`); }

@@ -7,7 +7,7 @@ import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import { MachineError, createVersatilePb, parseRamSize, type VersatilePb } from '../../boards/versatilepb/machine.js';
 import type { SemihostingHost } from '../../boards/semihosting.js';
-import { JitEngine } from '../tb.js';
+import { cpuCounters, statsLines } from '../stats.js';
 import { LOG_ITEMS, Logger, parseLogItems, type LogItem } from '../log.js';
 
 /** The package's version (package.json is two folders above dist/runtime/cli). */
@@ -349,29 +349,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 function printStats(m: VersatilePb, wallMs: number): void {
-  const { cpu } = m;
-  const st = cpu.stats;
-  const n = cpu.icount;
-  const lines = [
-    `engine              ${cpu.engine.name}`,
-    `guest instructions  ${n}`,
-    `blocks translated   ${st.tbsTranslated} (${st.tbsTranslated ? ((st.translateMs * 1000) / st.tbsTranslated).toFixed(1) : '0'} µs each)`,
-    `blocks executed     ${st.blocksRun}`,
-    `exceptions          ${st.exceptions}`,
-    `wall time           ${(wallMs / 1000).toFixed(3)} s`,
-    `guest MIPS          ${wallMs > 0 ? (n / wallMs / 1000).toFixed(2) : '0'}`,
-  ];
-  let translationMs = st.translateMs;
-  if (cpu.engine instanceof JitEngine) {
-    const es = cpu.engine.stats;
-    translationMs += es.compileMs;
-    lines.push(`modules compiled    ${es.modules} (${es.compileMs.toFixed(1)} ms)`, `wasm bytes          ${es.wasmBytes}`);
-  }
-  if (st.tbsTranslated) {
-    lines.push(`translation         ${(st.tbsTranslated / (translationMs / 1000)).toFixed(0)} blocks/s, ${((translationMs * 1000) / st.tbsTranslated).toFixed(1)} µs per block with compilation`);
-  }
-  lines.push(`tb cache            ${cpu.tbs.size} blocks, ${cpu.tbs.flushes} flushes, ${cpu.tbs.invalidations} invalidated`);
-  writeSync(2, lines.map((l) => `${PROG}: stats: ${l}\n`).join(''));
+  writeSync(2, statsLines(cpuCounters(m.cpu), wallMs).map((l) => `${PROG}: stats: ${l}\n`).join(''));
 }
 
 try {

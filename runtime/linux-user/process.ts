@@ -22,6 +22,7 @@ import { Strace } from './strace.js';
 import { SharedFileMaps } from './shared-maps.js';
 import { ALL_SYSCALLS } from './syscalls/index.js';
 import { PAGE_SHIFT } from '../../ops/core.js';
+import { addCounters, cpuCounters, type ExecCounters } from '../stats.js';
 
 export interface ProcessOptions {
   engine: 'jit' | 'interp';
@@ -61,9 +62,23 @@ export class LinuxProcess {
   private end?: ProcessEnd;
   /** Syscall currently running (for signal restarts). */
   readonly pid = process.pid;
+  /** Counters of the CPUs that execve replaced (counters() adds the current one's). */
+  private retired?: ExecCounters;
+  /** execve calls that replaced the image; when run() started (performance.now()). */
+  execs = 0;
+  runStart?: number;
+  /** The process this emulator runs (one per emulator process), for the exit statistics. */
+  static current?: LinuxProcess;
 
   private constructor(readonly table: OpTable, readonly opts: ProcessOptions) {
     if (opts.strace) this.strace = new Strace(this);
+    LinuxProcess.current = this;
+  }
+
+  /** Execution counters of this process since it started (or was forked), across execve. */
+  counters(): ExecCounters {
+    const now = cpuCounters(this.cpu);
+    return this.retired ? addCounters(this.retired, now) : now;
   }
 
   static async create(opts: ProcessOptions): Promise<LinuxProcess> {
@@ -109,7 +124,12 @@ export class LinuxProcess {
   exec(path: string, argv: string[], env: string[], hostFile = this.hostPath(path)): void {
     const { elf } = readArmElf(hostFile, path);
     const old = this.cpu;
-    if (old) this.sharedMaps.clear(this.mem);
+    if (old) {
+      this.sharedMaps.clear(this.mem);
+      const c = cpuCounters(old);
+      this.retired = this.retired ? addCounters(this.retired, c) : c;
+      this.execs++;
+    }
     this.newMachine();
     if (old) old.halted = true; // execve from inside the old CPU's loop: it must stop there
     const image = loadProgram(this.mem, {
@@ -129,6 +149,7 @@ export class LinuxProcess {
 
   /** Run until the process ends; between slices, take host signals (Node's event loop). */
   async run(): Promise<ProcessEnd> {
+    this.runStart ??= performance.now();
     let lastYield = performance.now();
     for (;;) {
       try {

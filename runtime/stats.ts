@@ -1,0 +1,79 @@
+/**
+ * Execution counters of an ArmCpu and its engine, the `-stats` summary both CLIs print, and the
+ * machine-readable form (`DYNWASM_STATS_FILE`) that dynwasm-arm appends at exit for the
+ * benchmark harness.
+ */
+import type { ArmCpu } from './arm/cpu.js';
+import { JitEngine } from './tb.js';
+
+/** What one CPU (or, summed, several: a process through its execve calls) has done. */
+export interface ExecCounters {
+  engine: string;
+  /** Guest instructions retired (exact in both engines). */
+  icount: number;
+  tbsTranslated: number;
+  /** Front-end time: decoding and micro-op emission. */
+  translateMs: number;
+  blocksRun: number;
+  exceptions: number;
+  /** JIT only: WebAssembly modules compiled, their bytes and compile + instantiate time. */
+  modules: number;
+  wasmBytes: number;
+  compileMs: number;
+  /** Blocks in the TB cache now (at exit), whole-cache flushes, blocks invalidated by writes. */
+  tbBlocks: number;
+  tbFlushes: number;
+  tbInvalidations: number;
+}
+
+export function cpuCounters(cpu: ArmCpu): ExecCounters {
+  const st = cpu.stats;
+  const es = cpu.engine instanceof JitEngine ? cpu.engine.stats : undefined;
+  return {
+    engine: cpu.engine.name,
+    icount: cpu.icount,
+    tbsTranslated: st.tbsTranslated,
+    translateMs: st.translateMs,
+    blocksRun: st.blocksRun,
+    exceptions: st.exceptions,
+    modules: es?.modules ?? 0,
+    wasmBytes: es?.wasmBytes ?? 0,
+    compileMs: es?.compileMs ?? 0,
+    tbBlocks: cpu.tbs.size,
+    tbFlushes: cpu.tbs.flushes,
+    tbInvalidations: cpu.tbs.invalidations,
+  };
+}
+
+/** a + b, field by field (the engine and the TB cache size are b's: the later one). */
+export function addCounters(a: ExecCounters, b: ExecCounters): ExecCounters {
+  const r = { ...b };
+  for (const k of Object.keys(b) as (keyof ExecCounters)[]) {
+    if (k !== 'engine' && k !== 'tbBlocks') (r[k] as number) = (a[k] as number) + (b[k] as number);
+  }
+  return r;
+}
+
+/** The `-stats` summary, one line per item (without the program's prefix). */
+export function statsLines(c: ExecCounters, wallMs: number): string[] {
+  const n = c.icount;
+  const lines = [
+    `engine              ${c.engine}`,
+    `guest instructions  ${n}`,
+    `blocks translated   ${c.tbsTranslated} (${c.tbsTranslated ? ((c.translateMs * 1000) / c.tbsTranslated).toFixed(1) : '0'} µs each)`,
+    `blocks executed     ${c.blocksRun}`,
+    `exceptions          ${c.exceptions}`,
+    `wall time           ${(wallMs / 1000).toFixed(3)} s`,
+    `guest MIPS          ${wallMs > 0 ? (n / wallMs / 1000).toFixed(2) : '0'}`,
+  ];
+  let translationMs = c.translateMs;
+  if (c.engine === 'jit') {
+    translationMs += c.compileMs;
+    lines.push(`modules compiled    ${c.modules} (${c.compileMs.toFixed(1)} ms)`, `wasm bytes          ${c.wasmBytes}`);
+  }
+  if (c.tbsTranslated) {
+    lines.push(`translation         ${(c.tbsTranslated / (translationMs / 1000)).toFixed(0)} blocks/s, ${((translationMs * 1000) / c.tbsTranslated).toFixed(1)} µs per block with compilation`);
+  }
+  lines.push(`tb cache            ${c.tbBlocks} blocks, ${c.tbFlushes} flushes, ${c.tbInvalidations} invalidated`);
+  return lines;
+}
