@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Builds the benchmark programs (bench/programs/*.c) for `npm run bench`, from the same source:
+#   build/bench/arm/<name>     arm-linux-gnueabi-gcc -O2 -static -marm (armel: soft-float)
+#   build/bench/native/<name>  gcc -O2 for the host
+# -ffp-contract=off keeps the native build from fusing multiply-adds, so that the floating-point
+# results are bit-identical. Rebuilds only what changed.
+# Needs Debian's gcc-arm-linux-gnueabi, libc6-dev-armel-cross and gcc
+# (scripts/install-debian-packages.sh installs them).
+# Usage: scripts/build-bench-programs.sh
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SRC="$ROOT/bench/programs"
+OUT="$ROOT/build/bench"
+ARM_CC="${ARM_LINUX_CC:-arm-linux-gnueabi-gcc}"
+NATIVE_CC="${NATIVE_CC:-gcc}"
+
+for cc in "$ARM_CC" "$NATIVE_CC"; do
+	if ! command -v "$cc" >/dev/null 2>&1; then
+		echo "error: $cc not found; run scripts/install-debian-packages.sh (as root) to install it" >&2
+		exit 1
+	fi
+done
+
+CFLAGS=(-O2 -Wall -Wextra -ffp-contract=off)
+mkdir -p "$OUT/arm" "$OUT/native"
+
+built=0
+for src in "$SRC"/*.c; do
+	name="$(basename "$src" .c)"
+	for target in arm native; do
+		out="$OUT/$target/$name"
+		if [[ -f "$out" && "$out" -nt "$src" && "$out" -nt "$SRC/bench.h" && "$out" -nt "${BASH_SOURCE[0]}" ]]; then continue; fi
+		if [[ $target == arm ]]; then
+			"$ARM_CC" "${CFLAGS[@]}" -static -marm -o "$out" "$src"
+		else
+			"$NATIVE_CC" "${CFLAGS[@]}" -o "$out" "$src"
+		fi
+		built=$((built + 1))
+	done
+done
+echo "bench programs: $built built, in $OUT" >&2
