@@ -24,6 +24,33 @@ export interface ExecCounters {
   tbBlocks: number;
   tbFlushes: number;
   tbInvalidations: number;
+  /** With countTranslation(): guest instructions translated; blocks and instructions compiled (JIT). */
+  insnsTranslated: number;
+  tbsCompiled: number;
+  insnsCompiled: number;
+}
+
+const translationTaps = new WeakMap<ArmCpu, { insnsTranslated: number; tbsCompiled: number; insnsCompiled: number }>();
+
+/**
+ * Count the guest instructions of every block `cpu` translates and of every block its engine
+ * compiles (which the CPU's own counters do not), by wrapping its TB cache's add() and its
+ * engine's install().
+ */
+export function countTranslation(cpu: ArmCpu): void {
+  const t = { insnsTranslated: 0, tbsCompiled: 0, insnsCompiled: 0 };
+  translationTaps.set(cpu, t);
+  const { tbs, engine } = cpu;
+  const add = tbs.add.bind(tbs);
+  tbs.add = (tb, page) => { t.insnsTranslated += tb.insns; add(tb, page); };
+  if (engine instanceof JitEngine) {
+    const install = engine.install.bind(engine);
+    engine.install = (batch) => {
+      t.tbsCompiled += batch.length;
+      for (const tb of batch) t.insnsCompiled += tb.insns;
+      install(batch);
+    };
+  }
 }
 
 export function cpuCounters(cpu: ArmCpu): ExecCounters {
@@ -42,6 +69,8 @@ export function cpuCounters(cpu: ArmCpu): ExecCounters {
     tbBlocks: cpu.tbs.size,
     tbFlushes: cpu.tbs.flushes,
     tbInvalidations: cpu.tbs.invalidations,
+    insnsTranslated: 0, tbsCompiled: 0, insnsCompiled: 0,
+    ...translationTaps.get(cpu),
   };
 }
 
@@ -73,6 +102,10 @@ export function statsLines(c: ExecCounters, wallMs: number): string[] {
   }
   if (c.tbsTranslated) {
     lines.push(`translation         ${(c.tbsTranslated / (translationMs / 1000)).toFixed(0)} blocks/s, ${((translationMs * 1000) / c.tbsTranslated).toFixed(1)} µs per block with compilation`);
+  }
+  if (c.insnsTranslated) {
+    lines.push(`instructions/block  ${(c.insnsTranslated / c.tbsTranslated).toFixed(2)} translated`
+      + (c.insnsCompiled ? `, ${(c.insnsCompiled / c.tbsCompiled).toFixed(2)} compiled (${c.tbsCompiled} blocks), ${(c.wasmBytes / c.insnsCompiled).toFixed(1)} wasm bytes per instruction` : ''));
   }
   lines.push(`tb cache            ${c.tbBlocks} blocks, ${c.tbFlushes} flushes, ${c.tbInvalidations} invalidated`);
   return lines;
