@@ -1,6 +1,6 @@
 /** Finds the micro-ops of a target in ops/ and expands per-register variants (dyngen's macros). */
 import { Node, Project, type FunctionDeclaration } from 'ts-morph';
-import { GenError, relativePath } from './lower.js';
+import { GenError, evalConstant, relativePath } from './lower.js';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -76,3 +76,26 @@ function expansions(fn: FunctionDeclaration): Map<string, number>[] {
   return values.map((v) => new Map([[param, v]]));
 }
 
+
+/**
+ * The env words a target's block functions keep in locals: the module-level
+ * `export const BLOCK_LOCAL_WORDS = [...]` of one of its files (constant elements), or none.
+ */
+export function blockLocalWords(project: Project, opsDir: string, target: string): number[] {
+  let found: number[] | undefined;
+  for (const sf of project.addSourceFilesAtPaths(`${opsDir}/${target}/**/*.ts`)) {
+    const decl = sf.getVariableDeclaration('BLOCK_LOCAL_WORDS');
+    if (!decl) continue;
+    if (found) throw new GenError(decl, 'BLOCK_LOCAL_WORDS is declared twice');
+    const init = decl.getInitializer();
+    if (!init || !Node.isArrayLiteralExpression(init)) throw new GenError(decl, 'BLOCK_LOCAL_WORDS must be an array literal of constant env word indexes');
+    found = init.getElements().map((e) => {
+      const v = evalConstant(e);
+      if (v === undefined || !Number.isInteger(v) || v < 0) throw new GenError(e, `\`${e.getText()}\` is not a constant env word index`);
+      return v;
+    });
+    if (new Set(found).size !== found.length) throw new GenError(init, 'BLOCK_LOCAL_WORDS lists a word twice');
+    if (found.length > 32) throw new GenError(init, 'BLOCK_LOCAL_WORDS holds at most 32 words (the op table keeps them as 32-bit masks)');
+  }
+  return found ?? [];
+}

@@ -3,6 +3,8 @@
  * into a position-independent snippet with holes.
  *
  *  - global.get/set of a temp  → local.get/set of the block function's temp local
+ *  - global.get/set of an env word kept in a block local (BLOCK_LOCAL_WORDS) → local.get/set
+ *                                of that local; the snippet records which it reads and writes
  *  - global.get of a parameter → i32.const with a 5-byte signed LEB128 immediate: a hole
  *  - call __exit_tb            → br to the block function's exit label (relative depth)
  *  - return                    → br to a block wrapped around the snippet
@@ -14,7 +16,7 @@
 import { OP, decodeAll, type Instruction } from '../runtime/wasm/instructions.js';
 import { PADDED_LEB_BYTES, writeSleb, writeUleb } from '../runtime/wasm/leb.js';
 import { IMPORT_KIND, type FunctionBody, type ImportEntry } from './wasm-module.js';
-import { IMPORTS, PARAM_NAMES, TEMP_NAMES } from './lower.js';
+import { IMPORTS, PARAM_NAMES, TEMP_NAMES, localWordGlobal } from './lower.js';
 
 export const I32 = 0x7f, I64 = 0x7e;
 
@@ -41,16 +43,19 @@ export function decodeOp(body: FunctionBody): DecodedOp {
   return { instructions: decodeAll(body.code), code: body.code, localTypes };
 }
 
-/** Layout of locals in every block function: temps first, then shared scratch locals by type. */
-export interface LocalLayout { temps: number; scratchI32: number; scratchI64: number }
+/**
+ * Layout of locals in every block function: temps first, then the env words kept in locals,
+ * then shared scratch locals by type.
+ */
+export interface LocalLayout { temps: number; words: number; scratchI32: number; scratchI64: number }
 
-export function localLayout(ops: DecodedOp[], temps: number): LocalLayout {
+export function localLayout(ops: DecodedOp[], temps: number, words: number): LocalLayout {
   let scratchI32 = 0, scratchI64 = 0;
   for (const op of ops) {
     scratchI32 = Math.max(scratchI32, op.localTypes.filter((t) => t === I32).length);
     scratchI64 = Math.max(scratchI64, op.localTypes.filter((t) => t === I64).length);
   }
-  return { temps, scratchI32, scratchI64 };
+  return { temps, words, scratchI32, scratchI64 };
 }
 
 /**
@@ -58,20 +63,27 @@ export function localLayout(ops: DecodedOp[], temps: number): LocalLayout {
  * code generator adds the depth of any structure it wraps the snippet in (a conditional
  * instruction's `if`), the way a linker applies a relocation.
  */
-export interface Snippet { bytes: Uint8Array; holes: Hole[]; exits: number[] }
+export interface Snippet {
+  bytes: Uint8Array; holes: Hole[]; exits: number[];
+  /** Masks over the layout's word locals (bit i: word local i) that the snippet reads and writes. */
+  wordReads: number; wordWrites: number;
+}
 
 export interface ImportMaps {
   /** function import index → canonical helper index, or 'exit' */
   funcs: (number | 'exit')[];
   /** canonical helper index → its type index in every block module (blockModuleTypes) */
   helperTypes: number[];
-  /** global import index → { temp: k } or { param: k } */
-  globals: ({ temp: number } | { param: number })[];
+  /** global import index → { temp: k }, { param: k } or { word: i } (the i-th word local) */
+  globals: GlobalRole[];
 }
 
-export function importMaps(imports: ImportEntry[], helperIndex: Map<string, number>, helperTypes: number[]): ImportMaps {
+type GlobalRole = { temp: number } | { param: number } | { word: number };
+
+export function importMaps(imports: ImportEntry[], helperIndex: Map<string, number>, helperTypes: number[], localWords: readonly number[] = []): ImportMaps {
   const funcs: (number | 'exit')[] = [];
-  const globals: ({ temp: number } | { param: number })[] = [];
+  const globals: GlobalRole[] = [];
+  const wordNames = localWords.map(localWordGlobal);
   for (const imp of imports) {
     if (imp.kind === IMPORT_KIND.func) {
       if (imp.name === IMPORTS.exit) funcs.push('exit');
@@ -81,9 +93,10 @@ export function importMaps(imports: ImportEntry[], helperIndex: Map<string, numb
         funcs.push(h);
       }
     } else if (imp.kind === IMPORT_KIND.global) {
-      const t = TEMP_NAMES.indexOf(imp.name), p = PARAM_NAMES.indexOf(imp.name);
+      const t = TEMP_NAMES.indexOf(imp.name), p = PARAM_NAMES.indexOf(imp.name), w = wordNames.indexOf(imp.name);
       if (t >= 0) globals.push({ temp: t });
       else if (p >= 0) globals.push({ param: p + 1 });
+      else if (w >= 0) globals.push({ word: w });
       else throw new Error(`import of unknown global ${imp.name}`);
     }
   }
@@ -95,12 +108,13 @@ export function extractSnippet(op: DecodedOp, layout: LocalLayout, maps: ImportM
   const localMap: number[] = [];
   let n32 = 0, n64 = 0;
   for (const t of op.localTypes) {
-    localMap.push(t === I32 ? layout.temps + n32++ : layout.temps + layout.scratchI32 + n64++);
+    localMap.push(t === I32 ? layout.temps + layout.words + n32++ : layout.temps + layout.words + layout.scratchI32 + n64++);
   }
   const wrap = op.instructions.some((i) => i.opcode === OP.return);
   const out: number[] = [];
   const holes: Hole[] = [];
   const exits: number[] = [];
+  let wordReads = 0, wordWrites = 0;
 
   // Zero the scratch locals that may be read before they are written: binaryen assumes the
   // zero a fresh function local starts with, but a snippet shares its locals with other ops.
@@ -128,6 +142,11 @@ export function extractSnippet(op: DecodedOp, layout: LocalLayout, maps: ImportM
       case OP.global_get: case OP.global_set: {
         const g = maps.globals[(imm as { index: number }).index];
         if ('temp' in g) { out.push(ins.opcode === OP.global_get ? OP.local_get : OP.local_set); writeUleb(out, g.temp); break; }
+        if ('word' in g) {
+          if (ins.opcode === OP.global_get) wordReads |= 1 << g.word; else wordWrites |= 1 << g.word;
+          out.push(ins.opcode === OP.global_get ? OP.local_get : OP.local_set); writeUleb(out, layout.temps + g.word);
+          break;
+        }
         if (ins.opcode === OP.global_set) throw new Error('a parameter is written');
         out.push(OP.i32_const);
         holes.push({ offset: out.length, param: g.param, encoding: 'sleb32-5' });
@@ -164,5 +183,5 @@ export function extractSnippet(op: DecodedOp, layout: LocalLayout, maps: ImportM
     else if (ins.opcode === OP.end) depth--;
   }
   if (wrap) out.push(OP.end);
-  return { bytes: Uint8Array.from(out), holes, exits };
+  return { bytes: Uint8Array.from(out), holes, exits, wordReads: wordReads >>> 0, wordWrites: wordWrites >>> 0 };
 }

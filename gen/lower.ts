@@ -66,12 +66,22 @@ export interface LoweredOp {
   /** The op may write guest memory (a store, or a helper call, which may do anything). */
   writesMemory: boolean;
   helpers: Set<string>;
+  /**
+   * The op reaches env words held in block locals other than by constant index (a computed
+   * index, or a helper that may touch them): the code generator writes the locals back before
+   * it and reloads them after.
+   */
+  syncsLocals: boolean;
 }
 
 const EXIT_IMPORT = '__exit_tb';
 export const IMPORTS = { exit: EXIT_IMPORT, module: 'env', helperModule: 'helpers' } as const;
 export const TEMP_NAMES = Array.from({ length: NUM_TEMPS }, (_, i) => `T${i}`);
 export const PARAM_NAMES = Array.from({ length: NUM_PARAMS }, (_, i) => `P${i + 1}`);
+/** The imported global that stands for env word k when the target keeps it in a block local. */
+export const localWordGlobal = (k: number): string => `W${k}`;
+/** JSDoc tag of a helper that reads and writes none of the env words kept in block locals. */
+export const NO_LOCAL_WORDS_TAG = 'noLocalWords';
 
 interface Local { index: number; kind: Kind }
 
@@ -82,6 +92,7 @@ export class OpLowering {
   private mayExit = false;
   private writesMemory = false;
   private readonly helpersUsed = new Set<string>();
+  private syncsLocals = false;
   private readonly stateName: string;
 
   constructor(
@@ -90,6 +101,8 @@ export class OpLowering {
     /** Generation-time constants (the @expand parameter and its value). */
     private readonly expansion: Map<string, number>,
     private readonly helpers: Map<string, HelperRef>,
+    /** Env words the target keeps in block locals (BLOCK_LOCAL_WORDS). */
+    private readonly localWords: readonly number[] = [],
   ) {
     const first = fn.getParameters()[0];
     if (!first) throw new GenError(fn, `a micro-op takes the op state as its first parameter: ${fn.getName()}(s: OpState)`);
@@ -110,6 +123,7 @@ export class OpLowering {
       mayExit: this.mayExit,
       writesMemory: this.writesMemory,
       helpers: this.helpersUsed,
+      syncsLocals: this.syncsLocals,
     };
   }
 
@@ -191,6 +205,8 @@ export class OpLowering {
     // s.env[i] = …  (Int32Array: the store applies ToInt32, as i32.store keeps the low 32 bits)
     if (Node.isElementAccessExpression(target) && this.isEnv(target.getExpression())) {
       if (v.kind === 'bool') throw new GenError(valueNode, `env words hold integers; convert the condition with c ? 1 : 0`);
+      const k = this.localWord(target);
+      if (k !== undefined) return m.global.set(localWordGlobal(k), v.expr);
       return m.i32.store(0, 4, this.envAddress(target), v.expr);
     }
     if (Node.isIdentifier(target)) {
@@ -235,6 +251,8 @@ export class OpLowering {
       throw unsupported(e);
     }
     if (Node.isElementAccessExpression(e) && this.isEnv(e.getExpression())) {
+      const k = this.localWord(e);
+      if (k !== undefined) return { expr: m.global.get(localWordGlobal(k), binaryen.i32), kind: 'i32' };
       return { expr: m.i32.load(0, 4, this.envAddress(e)), kind: 'i32' };
     }
     if (Node.isCallExpression(e)) return this.call(e, false);
@@ -380,6 +398,7 @@ export class OpLowering {
     this.helpers.set(name, ref);
     this.helpersUsed.add(name);
     this.writesMemory = true;
+    if (!decl.getJsDocs().some((d) => d.getTags().some((t) => t.getTagName() === NO_LOCAL_WORDS_TAG))) this.syncsLocals = true;
     let passed = args;
     if (takesState) {
       if (!args[0] || !this.isState(args[0])) throw new GenError(e, `${name} takes the op state first: ${name}(${this.stateName}, …)`);
@@ -419,6 +438,18 @@ export class OpLowering {
       if (acc.be) v = bswap32(m, v, this.scratch());
     }
     return { expr: statement ? m.drop(v) : v, kind: 'i32' };
+  }
+
+  /**
+   * The env word of `s.env[index]` if the target keeps it in a block local (then the access is
+   * a global that the extractor turns into that local). A computed index might name such a
+   * word: the op then syncs the locals.
+   */
+  private localWord(e: Node & { getArgumentExpression(): Expression | undefined }): number | undefined {
+    if (this.localWords.length === 0) return undefined;
+    const k = this.constant(e.getArgumentExpression()!);
+    if (k === undefined) { this.syncsLocals = true; return undefined; }
+    return this.localWords.includes(k) ? k : undefined;
   }
 
   /** Byte address of s.env[index]: ENV_BASE folded into the load/store offset by binaryen. */

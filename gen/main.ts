@@ -8,9 +8,9 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NUM_PARAMS, NUM_TEMPS } from '../ops/core.js';
-import { collectOps, createProject, listTargets } from './collect.js';
+import { blockLocalWords, collectOps, createProject, listTargets } from './collect.js';
 import { decodeOp, extractSnippet, importMaps, localLayout, type Snippet } from './extract.js';
-import { GenError, IMPORTS, OpLowering, PARAM_NAMES, TEMP_NAMES, relativePath, type HelperRef, type LoweredOp } from './lower.js';
+import { GenError, IMPORTS, OpLowering, PARAM_NAMES, TEMP_NAMES, localWordGlobal, relativePath, type HelperRef, type LoweredOp } from './lower.js';
 import { parseModule } from './wasm-module.js';
 import { blockModuleTypes } from '../runtime/wasm/module-builder.js';
 
@@ -55,6 +55,7 @@ export function generate(opts: Options): TargetSummary[] {
   if (targets.length === 0) throw new Error(`${opts.opsDir}: no target folders (ops/<target>/)`);
   for (const target of targets) {
     const sources = collectOps(project, opts.opsDir, target);
+    const localWords = blockLocalWords(project, opts.opsDir, target);
     log(`gen ${target}: ${sources.length} ops from ${new Set(sources.map((s) => s.file)).size} files`);
 
     // 1. Lower every op into one binaryen module; temps and params are imported globals so
@@ -65,13 +66,14 @@ export function generate(opts: Options): TargetSummary[] {
     m.setFeatures(binaryen.Features.MVP | binaryen.Features.SignExt | binaryen.Features.MutableGlobals);
     for (const t of TEMP_NAMES) m.addGlobalImport(t, IMPORTS.module, t, binaryen.i32, true);
     for (const p of PARAM_NAMES) m.addGlobalImport(p, IMPORTS.module, p, binaryen.i32, false);
+    for (const k of localWords) m.addGlobalImport(localWordGlobal(k), IMPORTS.module, localWordGlobal(k), binaryen.i32, true);
     m.setMemory(1, -1, null, [], false, false, 'memory');
     m.addMemoryImport('memory', IMPORTS.module, 'memory');
     const helpers = new Map<string, HelperRef>();
     const lowered: LoweredOp[] = [];
     sources.forEach((src, i) => {
       progress(opts, `gen ${target}: lowering`, i + 1, sources.length);
-      const op = new OpLowering(m, src.fn, src.expansion, helpers).lower();
+      const op = new OpLowering(m, src.fn, src.expansion, helpers, localWords).lower();
       m.addFunction(src.name, binaryen.none, binaryen.none, op.vars, op.body);
       m.addFunctionExport(src.name, src.name);
       lowered.push(op);
@@ -90,21 +92,27 @@ export function generate(opts: Options): TargetSummary[] {
     m.dispose();
     const parsed = parseModule(bin);
     const helperIndex = new Map(helperList.map((h, i) => [h.name, i]));
-    const maps = importMaps(parsed.imports, helperIndex, blockModuleTypes(helperList).helperTypes);
+    const maps = importMaps(parsed.imports, helperIndex, blockModuleTypes(helperList).helperTypes, localWords);
     const funcImports = maps.funcs.length;
     const decoded = sources.map((src) => {
       const idx = parsed.functionExports.get(src.name);
       if (idx === undefined) throw new Error(`op ${src.name} missing from binaryen's output`);
       return decodeOp(parsed.bodies[idx - funcImports]);
     });
-    const layout = localLayout(decoded, NUM_TEMPS);
+    const layout = localLayout(decoded, NUM_TEMPS, localWords.length);
     const snippets: Snippet[] = decoded.map((d) => extractSnippet(d, layout, maps));
+    snippets.forEach((sn, i) => {
+      // The code generator reloads word locals only after such an op, not inside it.
+      if (lowered[i].syncsLocals && (sn.wordReads | sn.wordWrites) !== 0) {
+        throw new GenError(sources[i].fn, `${sources[i].name} calls a helper that may touch BLOCK_LOCAL_WORDS and also reads or writes them itself: split the op, or tag the helper @noLocalWords if it does not touch them`);
+      }
+    });
 
     // 3. Write the op table.
     const outDir = join(opts.outDir, target);
     mkdirSync(outDir, { recursive: true });
     const outFile = join(outDir, 'ops.ts');
-    const text = render(target, outFile, sources, lowered, snippets, helperList, layout);
+    const text = render(target, outFile, sources, lowered, snippets, helperList, layout, localWords);
     writeFileSync(outFile, text);
     const summary = {
       target, ops: sources.length, bytes: snippets.reduce((a, s) => a + s.bytes.length, 0),
@@ -128,7 +136,7 @@ function importPath(fromFile: string, file: string): string {
 
 function render(
   target: string, outFile: string, sources: ReturnType<typeof collectOps>, lowered: LoweredOp[],
-  snippets: Snippet[], helpers: HelperRef[], layout: ReturnType<typeof localLayout>,
+  snippets: Snippet[], helpers: HelperRef[], layout: ReturnType<typeof localLayout>, localWords: number[],
 ): string {
   const byFile = new Map<string, Set<string>>();
   const add = (file: string, name: string) => {
@@ -151,12 +159,14 @@ function render(
       code: Buffer.from(snippets[id].bytes).toString('hex'),
       holes: snippets[id].holes,
       exits: snippets[id].exits,
+      wordReads: snippets[id].wordReads, wordWrites: snippets[id].wordWrites,
+      syncsWords: lowered[id].syncsLocals && localWords.length > 0,
       interp: args.length ? `(s) => ${fname}(s, ${args.join(', ')})` : fname,
       paramNames: Array.from({ length: lowered[id].params }, (_, k) => `p${k + 1}`),
     };
   });
   const template = Handlebars.compile(readFileSync(join(ROOT, 'gen/templates/ops.ts.hbs'), 'utf8'), { noEscape: true });
-  return template({ target, imports, helpers, ops, layout });
+  return template({ target, imports, helpers, ops, layout, localWords: localWords.join(', ') });
 }
 
 function main(): void {

@@ -18,6 +18,11 @@ export interface GeneratedOp {
   holes: readonly GeneratedHole[];
   /** Offsets of the one-byte immediates of the snippet's block-exit branches (relocations). */
   exits: readonly number[];
+  /** Masks over LOCALS.words (bit i: the env word in word local i) that the snippet reads and writes. */
+  wordReads: number;
+  wordWrites: number;
+  /** The op may touch those env words in memory (a helper, a computed index): sync around it. */
+  syncsWords: boolean;
   /** The op's TypeScript function, bound to its expansion value: interpreter mode's semantics. */
   interp: (s: OpState) => void;
 }
@@ -32,7 +37,7 @@ export interface GeneratedHelper {
 
 export interface GeneratedTable {
   TARGET: string;
-  LOCALS: { temps: number; scratchI32: number; scratchI64: number };
+  LOCALS: { temps: number; words: readonly number[]; scratchI32: number; scratchI64: number };
   HELPERS: readonly GeneratedHelper[];
   OPS: readonly GeneratedOp[];
 }
@@ -52,6 +57,10 @@ export class OpTable {
   readonly holes: readonly Int32Array[];
   /** Per op, the offsets of its exit-branch depths (see GeneratedOp.exits). */
   readonly exits: readonly Int32Array[];
+  /** Per op, GeneratedOp.wordReads | wordWrites, wordWrites, and syncsWords as 0/1. */
+  readonly wordUses: Uint32Array;
+  readonly wordWrites: Uint32Array;
+  readonly syncsWords: Uint8Array;
   /**
    * Structural opcodes numbered after the generated ops, understood by both back-ends: the
    * ops between IF_T0 and its ENDIF run only if T0 is non-zero (a conditional instruction
@@ -85,6 +94,9 @@ export class OpTable {
     });
     this.holes = gen.OPS.map((op) => Int32Array.from(op.holes.flatMap((h) => [h.offset, h.param])));
     this.exits = gen.OPS.map((op) => Int32Array.from(op.exits));
+    this.wordUses = Uint32Array.from(gen.OPS.map((op) => (op.wordReads | op.wordWrites) >>> 0));
+    this.wordWrites = Uint32Array.from(gen.OPS.map((op) => op.wordWrites >>> 0));
+    this.syncsWords = Uint8Array.from(gen.OPS.map((op) => (op.syncsWords ? 1 : 0)));
     this.byName = new Map(gen.OPS.map((op) => [op.name, op]));
   }
 

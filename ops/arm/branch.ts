@@ -50,10 +50,18 @@ export function op_raise_exception(s: OpState): void {
   s.exit_tb();
 }
 
-/** Exception return to T0: CPSR = SPSR (mode, state and flags), then jump. */
-export function op_exception_return_T0(s: OpState): void {
-  const mask = helper_exception_return(s);
-  s.env[PC] = s.T0 & mask;
+/**
+ * Exception return, first half: CPSR = SPSR (mode, state and flags); T1 = the pc alignment
+ * mask of the new state. A separate op from the jump because the helper switches register
+ * banks, which compiled code holds in locals: the code generator reloads them after this op.
+ */
+export function op_exception_return_T1(s: OpState): void {
+  s.T1 = helper_exception_return(s);
+}
+
+/** Exception return, second half: jump to T0 aligned by the mask in T1. */
+export function op_jmp_T0_mask_T1(s: OpState): void {
+  s.env[PC] = s.T0 & s.T1;
   s.env[ICOUNT] = (s.env[ICOUNT] + s.P1) | 0;
   s.exit_tb();
 }

@@ -1,25 +1,35 @@
-/** Out-of-line helpers of the ARM ops (QEMU's helper_*): plain TypeScript, called from snippets. */
+/**
+ * Out-of-line helpers of the ARM ops (QEMU's helper_*): plain TypeScript, called from snippets.
+ * `@noLocalWords` marks a helper that reads and writes none of BLOCK_LOCAL_WORDS (state.ts),
+ * so that block code need not write its register locals back around the call.
+ */
 import type { OpState } from '../core.js';
 import { readCp15, writeCp15 } from './cp15.js';
 import { currentMode, msrFieldMask, readCpsr, userRegIndex, writeCpsr } from './modes.js';
-import { CPSR_T, EXCEPTION, ICOUNT, MODE_USR, PC, SPSR, THUMB } from './state.js';
+import { CPSR_T, EXCEPTION, MODE_USR, SPSR, THUMB } from './state.js';
 
-/** Record a pending exception for the exec loop (which takes it between blocks). */
+/**
+ * Record a pending exception for the exec loop (which takes it between blocks).
+ * @noLocalWords
+ */
 export function helper_exception(s: OpState, excp: number): void {
   s.env[EXCEPTION] = excp;
 }
 
-/** A load from a slow page. On a fault, records where the block stopped (pc, retired count). */
-export function helper_ld(s: OpState, addr: number, bytes: number, pc: number, retired: number): number {
-  const v = s.slow.load(addr, bytes);
-  if (s.env[EXCEPTION] !== 0) { s.env[PC] = pc; s.env[ICOUNT] = (s.env[ICOUNT] + retired) | 0; }
-  return v | 0;
+/**
+ * A load from a slow page; a fault sets EXCEPTION (the op then leaves the block).
+ * @noLocalWords
+ */
+export function helper_ld(s: OpState, addr: number, bytes: number): number {
+  return s.slow.load(addr, bytes) | 0;
 }
 
-/** A store to a slow page (device, unmapped, or a page holding translated code). */
-export function helper_st(s: OpState, addr: number, bytes: number, value: number, pc: number, retired: number): void {
+/**
+ * A store to a slow page (device, unmapped, or a page holding translated code).
+ * @noLocalWords
+ */
+export function helper_st(s: OpState, addr: number, bytes: number, value: number): void {
   s.slow.store(addr, bytes, value);
-  if (s.env[EXCEPTION] !== 0) { s.env[PC] = pc; s.env[ICOUNT] = (s.env[ICOUNT] + retired) | 0; }
 }
 
 /** MSR: write the fields of CPSR (spsr = 0) or SPSR (spsr = 1); user mode may write only the flags. */
@@ -54,11 +64,18 @@ export function helper_set_user_reg(s: OpState, reg: number, value: number): voi
   s.env[userRegIndex(s.env, reg & 15)] = value;
 }
 
-/** MRC p15: `spec` = opc1 << 12 | CRn << 8 | CRm << 4 | opc2. */
+/**
+ * MRC p15: `spec` = opc1 << 12 | CRn << 8 | CRm << 4 | opc2.
+ * @noLocalWords
+ */
 export function helper_cp15_read(s: OpState, spec: number): number {
   return readCp15(s.env, spec);
 }
 
+/**
+ * MCR p15 (CP15 registers only).
+ * @noLocalWords
+ */
 export function helper_cp15_write(s: OpState, spec: number, value: number): void {
   writeCp15(s.env, spec, value);
 }

@@ -44,6 +44,17 @@ export const FAULT_ADDR = 32;
 /** Non-zero asks the chained dispatcher to return to the exec loop after the current block. */
 export const EXIT_REQUEST = 33;
 
+/**
+ * Env words that compiled code holds in WebAssembly locals for the length of a block or
+ * region, so that V8 can keep them in host registers (v86's way): loaded at entry, stored at
+ * exit, and written back and reloaded around any helper that may read or write them (helpers
+ * tagged @noLocalWords touch none). The registers, the flags, the Thumb bit and the retired
+ * count: all that a block's ops and its exit touch, so that going from block to block inside a
+ * region needs no memory traffic. The generator reads this list (gen/collect.ts); the
+ * interpreter ignores it.
+ */
+export const BLOCK_LOCAL_WORDS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, SP, LR, PC, NF, ZF, CF, VF, THUMB, ICOUNT];
+
 /** Banked r13, r14, SPSR of each mode: BANK + 3 * bankIndex(mode) + {0, 1, 2}. */
 export const BANK = 64;
 /** r8..r12 of FIQ mode and of every other mode (swapped on entering and leaving FIQ). */

@@ -93,7 +93,18 @@ export class OpHarness {
     const faulted = memoryFault(fn);
     // After a trap the temps never reached the epilogue: report the inputs, as the interpreter does.
     const temps = faulted ? [...c.temps] : Array.from({ length: NUM_TEMPS }, (_, t) => s.env[IO_WORD + t]);
-    return outcome(s, c, temps, !faulted && s.env[IO_WORD + NUM_TEMPS] === 1, faulted, this.writesMemory(ob));
+    return this.inputWordsOnFault(outcome(s, c, temps, !faulted && s.env[IO_WORD + NUM_TEMPS] === 1, faulted, this.writesMemory(ob)), c);
+  }
+
+  /**
+   * After a trap the block function never reached the epilogue that stores the env words it
+   * keeps in locals (LOCALS.words), as the temps: report those words' inputs in both engines.
+   * No guest access traps (the mmu ops align addresses and stay below 4 GiB); only the raw
+   * accessors these tests call directly can run off the end of memory.
+   */
+  private inputWordsOnFault(o: Outcome, c: OpCase): Outcome {
+    if (o.faulted) for (const k of this.table.locals.words) o.env[k] = c.env[k];
+    return o;
   }
 
   /**
@@ -122,7 +133,7 @@ export class OpHarness {
     const temps = [s.T0, s.T1, s.T2, s.T3].map((v) => v | 0);
     // A temp must hold an int32 in TypeScript too, or later ops would see a different number.
     [s.T0, s.T1, s.T2, s.T3].forEach((v, t) => { if (v !== (v | 0)) temps[t] = NaN; });
-    return outcome(s, c, temps, exited, faulted, this.writesMemory(ob));
+    return this.inputWordsOnFault(outcome(s, c, temps, exited, faulted, this.writesMemory(ob)), c);
   }
 }
 
