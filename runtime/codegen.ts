@@ -4,12 +4,20 @@
  * as dyngen's generated dyngen_code() did with host machine code.
  *
  * A block function is
- *     (func (local <temps and scratch locals>)
+ *     (func (local <temps, env words held in locals, scratch locals>)
+ *       <load the env words the block uses into their locals>
  *       block $exit            ;; exit_tb() in any snippet is a br to here
  *         <snippet> <snippet> …
  *       end
+ *       <store the env words the block writes>
  *       <epilogue>)
+ * Guest registers and flags thus live in locals for the length of the block (the target's
+ * BLOCK_LOCAL_WORDS), and V8 can keep them in host registers. An op that may touch them in
+ * memory (a helper) is bracketed: the locals are written back before it and reloaded after,
+ * on its exit path too.
  */
+import { ENV_BASE } from '../ops/core.js';
+import { BUDGET_ADDR, emitBudgetLoad, emitJumpCacheLookup, emitJumpCacheSlot } from './dispatch.js';
 import { OP } from './wasm/instructions.js';
 import { patchSleb5 } from './wasm/leb.js';
 import { ByteWriter, VALTYPE, blockModuleTypes, buildModule, type FuncType } from './wasm/module-builder.js';
@@ -26,16 +34,68 @@ export class CopyPatchCodegen {
     ({ types: this.types, helperTypes: this.helperTypes } = blockModuleTypes(table.helpers));
   }
 
-  /** Local declarations of every block function: the table's temps and scratch locals. */
+  /** Local declarations of every block function: the table's temps, word locals and scratch locals. */
   writeLocals(w: ByteWriter): void {
-    const { temps, scratchI32, scratchI64 } = this.table.locals;
+    const { temps, words, scratchI32, scratchI64 } = this.table.locals;
     w.uleb(scratchI64 ? 2 : 1);
-    w.uleb(temps + scratchI32); w.byte(VALTYPE.i32);
+    w.uleb(temps + words.length + scratchI32); w.byte(VALTYPE.i32);
     if (scratchI64) { w.uleb(scratchI64); w.byte(VALTYPE.i64); }
   }
 
-  /** Copy the snippets of `ops[from, to)` (word indexes into ob.words) and patch their holes. */
-  writeOps(w: ByteWriter, ob: OpBuffer, from = 0, to = ob.length): void {
+  /** The word locals that ops[from, to) use (read or write) and write, as masks. */
+  wordMasks(ob: OpBuffer, from = 0, to = ob.length): { uses: number; writes: number } {
+    const t = this.table, words = ob.words, generated = t.ops.length;
+    let uses = 0, writes = 0;
+    for (let i = from; i < to; i += 1 + t.paramCount[words[i]]) {
+      const opc = words[i];
+      if (opc >= generated) continue;
+      uses |= t.wordUses[opc];
+      writes |= t.wordWrites[opc];
+    }
+    return { uses: uses >>> 0, writes: writes >>> 0 };
+  }
+
+  /** The bit of env word `word` in word-local masks (0 if blocks do not keep it in a local). */
+  wordMask(word: number): number {
+    const i = this.table.locals.words.indexOf(word);
+    return i >= 0 ? (1 << i) >>> 0 : 0;
+  }
+
+  /** Push env word `word`: from its local if blocks keep it in one, else from memory. */
+  wordGet(w: ByteWriter, word: number): void {
+    const i = this.table.locals.words.indexOf(word);
+    if (i >= 0) { w.byte(OP.local_get); w.uleb(this.table.locals.temps + i); return; }
+    w.byte(OP.i32_const); w.byte(0); w.byte(OP.i32_load); w.byte(2); w.uleb(ENV_BASE + 4 * word);
+  }
+
+  /** Load the env words of `mask` into their locals. */
+  loadWords(w: ByteWriter, mask: number): void {
+    const { temps, words } = this.table.locals;
+    for (let i = 0; mask >>> i; i++) {
+      if (!((mask >>> i) & 1)) continue;
+      w.byte(OP.i32_const); w.byte(0);
+      w.byte(OP.i32_load); w.byte(2); w.uleb(ENV_BASE + 4 * words[i]);
+      w.byte(OP.local_set); w.uleb(temps + i);
+    }
+  }
+
+  /** Store the word locals of `mask` to their env words. */
+  storeWords(w: ByteWriter, mask: number): void {
+    const { temps, words } = this.table.locals;
+    for (let i = 0; mask >>> i; i++) {
+      if (!((mask >>> i) & 1)) continue;
+      w.byte(OP.i32_const); w.byte(0);
+      w.byte(OP.local_get); w.uleb(temps + i);
+      w.byte(OP.i32_store); w.byte(2); w.uleb(ENV_BASE + 4 * words[i]);
+    }
+  }
+
+  /**
+   * Copy the snippets of `ops[from, to)` (word indexes into ob.words) and patch their holes.
+   * `masks` are the enclosing function's word locals (what its prologue loads and its
+   * epilogue stores), for the write-back and reload around ops that sync them.
+   */
+  writeOps(w: ByteWriter, ob: OpBuffer, from = 0, to = ob.length, masks = this.wordMasks(ob, from, to)): void {
     const t = this.table, words = ob.words, code = t.code, generated = t.ops.length;
     // Structures opened around snippets (conditional regions); exits branch that much further.
     let depth = 0;
@@ -47,14 +107,29 @@ export class CopyPatchCodegen {
         i += 1 + t.paramCount[opc];
         continue;
       }
+      const sync = t.syncsWords[opc] !== 0 && masks.uses !== 0;
+      if (sync) {
+        // Write the locals back; the snippet's exits land in $exited (no relocation).
+        this.storeWords(w, masks.writes);
+        w.byte(OP.block); w.byte(0x40);   // $done
+        w.byte(OP.block); w.byte(0x40);   // $exited
+      }
       const start = t.codeStart[opc], size = t.codeSize[opc];
       w.ensure(size);
       const at = w.pos;
       w.bytes.set(code.subarray(start, start + size), at);
       const holes = t.holes[opc];
       for (let h = 0; h < holes.length; h += 2) patchSleb5(w.bytes, at + holes[h], words[i + holes[h + 1]]);
-      if (depth) { const exits = t.exits[opc]; for (let e = 0; e < exits.length; e++) w.bytes[at + exits[e]] += depth; }
+      if (depth && !sync) { const exits = t.exits[opc]; for (let e = 0; e < exits.length; e++) w.bytes[at + exits[e]] += depth; }
       w.pos = at + size;
+      if (sync) {
+        w.byte(OP.br); w.byte(1);         // → $done
+        w.byte(OP.end);                   // $exited: reload what the epilogue will store, then leave
+        this.loadWords(w, masks.writes);
+        w.byte(OP.br); w.uleb(depth + 1); // → $exit, past $done and the open conditional regions
+        w.byte(OP.end);                   // $done
+        this.loadWords(w, masks.uses);
+      }
       i += 1 + t.paramCount[opc];
     }
   }
@@ -64,12 +139,15 @@ export class CopyPatchCodegen {
    * `fallthrough` runs only when no op left the block.
    */
   writeBody(w: ByteWriter, ob: OpBuffer, frame: BodyFrame = {}): void {
+    const masks = this.wordMasks(ob);
     this.writeLocals(w);
+    this.loadWords(w, masks.uses);
     frame.prologue?.(w);
     w.byte(OP.block); w.byte(0x40);
-    this.writeOps(w, ob);
+    this.writeOps(w, ob, 0, ob.length, masks);
     frame.fallthrough?.(w);
     w.byte(OP.end);
+    this.storeWords(w, masks.writes);
     frame.epilogue?.(w);
     w.byte(OP.end);
   }
@@ -90,12 +168,169 @@ export class CopyPatchCodegen {
   }
 }
 
+/** A block of a region: its micro-ops, its cache key, and the keys it may jump to statically. */
+export interface RegionBlock { ob: OpBuffer; key: number; successors: readonly number[] }
+
+/** Env words the region code reads: where the next pc is, and what makes it leave. */
+export interface RegionWords { pc: number; state: number; exception: number; exitRequest: number }
+
+/** Internal transitions a region makes before it returns (so the exec loop gets control back). */
+export const REGION_MAX_BLOCKS = 1024;
+
 /** Code around the snippets of a block function (the exec loop's and the tests' own glue). */
 export interface BodyFrame {
   prologue?: (w: ByteWriter) => void;
   fallthrough?: (w: ByteWriter) => void;
   epilogue?: (w: ByteWriter) => void;
 }
+
+/**
+ * A module for a batch of blocks, built from *regions* (v86's way): the blocks that jump to one
+ * another by static successors (a connected component of the batch's successor graph) share
+ * one region function, and each block has a small exported entry `f<i>: () -> i32` that
+ * enters its region at that block and returns the number of blocks run. After each block the
+ * region looks at the next pc: if it is a static successor in the same region, it goes on
+ * there without leaving WebAssembly; otherwise (an indirect jump, a block of another region or
+ * module, an exception, an exit request, or REGION_MAX_BLOCKS run) it returns. The env words
+ * held in locals stay there across the region's blocks, so V8 sees a loop and keeps them in
+ * host registers; a region loads and stores only the words its own blocks use, so code that
+ * leaves after one block (an interpreter's indirect dispatch) pays for few.
+ *
+ *   (func $region (result i32)
+ *     next = $entry; load the words the region's blocks use
+ *     block $leave
+ *       loop $top
+ *         block … block  (br_table next)  end
+ *         ;; block i:
+ *         block $exit <ops of block i> end
+ *         count++
+ *         br_if $leave (env[exception] | env[exitRequest]) != 0 || count >= min(budget, REGION_MAX_BLOCKS)
+ *         key = env[pc] | env[state]
+ *         if key == successor k: next = k; br $top      (for each successor in the region)
+ *         br $leave
+ *         ;; block i + 1 …
+ *     store the words the region's blocks write; return count)
+ */
+export function buildRegionModule(codegen: CopyPatchCodegen, blocks: readonly RegionBlock[], words: RegionWords, chain: boolean, w?: ByteWriter): RegionModule {
+  const t = codegen.table;
+  const types = [...codegen.types, { params: [], results: [VALTYPE.i32] }];
+  const typeEntry = types.length - 1;
+  const index = new Map(blocks.map((b, i) => [b.key, i]));
+  // Regions: connected components of the successor graph within the batch (union-find).
+  const parent = blocks.map((_, i) => i);
+  const find = (i: number): number => { while (parent[i] !== i) i = parent[i] = parent[parent[i]]; return i; };
+  const inBatch = blocks.map((b) => [...new Set(b.successors)].filter((k) => index.has(k)).map((k) => index.get(k)!));
+  inBatch.forEach((succ, i) => { for (const j of succ) parent[find(i)] = find(j); });
+  const regions: number[][] = [];
+  const regionOf = new Map<number, number>();
+  blocks.forEach((_, i) => {
+    const root = find(i);
+    if (!regionOf.has(root)) { regionOf.set(root, regions.length); regions.push([]); }
+    regions[regionOf.get(root)!].push(i);
+  });
+  // The region's own locals come after the table's layout: next, count, key.
+  const { temps, words: wordLocals, scratchI32, scratchI64 } = t.locals;
+  const base = temps + wordLocals.length + scratchI32 + scratchI64;
+  const NEXT = base, COUNT = base + 1, KEY = base + 2, E = base + 3, LIMIT = base + 4;
+  const envLoad = (bw: ByteWriter, word: number): void => {
+    bw.byte(OP.i32_const); bw.byte(0); bw.byte(OP.i32_load); bw.byte(2); bw.uleb(ENV_BASE + 4 * word);
+  };
+  const region = (members: number[]) => (bw: ByteWriter): void => {
+    const n = members.length;
+    const local = new Map(members.map((b, i) => [b, i]));
+    let uses = 0, writes = 0;
+    for (const b of members) { const m = codegen.wordMasks(blocks[b].ob); uses |= m.uses; writes |= m.writes; }
+    // The next block's key is read from the pc and state words: load them even if no op reads them.
+    uses |= codegen.wordMask(words.pc) | codegen.wordMask(words.state);
+    const masks = { uses: uses >>> 0, writes: writes >>> 0 };
+    bw.uleb(scratchI64 ? 3 : 2);
+    bw.uleb(temps + wordLocals.length + scratchI32); bw.byte(VALTYPE.i32);
+    if (scratchI64) { bw.uleb(scratchI64); bw.byte(VALTYPE.i64); }
+    bw.uleb(5); bw.byte(VALTYPE.i32);
+    bw.byte(OP.global_get); bw.byte(0); bw.byte(OP.local_set); bw.uleb(NEXT);
+    // At most the chain's budget (at least one block), and at most REGION_MAX_BLOCKS.
+    emitBudgetLoad(bw); bw.byte(OP.local_tee); bw.uleb(LIMIT);
+    bw.byte(OP.i32_const); bw.sleb(REGION_MAX_BLOCKS); bw.byte(OP.i32_gt_s);
+    bw.byte(OP.if); bw.byte(0x40); bw.byte(OP.i32_const); bw.sleb(REGION_MAX_BLOCKS); bw.byte(OP.local_set); bw.uleb(LIMIT); bw.byte(OP.end);
+    codegen.loadWords(bw, masks.uses);
+    bw.byte(OP.block); bw.byte(0x40);                     // $leave
+    bw.byte(OP.loop); bw.byte(0x40);                      // $top
+    for (let i = 0; i < n; i++) { bw.byte(OP.block); bw.byte(0x40); }
+    bw.byte(OP.local_get); bw.uleb(NEXT);
+    bw.byte(OP.br_table); bw.uleb(n - 1); for (let i = 0; i < n; i++) bw.uleb(i);
+    for (let i = 0; i < n; i++) {
+      bw.byte(OP.end);                                    // block i starts here
+      const top = n - 1 - i, leave = n - i;               // label depths from block i's code
+      const block = blocks[members[i]];
+      bw.byte(OP.block); bw.byte(0x40);                   // $exit
+      codegen.writeOps(bw, block.ob, 0, block.ob.length, masks);
+      bw.byte(OP.end);
+      bw.byte(OP.local_get); bw.uleb(COUNT); bw.byte(OP.i32_const); bw.byte(1); bw.byte(OP.i32_add); bw.byte(OP.local_tee); bw.uleb(COUNT);
+      bw.byte(OP.local_get); bw.uleb(LIMIT);
+      bw.byte(OP.i32_ge_s);
+      envLoad(bw, words.exception); bw.byte(OP.i32_or);
+      envLoad(bw, words.exitRequest); bw.byte(OP.i32_or);
+      bw.byte(OP.br_if); bw.uleb(leave);
+      const succ = inBatch[members[i]];
+      if (succ.length) {
+        codegen.wordGet(bw, words.pc); codegen.wordGet(bw, words.state); bw.byte(OP.i32_or); bw.byte(OP.local_set); bw.uleb(KEY);
+        for (const j of succ) {
+          bw.byte(OP.local_get); bw.uleb(KEY); bw.byte(OP.i32_const); bw.sleb(blocks[j].key | 0); bw.byte(OP.i32_eq);
+          bw.byte(OP.if); bw.byte(0x40);
+          bw.byte(OP.i32_const); bw.sleb(local.get(j)!); bw.byte(OP.local_set); bw.uleb(NEXT);
+          bw.byte(OP.br); bw.uleb(top + 1);
+          bw.byte(OP.end);
+        }
+      }
+      bw.byte(OP.br); bw.uleb(leave);
+    }
+    bw.byte(OP.end);                                      // $top
+    bw.byte(OP.end);                                      // $leave
+    codegen.storeWords(bw, masks.writes);
+    // Charge the blocks run to the chain's budget, and go on to the next block if the chain may.
+    // (E holds the budget left until the lookup reuses it.)
+    bw.byte(OP.i32_const); bw.byte(0);
+    emitBudgetLoad(bw); bw.byte(OP.local_get); bw.uleb(COUNT); bw.byte(OP.i32_sub); bw.byte(OP.local_tee); bw.uleb(E);
+    bw.byte(OP.i32_store); bw.byte(2); bw.uleb(BUDGET_ADDR);
+    if (chain) {
+      bw.byte(OP.local_get); bw.uleb(E); bw.byte(OP.i32_const); bw.byte(0); bw.byte(OP.i32_gt_s);
+      envLoad(bw, words.exception); envLoad(bw, words.exitRequest); bw.byte(OP.i32_or); bw.byte(OP.i32_eqz); bw.byte(OP.i32_and);
+      bw.byte(OP.if); bw.byte(0x40);
+      emitJumpCacheLookup(bw, words, KEY, E);
+      bw.byte(OP.if); bw.byte(0x40);
+      emitJumpCacheSlot(bw, E);
+      bw.byte(OP.return_call_indirect); bw.uleb(typeEntry); bw.byte(1);
+      bw.byte(OP.end);
+      bw.byte(OP.end);
+    }
+    bw.byte(OP.local_get); bw.uleb(COUNT);
+    bw.byte(OP.end);
+  };
+  // Entry i: the region's br_table index of block i, then a call of its region function.
+  const entry = (i: number) => (bw: ByteWriter): void => {
+    const r = regionOf.get(find(i))!;
+    bw.uleb(0);
+    bw.byte(OP.i32_const); bw.sleb(regions[r].indexOf(i)); bw.byte(OP.global_set); bw.byte(0);
+    bw.byte(OP.call); bw.uleb(r);
+    bw.byte(OP.end);
+  };
+  const bytes = buildModule({
+    types,
+    funcImports: [],
+    memory: { module: 'env', name: 'memory', minPages: 1 },
+    table: { module: 'env', name: 'table', min: t.helpers.length },
+    table1: chain ? { module: 'env', name: 'blocks', min: 0 } : undefined,
+    i32Globals: 1,
+    functions: [
+      ...regions.map((members) => ({ type: typeEntry, writeBody: region(members) })),
+      ...blocks.map((_, i) => ({ type: typeEntry, export: `f${i}`, writeBody: entry(i) })),
+    ],
+  }, w);
+  return { bytes, regions };
+}
+
+/** A built region module: its bytes, and per region function (functions 0, 1, …) its blocks' indexes. */
+export interface RegionModule { bytes: Uint8Array<ArrayBuffer>; regions: number[][] }
 
 /**
  * The helper table: slot k holds helper k, bound to one CPU state. The helpers enter it through

@@ -6,6 +6,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { OpBuffer } from './op-buffer.js';
 import type { OpTable } from './op-table.js';
+import type { RegionModule } from './codegen.js';
 import type { TranslationBlock } from './tb.js';
 import { disassemble } from './wasm/instructions.js';
 
@@ -84,13 +85,14 @@ export class Logger {
     this.write(s + '\n');
   }
 
-  /** The bodies of a freshly compiled module's block functions, as WebAssembly text. */
-  outAsm(module: Uint8Array, tbs: TranslationBlock[]): void {
-    const bodies = codeSectionBodies(module);
-    let s = `OUT: module of ${tbs.length} block(s), ${module.length} bytes\n`;
-    tbs.forEach((tb, i) => {
-      s += `;; block 0x${hex8(tb.start)}${tb.key & 1 ? ' (thumb)' : ''}\n`;
-      if (bodies[i]) for (const line of disassemble(bodies[i])) s += `  ${line}\n`;
+  /** The region functions of a freshly compiled module (codegen.ts buildRegionModule), as WebAssembly text. */
+  outAsm(module: RegionModule, tbs: TranslationBlock[]): void {
+    const bodies = codeSectionBodies(module.bytes);
+    let s = `OUT: module of ${tbs.length} block(s), ${module.bytes.length} bytes\n`;
+    module.regions.forEach((members, r) => {
+      const names = members.map((i) => `0x${hex8(tbs[i].start)}${tbs[i].key & 1 ? ' (thumb)' : ''}`);
+      s += `;; region of ${members.length} block(s): ${names.join(', ')}\n`;
+      if (bodies[r]) for (const line of disassemble(bodies[r])) s += `  ${line}\n`;
     });
     this.write(s + '\n');
   }

@@ -3,8 +3,9 @@
  * a front-end hands over micro-op streams; the engines either compile them (copy-and-patch,
  * batched into one WebAssembly module per translation round) or interpret them.
  */
-import { CopyPatchCodegen, helperTable, moduleImports } from './codegen.js';
-import { JC_BASE, JC_EMPTY, JC_ENTRIES, createDispatcher, jcIndex, type DispatchWords } from './dispatch.js';
+import { CopyPatchCodegen, buildRegionModule, helperTable, moduleImports, type RegionModule } from './codegen.js';
+import { ENV_BASE } from '../ops/core.js';
+import { BUDGET_ADDR, JC_BASE, JC_EMPTY, JC_ENTRIES, createDispatcher, jcIndex, type DispatchWords } from './dispatch.js';
 import { Interpreter } from './interp.js';
 import type { OpBuffer } from './op-buffer.js';
 import type { OpTable } from './op-table.js';
@@ -19,19 +20,29 @@ export interface TranslationBlock {
   end: number;
   insns: number;
   ob: OpBuffer;
+  /** Keys of the blocks it may jump to directly (its static successors). */
+  successors: readonly number[];
   /** The block function's slot in the JIT's dispatch table. */
   slot?: number;
-  /** The compiled block function (JIT engine only). */
-  fn?: () => void;
+  /** The compiled block's entry (JIT engine only): runs it, maybe more of its region; returns the blocks run. */
+  fn?: () => number;
   /** Runs so far in the tiered JIT's interpreter, before compilation. */
   hits?: number;
+  /**
+   * The blocks compiled into the same region function (JIT): they jump to one another without
+   * the jump cache, so when one is invalidated the cache drops them all.
+   */
+  region?: TranslationBlock[];
+  /** Dropped from the cache (a page list may still hold it until that page is next looked at). */
+  dead?: boolean;
 }
 
 export interface Engine {
   readonly name: 'jit' | 'interp';
   /** Make newly translated blocks runnable (the JIT compiles them as one module). */
   install(tbs: TranslationBlock[]): void;
-  run(tb: TranslationBlock): void;
+  /** Run the block (the JIT may go on through its region); returns the number of blocks run. */
+  run(tb: TranslationBlock): number;
   /** Whether n more blocks fit (the JIT's function table is finite). */
   hasRoom(n: number): boolean;
   /** A block left the cache (invalidated); the whole cache was flushed. */
@@ -46,10 +57,14 @@ export interface EngineStats {
 }
 
 /**
- * Back-end A at run time: each translation round's blocks become one module; its functions go
- * into the dispatch table and the jump cache, so that the dispatcher (runtime/dispatch.ts)
- * chains from block to block inside WebAssembly. Only the dispatcher imports the dispatch
- * table, so filling it costs one update per block (see helperTable for why that matters).
+ * Back-end A at run time: each translation round's blocks become one module, a region
+ * function that goes from block to block of the module by their static successors
+ * (codegen.ts buildRegionModule); their entries go into the dispatch table and the jump
+ * cache, so that the dispatcher (runtime/dispatch.ts) chains between modules inside
+ * WebAssembly too. Only the dispatcher imports the dispatch table, so filling it costs one
+ * update per block (see helperTable for why that matters). When a block is invalidated or the
+ * cache flushed, the exit request word is set, so that a running region leaves at its next
+ * block boundary rather than run code that is gone.
  */
 export class JitEngine implements Engine {
   readonly name = 'jit';
@@ -61,17 +76,27 @@ export class JitEngine implements Engine {
   private nextSlot = 0;
   private readonly tableSize: number;
   private readonly jc: Int32Array;
+  private readonly exitRequest: Int32Array;
+  private readonly budget: Int32Array;
   readonly stats: EngineStats = { modules: 0, wasmBytes: 0, compileMs: 0 };
-  /** The bytes of the last module, for `-d out_asm`. */
-  lastModule?: Uint8Array;
+  /** The last module built, for `-d out_asm`. */
+  lastModule?: RegionModule;
 
-  constructor(table: OpTable, memory: WebAssembly.Memory, s: OpState, capacity: number, words: DispatchWords) {
+  /**
+   * `chainInRegion` false makes every block return after itself (for per-block tracing and
+   * -accel jit,chain=off).
+   */
+  constructor(table: OpTable, memory: WebAssembly.Memory, s: OpState, capacity: number, private readonly words: DispatchWords,
+    private readonly chainInRegion = true) {
     this.codegen = new CopyPatchCodegen(table);
     this.tableSize = capacity;
     this.dispatchTable = new WebAssembly.Table({ element: 'anyfunc', initial: capacity });
     this.imports = moduleImports(memory, helperTable(table, s));
+    (this.imports.env as Record<string, unknown>).blocks = this.dispatchTable;
     this.jc = new Int32Array(memory.buffer, JC_BASE, 2 * JC_ENTRIES);
     this.jc.fill(JC_EMPTY);
+    this.exitRequest = new Int32Array(memory.buffer, ENV_BASE + 4 * words.exitRequest, 1);
+    this.budget = new Int32Array(memory.buffer, BUDGET_ADDR, 1);
     this.dispatch = createDispatcher(memory, this.dispatchTable, words);
   }
 
@@ -83,10 +108,15 @@ export class JitEngine implements Engine {
     const t0 = performance.now();
     const base = this.nextSlot;
     this.nextSlot += tbs.length;
-    const bytes = this.codegen.buildModule(tbs.map((tb) => tb.ob), {}, this.writer);
+    const blocks = tbs.map((tb) => ({ ob: tb.ob, key: tb.key, successors: this.chainInRegion ? tb.successors : [] }));
+    const { bytes, regions } = buildRegionModule(this.codegen, blocks, this.words, this.chainInRegion, this.writer);
     const exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), this.imports).exports;
+    for (const members of regions) {
+      const region = members.map((i) => tbs[i]);
+      if (region.length > 1) for (const tb of region) tb.region = region;
+    }
     tbs.forEach((tb, i) => {
-      tb.fn = exports[`f${i}`] as () => void;
+      tb.fn = exports[`f${i}`] as () => number;
       tb.slot = base + i;
       this.dispatchTable.set(tb.slot, tb.fn);
       this.link(tb);
@@ -94,7 +124,7 @@ export class JitEngine implements Engine {
     this.stats.modules++;
     this.stats.wasmBytes += bytes.length;
     this.stats.compileMs += performance.now() - t0;
-    this.lastModule = bytes;
+    this.lastModule = { bytes, regions };
   }
 
   /** Enter a block in the jump cache (again, after a collision evicted it). */
@@ -105,14 +135,17 @@ export class JitEngine implements Engine {
     this.jc[i + 1] = tb.slot;
   }
 
-  run(tb: TranslationBlock): void { tb.fn!(); }
+  /** Run one block's region from JavaScript, without chaining on (a zero budget). */
+  run(tb: TranslationBlock): number { this.budget[0] = 0; return tb.fn!(); }
 
   removed(tb: TranslationBlock): void {
     const i = 2 * jcIndex(tb.key);
     if (this.jc[i] === tb.key && this.jc[i + 1] === tb.slot) this.jc[i] = JC_EMPTY;
+    this.exitRequest[0] = 1;
   }
 
   flushed(): void {
+    this.exitRequest[0] = 1;
     this.jc.fill(JC_EMPTY);
     this.nextSlot = 0;
   }
@@ -124,7 +157,7 @@ export class InterpEngine implements Engine {
   constructor(table: OpTable, private readonly s: OpState) { this.interp = new Interpreter(table); }
   install(): void {}
   hasRoom(): boolean { return true; }
-  run(tb: TranslationBlock): void { this.interp.run(this.s, tb.ob); }
+  run(tb: TranslationBlock): number { this.interp.run(this.s, tb.ob); return 1; }
   removed(): void {}
   flushed(): void {}
 }
@@ -178,17 +211,29 @@ export class TbCache {
     const keep: TranslationBlock[] = [];
     p.words.fill(0);
     for (const tb of p.tbs) {
+      if (tb.dead) continue;
       if (tb.start < addr + bytes && addr < tb.end) this.remove(tb);
       else { keep.push(tb); this.markWords(p.words, tb); }
     }
+    // Blocks that shared a region with a removed one are dead too.
+    const live = keep.filter((tb) => !tb.dead);
+    if (live.length !== keep.length) { p.words.fill(0); for (const tb of live) this.markWords(p.words, tb); }
+    keep.length = 0;
+    keep.push(...live);
     p.tbs = keep;
     if (keep.length === 0) { this.byPage.delete(page); this.onPageFreed(page); }
   }
 
   private remove(tb: TranslationBlock): void {
+    if (tb.dead) return;
+    tb.dead = true;
     if (this.byKey.get(tb.key) === tb) this.byKey.delete(tb.key);
     this.engine.removed(tb);
     this.invalidations++;
+    // Its region's other blocks may jump into it without the jump cache: drop them as well
+    // (QEMU unchains the jumps into an invalidated TB instead).
+    const region = tb.region;
+    if (region) for (const other of region) this.remove(other);
   }
 
   /** Drop every block translated from `page`. */

@@ -35,6 +35,6 @@ test('-d out_asm prints the WebAssembly of each compiled block (jit)', (t) => {
   // hot=0: every block is compiled when first translated (by default only hot blocks are).
   const { status, log } = runLogged('out_asm', 'jit,hot=0');
   t.is(status, 0);
-  t.regex(log, /OUT: module of \d+ block\(s\), \d+ bytes\n;; block 0x00010000\n {2}block\n/);
+  t.regex(log, /OUT: module of \d+ block\(s\), \d+ bytes\n;; region of \d+ block\(s\): 0x00010000[^\n]*\n {2}global\.get 0\n/);
   t.regex(log, /call_indirect/);
 });

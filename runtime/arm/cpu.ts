@@ -20,7 +20,7 @@ import * as G from '../generated/arm/ops.js';
 import { OpBuffer } from '../op-buffer.js';
 import { OpTable } from '../op-table.js';
 import { InterpEngine, JitEngine, TbCache, type Engine, type TranslationBlock } from '../tb.js';
-import { DISPATCH_EXCEPTION, DISPATCH_EXIT_REQUEST, DISPATCH_MISS } from '../dispatch.js';
+import { DISPATCH_EXCEPTION, DISPATCH_MISS } from '../dispatch.js';
 import { DisasContext, MAX_TB_INSNS } from './translate.js';
 import { Interpreter } from '../interp.js';
 import { disasArm, translateArmInsn } from './decode-arm.js';
@@ -154,15 +154,15 @@ export class ArmCpu implements SlowMemory {
     this.batchSize = Math.min(opts.batchSize ?? 32, capacity);
     this.hotThreshold = opts.engine === 'jit' ? opts.hotThreshold ?? 4 : 0;
     if (this.hotThreshold > 0) this.coldInterp = new Interpreter(table);
+    this.chain = opts.engine === 'jit' && opts.chain !== false && !opts.singleStep
+      && !opts.log?.has('exec') && !opts.log?.has('cpu');
     this.engine = opts.engine === 'jit'
-      ? new JitEngine(table, this.memory, this.s, capacity + this.batchSize, { pc: PC, state: THUMB, exception: EXCEPTION, exitRequest: EXIT_REQUEST })
+      ? new JitEngine(table, this.memory, this.s, capacity + this.batchSize, { pc: PC, state: THUMB, exception: EXCEPTION, exitRequest: EXIT_REQUEST }, this.chain)
       : new InterpEngine(table, this.s);
     this.tbs = new TbCache(capacity, this.engine, (page) => {
       this.flags[page] &= ~(PAGE_CODE | PAGE_SLOW_WRITE);
       if (this.prot && !(this.prot[page] & PROT_WRITE)) this.flags[page] |= PAGE_SLOW_WRITE;
     });
-    this.chain = this.engine instanceof JitEngine && opts.chain !== false && !opts.singleStep
-      && !opts.log?.has('exec') && !opts.log?.has('cpu');
     this.maxTbInsns = opts.singleStep ? 1 : MAX_TB_INSNS;
     this.log = opts.log;
     this.prot = opts.pageProt;
@@ -304,7 +304,7 @@ export class ArmCpu implements SlowMemory {
         break;
       }
     }
-    const tb: TranslationBlock = { key, start: pc, end: Math.max(addr, pc + size), insns: ctx.retired, ob: ob.copy() };
+    const tb: TranslationBlock = { key, start: pc, end: Math.max(addr, pc + size), insns: ctx.retired, ob: ob.copy(), successors: ctx.successors };
     this.stats.tbsTranslated++;
     this.stats.translateMs += performance.now() - t0;
     if (logInAsm) this.log!.inAsm(ctx.insns.map((i) => ({ ...i, text: thumb ? disasThumb(i.insn, i.pc) : disasArm(i.insn, i.pc) })));
@@ -403,19 +403,20 @@ export class ArmCpu implements SlowMemory {
         // that finds the block just linked.
         const budget = Math.min(4096, maxBlocks - n);
         const r = (engine as JitEngine).dispatch(budget);
-        const reason = r & 3, left = r >>> 2;
-        n += budget - left + (reason === DISPATCH_EXCEPTION || reason === DISPATCH_EXIT_REQUEST ? 1 : 0);
+        const reason = r & 3, ran = r >>> 2;
+        n += ran;
         if (reason === DISPATCH_EXCEPTION) this.handleException();
-        else if (reason === DISPATCH_MISS && left === budget) { engine.run(tb); n++; if (env[EXCEPTION] !== 0) this.handleException(); }
+        else if (reason === DISPATCH_MISS && ran === 0) { n += engine.run(tb); if (env[EXCEPTION] !== 0) this.handleException(); }
         continue;
       }
       if (traceCpu) log!.text(this.dumpState());
       if (traceExec) log!.exec(tb);
-      engine.run(tb);
-      n++;
+      n += engine.run(tb);
       if (env[EXCEPTION] !== 0) this.handleException();
     }
     this.stats.blocksRun += n;
+    // A request the loop did not get to (the JIT makes one when code is invalidated) is moot now.
+    env[EXIT_REQUEST] = 0;
     this.foldIcount();
     return { reason: this.halted ? 'halt' : this.waiting ? 'wfi' : 'budget' };
   }

@@ -24,7 +24,7 @@ const u = (f: Record<string, number>): string => (f.U ? '' : '-');
 function finishDataProc(ctx: DisasContext, op: number, S: number, rd: number): void {
   const writes = genDataProc(ctx, op, S !== 0 && rd !== 15);
   if (!writes) return;
-  if (rd === 15 && S) { G.gen_op_exception_return_T0(ctx.ob, ctx.retiredAfter); ctx.ended = true; }
+  if (rd === 15 && S) { ctx.exceptionReturnT0(); }
   else ctx.storeReg(rd);
 }
 

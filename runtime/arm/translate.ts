@@ -75,6 +75,12 @@ export class DisasContext {
   /** Retired count when the current instruction completes. */
   get retiredAfter(): number { return this.retired + 1; }
   jumpT0(): void { G.gen_op_jmp_T0(this.ob, this.retiredAfter); this.ended = true; }
+  /** Return from an exception to T0: CPSR = SPSR, then jump (MOVS pc, LDM ^ with pc). */
+  exceptionReturnT0(): void {
+    G.gen_op_exception_return_T1(this.ob);
+    G.gen_op_jmp_T0_mask_T1(this.ob, this.retiredAfter);
+    this.ended = true;
+  }
   bxT0(): void { G.gen_op_bx_T0(this.ob, this.retiredAfter); this.ended = true; }
   jumpImm(target: number, thumb = this.thumb): void {
     if (thumb !== this.thumb) {
@@ -294,7 +300,7 @@ export function genBlockTransfer(ctx: DisasContext, load: boolean, rn: number, r
   else if (writeback && !(load && (regs & (1 << rn)))) genWriteback(ctx, rn);
   if (loadsPc) {
     G.gen_op_mov_T0_T3(ob);
-    if (user) { G.gen_op_exception_return_T0(ob, ctx.retiredAfter); ctx.ended = true; }
+    if (user) { ctx.exceptionReturnT0(); }
     else ctx.bxT0();
   }
 }

@@ -159,6 +159,8 @@ function reportStats(end: ProcessEnd): void {
 /** End the emulator as the guest ended. */
 export function finish(end: ProcessEnd): never {
   reportStats(end);
+  // Under `node --cpu-prof` leave through process.exit, which writes the profile (_exit would not).
+  if ('exitCode' in end && process.execArgv.some((a) => a.startsWith('--cpu-prof'))) process.exit(end.exitCode);
   if ('exitCode' in end) return host.exit(end.exitCode);
   if (end.core && CORE_SIGNALS.has(end.signal)) writeSync(2, `${PROG}: uncaught target signal ${end.signal} (${signalName(end.signal)}) - core dumped\n`);
   return host.dieBySignal(end.signal);

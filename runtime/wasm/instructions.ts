@@ -40,6 +40,7 @@ def(0x02, 'block', 'blocktype'); def(0x03, 'loop', 'blocktype'); def(0x04, 'if',
 def(0x05, 'else'); def(0x0b, 'end');
 def(0x0c, 'br', 'label'); def(0x0d, 'br_if', 'label'); def(0x0e, 'br_table', 'brtable');
 def(0x0f, 'return'); def(0x10, 'call', 'func'); def(0x11, 'call_indirect', 'callindirect');
+def(0x12, 'return_call', 'func'); def(0x13, 'return_call_indirect', 'callindirect');
 def(0x1a, 'drop'); def(0x1b, 'select'); def(0x1c, 'select', 'selectt');
 def(0x20, 'local.get', 'local'); def(0x21, 'local.set', 'local'); def(0x22, 'local.tee', 'local');
 def(0x23, 'global.get', 'global'); def(0x24, 'global.set', 'global');
@@ -80,6 +81,8 @@ export const OP = {
   br_table: 0x0e, return: 0x0f, call: 0x10, call_indirect: 0x11, local_get: 0x20, local_set: 0x21, local_tee: 0x22,
   i32_or: 0x72, i32_xor: 0x73, i32_and: 0x71, i32_shr_u: 0x76, i32_shl: 0x74, i32_sub: 0x6b, i32_ne: 0x47,
   global_get: 0x23, global_set: 0x24, i32_load: 0x28, i32_store: 0x36, i32_const: 0x41, i64_const: 0x42,
+  i32_eqz: 0x45, i32_eq: 0x46, i32_lt_u: 0x49, i32_gt_s: 0x4a, i32_ge_s: 0x4e, i32_ge_u: 0x4f, i32_add: 0x6a,
+  drop: 0x1a, return_call_indirect: 0x13,
 } as const;
 
 /** Decode the instruction at `pos`. Throws on anything outside the supported set. */

@@ -76,7 +76,11 @@ export function buildModule(opts: {
   funcImports: FuncImport[];
   memory?: { module: string; name: string; minPages: number };
   table?: { module: string; name: string; min: number };
+  /** A second imported function table (table 1), e.g. the JIT's dispatch table for tail calls. */
+  table1?: { module: string; name: string; min: number };
   functions: { type: number; export?: string; writeBody: (w: ByteWriter) => void }[];
+  /** Mutable i32 globals the module defines, each starting at 0. */
+  i32Globals?: number;
   /** Function indices (imports first) to place in the table from slot `offset`. */
   elements?: { offset: number; funcs: number[] };
 }, w = new ByteWriter()): Uint8Array<ArrayBuffer> {
@@ -90,15 +94,21 @@ export function buildModule(opts: {
   }
   w.endSized(s);
   s = section(w, 2);
-  w.uleb(opts.funcImports.length + (opts.memory ? 1 : 0) + (opts.table ? 1 : 0));
+  w.uleb(opts.funcImports.length + (opts.memory ? 1 : 0) + (opts.table ? 1 : 0) + (opts.table1 ? 1 : 0));
   for (const f of opts.funcImports) { w.name(f.module); w.name(f.name); w.byte(0x00); w.uleb(f.type); }
-  if (opts.table) { w.name(opts.table.module); w.name(opts.table.name); w.byte(0x01); w.byte(0x70); w.byte(0x00); w.uleb(opts.table.min); }
+  for (const t of [opts.table, opts.table1]) if (t) { w.name(t.module); w.name(t.name); w.byte(0x01); w.byte(0x70); w.byte(0x00); w.uleb(t.min); }
   if (opts.memory) { w.name(opts.memory.module); w.name(opts.memory.name); w.byte(0x02); w.byte(0x00); w.uleb(opts.memory.minPages); }
   w.endSized(s);
   s = section(w, 3);
   w.uleb(opts.functions.length);
   for (const f of opts.functions) w.uleb(f.type);
   w.endSized(s);
+  if (opts.i32Globals) {
+    s = section(w, 6);
+    w.uleb(opts.i32Globals);
+    for (let g = 0; g < opts.i32Globals; g++) { w.byte(VALTYPE.i32); w.byte(1); w.byte(0x41); w.byte(0); w.byte(0x0b); }
+    w.endSized(s);
+  }
   const exported = opts.functions.map((f, i) => [f.export, i + opts.funcImports.length] as const).filter(([e]) => e !== undefined);
   s = section(w, 7);
   w.uleb(exported.length);
