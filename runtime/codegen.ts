@@ -311,7 +311,7 @@ export function buildRegionModule(codegen: CopyPatchCodegen, blocks: readonly Re
     const r = regionOf.get(find(i))!;
     bw.uleb(0);
     bw.byte(OP.i32_const); bw.sleb(regions[r].indexOf(i)); bw.byte(OP.global_set); bw.byte(0);
-    bw.byte(OP.call); bw.uleb(r);
+    bw.byte(OP.return_call); bw.uleb(r);   // a tail call: chains of blocks run in constant stack
     bw.byte(OP.end);
   };
   const bytes = buildModule({

@@ -82,7 +82,7 @@ export const OP = {
   i32_or: 0x72, i32_xor: 0x73, i32_and: 0x71, i32_shr_u: 0x76, i32_shl: 0x74, i32_sub: 0x6b, i32_ne: 0x47,
   global_get: 0x23, global_set: 0x24, i32_load: 0x28, i32_store: 0x36, i32_const: 0x41, i64_const: 0x42,
   i32_eqz: 0x45, i32_eq: 0x46, i32_lt_u: 0x49, i32_gt_s: 0x4a, i32_ge_s: 0x4e, i32_ge_u: 0x4f, i32_add: 0x6a,
-  drop: 0x1a, return_call_indirect: 0x13,
+  drop: 0x1a, return_call: 0x12, return_call_indirect: 0x13,
 } as const;
 
 /** Decode the instruction at `pos`. Throws on anything outside the supported set. */
