@@ -162,10 +162,10 @@ const CPU = [
   ['crc32', 400, 4, 'CRC-32 over a 256 KiB buffer, N passes'],
   ['sort', 3072, 16, 'quicksort of N Ki random 32-bit integers'],
   ['sieve', 32768, 256, 'sieve of Eratosthenes below N Ki'],
-  ['matmul', 768, 48, 'N x N 32-bit integer matrix multiply'],
-  ['strings', 30000, 100, 'libc string/memory functions, N rounds'],
-  ['bytecode', 80, 1, 'switch-dispatch bytecode interpreter (Collatz), N rounds'],
-  ['recursion', 1200, 4, 'deep recursion (depth 20000), fib, Ackermann, N rounds'],
+  ['matmul', 512, 48, 'N x N 32-bit integer matrix multiply'],
+  ['strings', 8000, 100, 'libc string/memory functions, N rounds'],
+  ['bytecode', 24, 1, 'switch-dispatch bytecode interpreter (Collatz), N rounds'],
+  ['recursion', 600, 4, 'deep recursion (depth 20000), fib, Ackermann, N rounds'],
   ['int64', 24000, 64, '64-bit multiply/divide/shift (libgcc on ARM), N Ki rounds'],
   ['float', 200, 2, 'double arithmetic: soft-float on armel (libgcc), N rounds (sized for the emulators: natively a few ms)'],
 ];
@@ -237,16 +237,16 @@ function workloads(inp) {
   });
   const shDir = join(WORK, 'applets');
   list.push({
-    name: 'applets', group: 'busybox', big: false, nativeTool: 'busybox (the same version, built for the host)',
-    desc: 'busybox sh running ~80 applets once each (cold code; each forked command is a new emulator process)',
+    name: 'applets', group: 'busybox', big: false, nativeTool: 'busybox',
+    desc: `busybox sh running ${QUICK ? 'the first 9 commands of ' : ''}bench/workloads/applets.sh: ~80 applets once each (cold code; each forked command is a new emulator process)`,
     qemu: noExecQemu,
     before: () => {
       rmSync(shDir, { recursive: true, force: true });
       mkdirSync(shDir);
       writeFileSync(join(shDir, 'words.txt'), readFileSync(inp.words));
     },
-    guest: () => ({ argv: [BUSYBOX, 'sh', join(ROOT, 'bench/workloads/applets.sh')], cwd: shDir, env: { PATH: armPath } }),
-    native: () => ({ argv: [NATIVE_BUSYBOX, 'sh', join(ROOT, 'bench/workloads/applets.sh')], cwd: shDir, env: { PATH: nativePath } }),
+    guest: () => ({ argv: [BUSYBOX, 'sh', join(ROOT, 'bench/workloads/applets.sh'), ...(QUICK ? ['quick'] : [])], cwd: shDir, env: { PATH: armPath } }),
+    native: () => ({ argv: [NATIVE_BUSYBOX, 'sh', join(ROOT, 'bench/workloads/applets.sh'), ...(QUICK ? ['quick'] : [])], cwd: shDir, env: { PATH: nativePath } }),
     result: (r) => r.stdout,
   });
   return list;
@@ -396,7 +396,7 @@ function rows() {
       const er = rec.engines[e];
       const s = er.stats;
       const ms = er.median;
-      const icount = s?.icount ?? (e === 'qemu' ? jitIcount : undefined);
+      const icount = s?.icount ?? (e === 'qemu' && er.runs.length ? jitIcount : undefined);
       const cell = {
         workload: rec.name, engine: ENGINES[e].label + (e === 'native' && rec.nativeTool ? ` (host ${rec.nativeTool})` : ''),
         runs: er.runs.length, s: ms !== undefined ? ms / 1000 : undefined,
