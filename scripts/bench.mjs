@@ -166,8 +166,8 @@ const CPU = [
   ['strings', 8000, 100, 'libc string/memory functions, N rounds'],
   ['bytecode', 24, 1, 'switch-dispatch bytecode interpreter (Collatz), N rounds'],
   ['recursion', 600, 4, 'deep recursion (depth 20000), fib, Ackermann, N rounds'],
-  ['int64', 24000, 64, '64-bit multiply/divide/shift (libgcc on ARM), N Ki rounds'],
-  ['float', 200, 2, 'double arithmetic: soft-float on armel (libgcc), N rounds (sized for the emulators: natively a few ms)'],
+  ['int64', 500, 8, '64-bit multiply/divide/shift (libgcc on ARM), N Ki rounds (sized for the emulators)'],
+  ['float', 100, 2, 'double arithmetic: soft-float on armel (libgcc), N rounds (sized for the emulators: natively a few ms)'],
 ];
 
 function workloads(inp) {

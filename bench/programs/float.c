@@ -12,7 +12,7 @@ static uint32_t bits_hash(uint32_t h, double d) {
 }
 
 int main(int argc, char **argv) {
-	uint32_t rounds = bench_size(argc, argv, 200);
+	uint32_t rounds = bench_size(argc, argv, 100);
 	uint32_t sum = 2166136261u;
 	for (uint32_t r = 0; r < rounds; r++) {
 		/* Mandelbrot over a 24 x 16 grid, up to 100 iterations */
