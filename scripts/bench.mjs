@@ -66,6 +66,8 @@ function sh(cmd, what) {
 
 if (!existsSync('dist/runtime/cli/arm-linux.js') || !existsSync('runtime/generated')) {
   if (!sh('npm run gen', 'dist/ is missing')) { say(red('bench: npm run gen failed')); process.exit(1); }
+} else if (!existsSync('dist/runtime/stats.js')) {
+  if (!sh('npm run build', 'dist/ predates the stats counters')) { say(red('bench: npm run build failed')); process.exit(1); }
 }
 if (!sh('bash scripts/build-bench-programs.sh', 'benchmark programs')) {
   say(red('bench: could not build the benchmark programs (needs gcc-arm-linux-gnueabi, libc6-dev-armel-cross, gcc: scripts/install-debian-packages.sh)'));
@@ -77,7 +79,7 @@ if (!existsSync(BUSYBOX) || !existsSync(NATIVE_BUSYBOX)) {
 }
 const QEMU = which('qemu-arm');
 if (!QEMU) missing.qemu = 'not installed (apt-get install qemu-user)';
-const hostTool = (t) => which(t) ?? (missing[`tool:${t}`] = `host ${t}: not installed`, undefined);
+const hostTool = (t) => which(t);
 
 // ---------------------------------------------------------------- inputs
 mkdirSync(WORK, { recursive: true });
@@ -309,8 +311,11 @@ if (only) {
 }
 if (missing.busybox) say(red(`bench: ${missing.busybox}: the busybox workloads are skipped`));
 
+/** Why the native counterpart cannot run: a host tool that is not installed. */
+const nativeMissing = (w) => (w.nativeTool && w.nativeTool !== 'busybox' && !which(w.nativeTool) ? `host ${w.nativeTool}: not installed` : undefined);
 function plannedRuns(w, e) {
   if (e === 'qemu' && (missing.qemu || w.qemu)) return 0;
+  if (e === 'native' && nativeMissing(w)) return 0;
   if (e === 'interp') {
     if (w.big && !INTERP_ALL) return 0;
     return Math.min(INTERP_RUNS, RUNS ?? INTERP_RUNS);
@@ -320,6 +325,7 @@ function plannedRuns(w, e) {
 function skipReason(w, e) {
   if (e === 'qemu' && missing.qemu) return `qemu-arm: ${missing.qemu}`;
   if (e === 'qemu' && w.qemu) return w.qemu;
+  if (e === 'native' && nativeMissing(w)) return nativeMissing(w);
   if (e === 'interp' && w.big && !INTERP_ALL) return `skipped: ${MB} MB input (about 25x slower than the JIT; --interp-all runs it)`;
   return undefined;
 }
