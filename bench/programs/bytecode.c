@@ -38,7 +38,7 @@ static uint32_t run(const int32_t *c, uint32_t limit) {
 }
 
 int main(int argc, char **argv) {
-	uint32_t size = bench_size(argc, argv, 80);
+	uint32_t size = bench_size(argc, argv, 24);
 	/* i = 1 */
 	emit(PUSH); emit(1); emit(STORE); emit(0);
 	int outer = pc_;

@@ -12,16 +12,16 @@ static uint32_t bits_hash(uint32_t h, double d) {
 }
 
 int main(int argc, char **argv) {
-	uint32_t rounds = bench_size(argc, argv, 200);
+	uint32_t rounds = bench_size(argc, argv, 100);
 	uint32_t sum = 2166136261u;
 	for (uint32_t r = 0; r < rounds; r++) {
-		/* Mandelbrot over a 96 x 64 grid, up to 200 iterations */
+		/* Mandelbrot over a 24 x 16 grid, up to 100 iterations */
 		uint32_t total = 0;
-		for (int py = 0; py < 64; py++)
-			for (int px = 0; px < 96; px++) {
-				double cx = -2.0 + px * (3.0 / 96) + r * 1e-3, cy = -1.0 + py * (2.0 / 64), x = 0, y = 0;
+		for (int py = 0; py < 16; py++)
+			for (int px = 0; px < 24; px++) {
+				double cx = -2.0 + px * (3.0 / 24) + r * 1e-3, cy = -1.0 + py * (2.0 / 16), x = 0, y = 0;
 				int it = 0;
-				while (it < 200 && x * x + y * y <= 4.0) {
+				while (it < 100 && x * x + y * y <= 4.0) {
 					double t = x * x - y * y + cx;
 					y = 2.0 * x * y + cy;
 					x = t;
@@ -32,15 +32,15 @@ int main(int argc, char **argv) {
 		sum = bench_mix(sum, total);
 		/* Newton's square roots */
 		double acc = 0;
-		for (int i = 1; i <= 3000; i++) {
+		for (int i = 1; i <= 300; i++) {
 			double a = i * 1.5 + r, g = a / 2 + 1;
 			for (int k = 0; k < 12; k++) g = 0.5 * (g + a / g);
 			acc += g;
 		}
 		sum = bits_hash(sum, acc);
 		/* the integral of 4 / (1 + x^2) over [0, 1] by the midpoint rule: pi */
-		double h = 1.0 / 40000, pi = 0;
-		for (int i = 0; i < 40000; i++) {
+		double h = 1.0 / 4000, pi = 0;
+		for (int i = 0; i < 4000; i++) {
 			double x = (i + 0.5) * h;
 			pi += 4.0 / (1.0 + x * x);
 		}

@@ -18,7 +18,7 @@ static uint64_t powmod(uint64_t b, uint64_t e, uint64_t m) {
 }
 
 int main(int argc, char **argv) {
-	uint32_t k = bench_size(argc, argv, 24000);
+	uint32_t k = bench_size(argc, argv, 500);
 	uint64_t x = 0x9e3779b97f4a7c15ull, acc = 0;
 	int64_t sacc = 0;
 	for (uint32_t i = 0; i < k * 1024; i++) {

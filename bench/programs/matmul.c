@@ -3,7 +3,7 @@
 #include "bench.h"
 
 int main(int argc, char **argv) {
-	uint32_t n = bench_size(argc, argv, 768);
+	uint32_t n = bench_size(argc, argv, 512);
 	uint32_t *a = malloc(sizeof(uint32_t) * n * n), *b = malloc(sizeof(uint32_t) * n * n),
 		*bt = malloc(sizeof(uint32_t) * n * n), *c = malloc(sizeof(uint32_t) * n * n);
 	if (!a || !b || !bt || !c) return 1;

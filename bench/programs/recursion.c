@@ -18,7 +18,7 @@ __attribute__((noinline)) static uint32_t ack(uint32_t m, uint32_t n) {
 }
 
 int main(int argc, char **argv) {
-	uint32_t rounds = bench_size(argc, argv, 1200);
+	uint32_t rounds = bench_size(argc, argv, 600);
 	uint32_t sum = 2166136261u;
 	for (uint32_t r = 0; r < rounds; r++) {
 		sum = bench_mix(sum, deep(20000, r));

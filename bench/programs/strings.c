@@ -7,7 +7,7 @@
 static char src[LEN + 64], dst[LEN + 64], words[LEN + 64];
 
 int main(int argc, char **argv) {
-	uint32_t rounds = bench_size(argc, argv, 30000);
+	uint32_t rounds = bench_size(argc, argv, 8000);
 	uint32_t s = 4242;
 	for (int i = 0; i < LEN; i++) src[i] = (char)('a' + bench_rand(&s) % 26);
 	/* words: NUL-separated strings of 1..40 letters */

@@ -1,0 +1,542 @@
+#!/usr/bin/env node
+// `npm run bench`: the project's benchmarks under dynwasm-arm (JIT and interpreter), Debian's
+// qemu-arm and natively, runs interleaved; medians, guest instruction counts and translation
+// figures (from DYNWASM_STATS_FILE, which every emulator process, forked children included,
+// appends to at exit). Every engine's output is checked against the others' and native's; a
+// mismatch or a failed run is reported loudly and makes the exit status 1.
+//
+//   node scripts/bench.mjs [--quick] [--only w1,w2] [--engines jit,interp,qemu,native]
+//                          [--runs N] [--interp-runs N] [--interp-all] [--mb N] [--list]
+//
+// Writes bench/results/latest.{json,md,svg}; progress on stderr, the table on stdout.
+// docs/benchmarks.md describes the workloads and how to read the table.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import {
+  closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync,
+} from 'node:fs';
+import { cpus, release } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+process.chdir(ROOT);
+
+// ---------------------------------------------------------------- options
+const argv = process.argv.slice(2);
+const flag = (name) => argv.includes(`--${name}`);
+const opt = (name, def) => { const i = argv.indexOf(`--${name}`); return i >= 0 && i + 1 < argv.length ? argv[i + 1] : def; };
+const known = new Set(['quick', 'only', 'engines', 'runs', 'interp-runs', 'interp-all', 'mb', 'list', 'help']);
+for (const a of argv) {
+  if (a.startsWith('--') && !known.has(a.slice(2))) { console.error(`bench: unknown option ${a} (try --help)`); process.exit(2); }
+}
+if (flag('help')) {
+  console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 12).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
+  process.exit(0);
+}
+const QUICK = flag('quick');
+const MB = Number(opt('mb', QUICK ? 1 : 20));
+const RUNS = opt('runs') !== undefined ? Number(opt('runs')) : undefined;
+const INTERP_RUNS = Number(opt('interp-runs', 1));
+const INTERP_ALL = flag('interp-all');
+const ENGINE_NAMES = opt('engines', 'jit,interp,qemu,native').split(',');
+for (const e of ENGINE_NAMES) if (!['jit', 'interp', 'qemu', 'native'].includes(e)) { console.error(`bench: unknown engine ${e}`); process.exit(2); }
+
+const say = (s) => process.stderr.write(`${s}\n`);
+const red = (s) => (process.stderr.isTTY ? `\x1b[1;31m${s}\x1b[0m` : s);
+const which = (cmd) => {
+  for (const d of (process.env.PATH ?? '').split(':')) if (d && existsSync(join(d, cmd))) return join(d, cmd);
+  return undefined;
+};
+const sha256 = (buf) => createHash('sha256').update(buf).digest('hex');
+const median = (a) => { const s = [...a].sort((x, y) => x - y); return s.length ? (s.length & 1 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN; };
+
+// ---------------------------------------------------------------- setup: build what is missing
+const BUILD = join(ROOT, 'build', 'bench');
+const WORK = join(BUILD, 'work');
+const BUSYBOX = join(ROOT, 'build/busybox/bin/busybox');
+const NATIVE_BUSYBOX = join(ROOT, 'build/busybox-native/bin/busybox');
+
+function sh(cmd, what) {
+  say(`bench: ${what}: ${cmd}`);
+  const r = spawnSync('bash', ['-c', cmd], { stdio: ['ignore', 2, 2] });
+  return r.status === 0;
+}
+
+if (!existsSync('dist/runtime/cli/arm-linux.js') || !existsSync('runtime/generated')) {
+  if (!sh('npm run gen', 'dist/ is missing')) { say(red('bench: npm run gen failed')); process.exit(1); }
+} else if (!existsSync('dist/runtime/stats.js')) {
+  if (!sh('npm run build', 'dist/ predates the stats counters')) { say(red('bench: npm run build failed')); process.exit(1); }
+}
+if (!sh('bash scripts/build-bench-programs.sh', 'benchmark programs')) {
+  say(red('bench: could not build the benchmark programs (needs gcc-arm-linux-gnueabi, libc6-dev-armel-cross, gcc: scripts/install-debian-packages.sh)'));
+  process.exit(1);
+}
+const missing = {}; // why a workload group or engine cannot run
+if (!existsSync(BUSYBOX) || !existsSync(NATIVE_BUSYBOX)) {
+  if (!sh('bash scripts/fetch-busybox.sh', 'busybox is missing')) missing.busybox = 'busybox: could not be fetched (scripts/fetch-busybox.sh)';
+}
+const QEMU = which('qemu-arm');
+if (!QEMU) missing.qemu = 'not installed (apt-get install qemu-user)';
+const hostTool = (t) => which(t);
+
+// ---------------------------------------------------------------- inputs
+mkdirSync(WORK, { recursive: true });
+
+/** Deterministic text (compresses like text, ~3:1), as scripts/measure-user-gzip.mjs made it. */
+function generateText(bytes, vocabulary) {
+  const words = vocabulary.split(' ');
+  let x = 12345, size = 0;
+  const parts = [];
+  while (size < bytes) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    const w = words[(x >>> 8) % words.length] + ((x & 31) === 0 ? '.\n' : ' ');
+    parts.push(w);
+    size += w.length;
+  }
+  return parts.join('');
+}
+const VOCAB = 'the of and to in is that for it as was with be by on not he this are or his from at which but have an they you were her she there been one all we their has would when if so no will what more can out up about into them some could other time these two may then do first any my now such like our over man me even most made after also did many before must through back years where much your way well down should because each just those people how too little state good very make world still own see men work long get here between both life being under never day same another know while last might us great old year off come since against go came right used take three';
+
+function prepareInputs() {
+  const input = join(WORK, `input-${MB}mb.txt`);
+  if (!existsSync(input)) { say(`bench: generating ${MB} MB of text`); writeFileSync(input, generateText(MB * 1e6, VOCAB)); }
+  const gz = `${input}.gz`;
+  if (!existsSync(gz)) execFileSync('bash', ['-c', 'gzip -9 -c -n "$0" > "$0.gz"', input]);
+  // The tree for tar: node_modules/typescript/lib, or (--quick) its first files up to about 1 MB.
+  let treeParent = join(ROOT, 'node_modules/typescript');
+  if (QUICK) {
+    treeParent = join(WORK, 'tslib-quick');
+    if (!existsSync(join(treeParent, 'lib'))) {
+      mkdirSync(join(treeParent, 'lib'), { recursive: true });
+      let total = 0;
+      for (const f of readdirSync(join(ROOT, 'node_modules/typescript/lib')).sort()) {
+        const p = join(ROOT, 'node_modules/typescript/lib', f);
+        if (!statSync(p).isFile()) continue;
+        const b = readFileSync(p);
+        if (total + b.length > 1e6) continue;
+        writeFileSync(join(treeParent, 'lib', f), b);
+        total += b.length;
+      }
+    }
+  }
+  const tarball = join(WORK, QUICK ? 'tslib-quick.tar.bz2' : 'tslib.tar.bz2');
+  if (!existsSync(tarball)) execFileSync('tar', ['-cjf', tarball, '-C', treeParent, 'lib']);
+  // Applet links: what the shell's PATH holds (busybox's sh and tar run applets through PATH).
+  for (const [dir, bb] of [[join(BUILD, 'applets-arm'), BUSYBOX], [join(BUILD, 'applets-native'), NATIVE_BUSYBOX]]) {
+    if (existsSync(dir) || missing.busybox) continue;
+    mkdirSync(dir, { recursive: true });
+    for (const a of execFileSync(NATIVE_BUSYBOX, ['--list'], { encoding: 'utf8' }).split('\n').filter(Boolean)) symlinkSync(bb, join(dir, a));
+  }
+  const words = join(WORK, 'words.txt');
+  if (!existsSync(words)) {
+    const w = 'the of and to in is that for it as was with be by on not he this are or his from at which but have'.split(' ');
+    let x = 12345;
+    const out = [];
+    for (let i = 0; i < 400; i++) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      out.push(w[(x >>> 8) % w.length] + ((x & 7) === 0 ? ` ${w[(x >>> 16) % w.length]}` : ''));
+    }
+    writeFileSync(words, `${out.join('\n')}\n`);
+  }
+  return { input, gz, treeParent, tarball, words };
+}
+
+/** A digest of a directory tree: relative paths, types, contents, link targets (not times or modes). */
+function treeDigest(dir) {
+  const h = createHash('sha256');
+  const walk = (d) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name), st = lstatSync(p), rel = relative(dir, p);
+      if (st.isDirectory()) { h.update(`d ${rel}\n`); walk(p); } else if (st.isSymbolicLink()) h.update(`l ${rel} ${readlinkSync(p)}\n`);
+      else { h.update(`f ${rel} ${st.size}\n`); h.update(readFileSync(p)); }
+    }
+  };
+  walk(dir);
+  return h.digest('hex');
+}
+
+// ---------------------------------------------------------------- workloads
+// A workload gives, for an engine, the guest command (run under jit/interp/qemu) or the native
+// one, and how to turn a run's output into the result compared across engines.
+const CPU = [
+  ['crc32', 400, 4, 'CRC-32 over a 256 KiB buffer, N passes'],
+  ['sort', 3072, 16, 'quicksort of N Ki random 32-bit integers'],
+  ['sieve', 32768, 256, 'sieve of Eratosthenes below N Ki'],
+  ['matmul', 512, 48, 'N x N 32-bit integer matrix multiply'],
+  ['strings', 8000, 100, 'libc string/memory functions, N rounds'],
+  ['bytecode', 24, 1, 'switch-dispatch bytecode interpreter (Collatz), N rounds'],
+  ['recursion', 600, 4, 'deep recursion (depth 20000), fib, Ackermann, N rounds'],
+  ['int64', 500, 8, '64-bit multiply/divide/shift (libgcc on ARM), N Ki rounds (sized for the emulators)'],
+  ['float', 100, 2, 'double arithmetic: soft-float on armel (libgcc), N rounds (sized for the emulators: natively a few ms)'],
+];
+
+function workloads(inp) {
+  const list = [];
+  for (const [name, full, quick, desc] of CPU) {
+    const size = String(QUICK ? quick : full);
+    list.push({
+      name, group: 'cpu', desc: `${desc}; N = ${size}`, big: false,
+      guest: () => ({ argv: [join(BUILD, 'arm', name), size] }),
+      native: () => ({ argv: [join(BUILD, 'native', name), size] }),
+      result: (r) => r.stdout,
+    });
+  }
+  if (missing.busybox) return list;
+  const out = join(WORK, 'out');
+  const armPath = join(BUILD, 'applets-arm'), nativePath = join(BUILD, 'applets-native');
+  const mb = `${MB} MB`;
+  const noExecQemu = 'n/a: qemu-arm hands execve to the host kernel, which cannot run ARM programs without binfmt_misc';
+  list.push({
+    name: 'gzip', group: 'busybox', desc: `gzip -9 -c of ${mb} of text`, big: true, nativeTool: 'gzip',
+    guest: () => ({ argv: [BUSYBOX, 'gzip', '-9', '-c', inp.input], stdoutFile: out }),
+    native: () => ({ argv: [hostTool('gzip'), '-9', '-c', inp.input], stdoutFile: out }),
+    // The host's gzip writes other bytes: the result is the decompressed output.
+    raw: () => sha256(readFileSync(out)),
+    result: () => sha256(gunzipSync(readFileSync(out))),
+  });
+  list.push({
+    name: 'gunzip', group: 'busybox', desc: `gunzip -c of the gzip -9 of ${mb} of text`, big: true, nativeTool: 'gunzip',
+    guest: () => ({ argv: [BUSYBOX, 'gunzip', '-c', inp.gz], stdoutFile: out }),
+    native: () => ({ argv: [hostTool('gunzip'), '-c', inp.gz], stdoutFile: out }),
+    result: () => sha256(readFileSync(out)),
+  });
+  list.push({
+    name: 'sha256sum', group: 'busybox', desc: `sha256sum of ${mb} of text`, big: true, nativeTool: 'sha256sum',
+    guest: () => ({ argv: [BUSYBOX, 'sha256sum', inp.input] }),
+    native: () => ({ argv: [hostTool('sha256sum'), inp.input] }),
+    result: (r) => r.stdout,
+  });
+  list.push({
+    name: 'bzip2', group: 'busybox', desc: `bzip2 -9 -c of ${mb} of text`, big: true, nativeTool: 'bzip2',
+    guest: () => ({ argv: [BUSYBOX, 'bzip2', '-9', '-c', inp.input], stdoutFile: out }),
+    native: () => ({ argv: [hostTool('bzip2'), '-9', '-c', inp.input], stdoutFile: out }),
+    raw: () => sha256(readFileSync(out)),
+    result: () => sha256(execFileSync('bzip2', ['-dc', out], { maxBuffer: 1 << 30 })),
+  });
+  const packDir = join(WORK, 'unpacked');
+  list.push({
+    name: 'tar-pack', group: 'busybox', big: true, nativeTool: 'tar',
+    desc: `tar -cjf of ${QUICK ? 'about 1 MB of' : ''} node_modules/typescript/lib (tar runs bzip2 through PATH: a second process)`,
+    qemu: noExecQemu,
+    guest: () => ({ argv: [BUSYBOX, 'tar', '-cjf', `${out}.tar.bz2`, '-C', inp.treeParent, 'lib'], env: { PATH: armPath } }),
+    native: () => ({ argv: [hostTool('tar'), '-cjf', `${out}.tar.bz2`, '-C', inp.treeParent, 'lib'] }),
+    result: () => {
+      rmSync(packDir, { recursive: true, force: true });
+      mkdirSync(packDir);
+      execFileSync('tar', ['-xjf', `${out}.tar.bz2`, '-C', packDir]);
+      return treeDigest(packDir);
+    },
+  });
+  list.push({
+    name: 'tar-unpack', group: 'busybox', big: true, nativeTool: 'tar',
+    desc: `tar -xjf of a tar.bz2 of ${QUICK ? 'about 1 MB of' : ''} node_modules/typescript/lib`,
+    before: () => { rmSync(packDir, { recursive: true, force: true }); mkdirSync(packDir); },
+    guest: () => ({ argv: [BUSYBOX, 'tar', '-xjf', inp.tarball, '-C', packDir], env: { PATH: armPath } }),
+    native: () => ({ argv: [hostTool('tar'), '-xjf', inp.tarball, '-C', packDir] }),
+    result: () => treeDigest(packDir),
+  });
+  const shDir = join(WORK, 'applets');
+  list.push({
+    name: 'applets', group: 'busybox', big: false, nativeTool: 'busybox',
+    desc: `busybox sh running ${QUICK ? 'the first 9 commands of ' : ''}bench/workloads/applets.sh: ~80 applets once each (cold code; each forked command is a new emulator process)`,
+    qemu: noExecQemu,
+    before: () => {
+      rmSync(shDir, { recursive: true, force: true });
+      mkdirSync(shDir);
+      writeFileSync(join(shDir, 'words.txt'), readFileSync(inp.words));
+    },
+    guest: () => ({ argv: [BUSYBOX, 'sh', join(ROOT, 'bench/workloads/applets.sh'), ...(QUICK ? ['quick'] : [])], cwd: shDir, env: { PATH: armPath } }),
+    native: () => ({ argv: [NATIVE_BUSYBOX, 'sh', join(ROOT, 'bench/workloads/applets.sh'), ...(QUICK ? ['quick'] : [])], cwd: shDir, env: { PATH: nativePath } }),
+    result: (r) => r.stdout,
+  });
+  return list;
+}
+
+// ---------------------------------------------------------------- engines
+const ENGINES = {
+  jit: { label: 'dynwasm jit', prefix: [process.execPath, join(ROOT, 'bin/dynwasm-arm.js'), '-accel', 'jit'], emulator: true },
+  interp: { label: 'dynwasm interp', prefix: [process.execPath, join(ROOT, 'bin/dynwasm-arm.js'), '-accel', 'interp'], emulator: true },
+  qemu: { label: 'qemu-arm', prefix: QEMU ? [QEMU] : [], emulator: false },
+  native: { label: 'native x86-64', prefix: [], emulator: false },
+};
+
+/** Sum of the counters of every emulator process of a run. */
+function readStats(file) {
+  if (!existsSync(file)) return undefined;
+  const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const sum = { processes: lines.length };
+  for (const l of lines) {
+    for (const [k, v] of Object.entries(l)) if (typeof v === 'number' && !['pid', 'ppid', 'wallMs', 'runMs', 'tbBlocks'].includes(k)) sum[k] = (sum[k] ?? 0) + v;
+  }
+  return sum;
+}
+
+let runCounter = 0;
+function runOnce(w, engine) {
+  w.before?.();
+  const spec = engine === 'native' ? w.native() : w.guest();
+  const argv = engine === 'native' ? spec.argv : [...ENGINES[engine].prefix, ...spec.argv];
+  const statsFile = join(WORK, `stats-${process.pid}-${runCounter++}.jsonl`);
+  rmSync(statsFile, { force: true });
+  const env = { ...process.env, ...spec.env };
+  delete env.DYNWASM_STATS_FILE;
+  if (ENGINES[engine].emulator) env.DYNWASM_STATS_FILE = statsFile;
+  const outFd = spec.stdoutFile ? openSync(spec.stdoutFile, 'w') : 'pipe';
+  const t0 = performance.now();
+  const r = spawnSync(argv[0], argv.slice(1), {
+    cwd: spec.cwd ?? ROOT, env, stdio: ['ignore', outFd, 'pipe'], maxBuffer: 1 << 28, encoding: 'utf8',
+  });
+  const ms = performance.now() - t0;
+  if (typeof outFd === 'number') closeSync(outFd);
+  const stats = readStats(statsFile);
+  rmSync(statsFile, { force: true });
+  const ok = r.status === 0 && !r.error;
+  return {
+    ms, ok, stats, stdout: r.stdout ?? '',
+    error: ok ? undefined : `${r.error ? r.error.message : r.signal ? `killed by ${r.signal}` : `exit status ${r.status}`}: ${(r.stderr ?? '').trim().split('\n').slice(-3).join(' | ')}`,
+  };
+}
+
+// ---------------------------------------------------------------- run
+const inputs = prepareInputs();
+let all = workloads(inputs);
+if (flag('list')) { for (const w of all) console.log(`${w.name.padEnd(11)} ${w.desc}`); process.exit(0); }
+const only = opt('only');
+if (only) {
+  const names = only.split(',');
+  for (const n of names) if (!all.some((w) => w.name === n)) { say(`bench: unknown workload ${n} (--list shows them)`); process.exit(2); }
+  all = all.filter((w) => names.includes(w.name));
+}
+if (missing.busybox) say(red(`bench: ${missing.busybox}: the busybox workloads are skipped`));
+
+/** Why the native counterpart cannot run: a host tool that is not installed. */
+const nativeMissing = (w) => (w.nativeTool && w.nativeTool !== 'busybox' && !which(w.nativeTool) ? `host ${w.nativeTool}: not installed` : undefined);
+function plannedRuns(w, e) {
+  if (e === 'qemu' && (missing.qemu || w.qemu)) return 0;
+  if (e === 'native' && nativeMissing(w)) return 0;
+  if (e === 'interp') {
+    if (w.big && !INTERP_ALL) return 0;
+    return Math.min(INTERP_RUNS, RUNS ?? INTERP_RUNS);
+  }
+  return RUNS ?? (QUICK ? 1 : w.group === 'cpu' ? 5 : 3);
+}
+function skipReason(w, e) {
+  if (e === 'qemu' && missing.qemu) return `qemu-arm: ${missing.qemu}`;
+  if (e === 'qemu' && w.qemu) return w.qemu;
+  if (e === 'native' && nativeMissing(w)) return nativeMissing(w);
+  if (e === 'interp' && w.big && !INTERP_ALL) return `skipped: ${MB} MB input (about 25x slower than the JIT; --interp-all runs it)`;
+  return undefined;
+}
+
+const engines = ENGINE_NAMES;
+const results = [];
+let failures = 0;
+const tStart = performance.now();
+say(`bench: ${all.length} workloads x ${engines.join(', ')}${QUICK ? ' (--quick)' : ''}; runs interleaved`);
+for (const [wi, w] of all.entries()) {
+  const rec = { name: w.name, group: w.group, desc: w.desc, nativeTool: w.nativeTool, engines: {} };
+  for (const e of engines) rec.engines[e] = { runs: [], skipped: plannedRuns(w, e) === 0 ? skipReason(w, e) : undefined };
+  const rounds = Math.max(...engines.map((e) => plannedRuns(w, e)));
+  for (let r = 0; r < rounds; r++) {
+    for (const e of engines) {
+      const er = rec.engines[e];
+      if (r >= plannedRuns(w, e) || er.error) continue;
+      const run = runOnce(w, e);
+      const tag = `[${wi + 1}/${all.length}] ${w.name} ${e} run ${r + 1}/${plannedRuns(w, e)}`;
+      if (!run.ok) {
+        er.error = run.error;
+        failures++;
+        say(red(`${tag}: FAILED: ${run.error}`));
+        continue;
+      }
+      // The first run's result is compared across engines; later runs must give the same bytes.
+      const raw = (w.raw ?? w.result)(run);
+      if (r === 0) { er.result = w.raw ? w.result(run) : raw; er.raw = raw; } else if (raw !== er.raw) {
+        er.error = `run ${r + 1} gave other output than run 1`;
+        failures++;
+        say(red(`${tag}: MISMATCH: ${er.error}`));
+      }
+      er.runs.push(run.ms);
+      if (run.stats) er.stats = run.stats; // counters of the last run
+      say(`${tag}: ${(run.ms / 1000).toFixed(3)} s${run.stats ? `, ${run.stats.icount} guest insns in ${run.stats.processes} process${run.stats.processes > 1 ? 'es' : ''}` : ''}`);
+    }
+  }
+  // Check: every engine's result equals native's (or, without native, each other's).
+  const ref = rec.engines.native?.result ?? Object.values(rec.engines).find((x) => x.result !== undefined)?.result;
+  for (const e of engines) {
+    const er = rec.engines[e];
+    if (er.result === undefined || ref === undefined) continue;
+    er.match = er.result === ref;
+    if (!er.match) {
+      failures++;
+      say(red(`MISMATCH: ${w.name}: ${e}'s output differs from ${rec.engines.native?.result !== undefined ? 'native' : 'the first engine'}'s:\n  ${e}: ${String(er.result).trim().slice(0, 200)}\n  ref: ${String(ref).trim().slice(0, 200)}`));
+    }
+  }
+  // The emulators run the same binary: their raw outputs must be byte-identical too.
+  const raws = ['jit', 'interp', 'qemu'].map((e) => rec.engines[e]?.raw).filter((x) => x !== undefined);
+  if (new Set(raws).size > 1) {
+    failures++;
+    say(red(`MISMATCH: ${w.name}: the emulators' outputs are not byte-identical`));
+  }
+  for (const e of engines) {
+    const er = rec.engines[e];
+    er.median = er.runs.length ? median(er.runs) : undefined;
+    delete er.raw;
+    if (typeof er.result === 'string' && er.result.length > 200) er.result = sha256(er.result);
+  }
+  results.push(rec);
+}
+const totalS = (performance.now() - tStart) / 1000;
+
+// ---------------------------------------------------------------- figures
+const fmt = (x, d = 2) => (x === undefined || !Number.isFinite(x) ? '' : x.toFixed(d));
+const ratio = (x) => (x === undefined || !Number.isFinite(x) ? '' : x >= 100 ? `${x.toFixed(0)}x` : x >= 10 ? `${x.toFixed(1)}x` : `${x.toFixed(2)}x`);
+function rows() {
+  const out = [];
+  for (const rec of results) {
+    const t = (e) => rec.engines[e]?.median;
+    const jitIcount = rec.engines.jit?.stats?.icount ?? rec.engines.interp?.stats?.icount;
+    for (const e of engines) {
+      const er = rec.engines[e];
+      const s = er.stats;
+      const ms = er.median;
+      const icount = s?.icount ?? (e === 'qemu' && er.runs.length ? jitIcount : undefined);
+      const cell = {
+        workload: rec.name, engine: ENGINES[e].label + (e === 'native' && rec.nativeTool ? ` (host ${rec.nativeTool})` : ''),
+        runs: er.runs.length, s: ms !== undefined ? ms / 1000 : undefined,
+        status: er.error ? `FAILED: ${er.error}` : er.match === false ? 'MISMATCH' : er.skipped ?? (er.runs.length ? 'ok' : ''),
+        minsns: e !== 'native' && icount !== undefined ? icount / 1e6 : undefined,
+        mips: e !== 'native' && icount !== undefined && ms ? icount / ms / 1000 : undefined,
+        vsInterp: ms && t('interp') ? t('interp') / ms : undefined,
+        vsQemu: ms && t('qemu') ? ms / t('qemu') : undefined,
+        vsNative: ms && t('native') ? ms / t('native') : undefined,
+        processes: s?.processes,
+        tbs: s?.tbsTranslated,
+        insnsPerTb: s?.tbsTranslated ? s.insnsTranslated / s.tbsTranslated : undefined,
+        usPerTb: s?.tbsTranslated ? ((s.translateMs + s.compileMs) * 1000) / s.tbsTranslated : undefined,
+        wasmPerInsn: s?.insnsCompiled ? s.wasmBytes / s.insnsCompiled : undefined,
+        modules: s && e === 'jit' ? s.modules : undefined,
+        flushes: s?.tbFlushes, invalidations: s?.tbInvalidations,
+      };
+      out.push(cell);
+    }
+  }
+  return out;
+}
+const table = rows();
+const COLS = [
+  ['workload', 'workload', (c) => c.workload],
+  ['engine', 'engine', (c) => c.engine],
+  ['runs', 'runs', (c) => (c.runs ? String(c.runs) : '')],
+  ['median s', 's', (c) => fmt(c.s, 3)],
+  ['guest Minsns', 'minsns', (c) => fmt(c.minsns, 1)],
+  ['MIPS', 'mips', (c) => fmt(c.mips, 1)],
+  ['speed-up vs interp', 'vsInterp', (c) => ratio(c.vsInterp)],
+  ['time / qemu', 'vsQemu', (c) => ratio(c.vsQemu)],
+  ['time / native', 'vsNative', (c) => ratio(c.vsNative)],
+  ['procs', 'processes', (c) => (c.processes ? String(c.processes) : '')],
+  ['TBs', 'tbs', (c) => (c.tbs !== undefined ? String(c.tbs) : '')],
+  ['insns/TB', 'insnsPerTb', (c) => fmt(c.insnsPerTb, 1)],
+  ['µs/TB', 'usPerTb', (c) => fmt(c.usPerTb, 1)],
+  ['wasm B/insn', 'wasmPerInsn', (c) => fmt(c.wasmPerInsn, 1)],
+  ['modules', 'modules', (c) => (c.modules !== undefined ? String(c.modules) : '')],
+  ['flush/inval', 'flushes', (c) => (c.flushes !== undefined ? `${c.flushes}/${c.invalidations}` : '')],
+  ['status', 'status', (c) => c.status],
+];
+const NUMERIC = new Set(['runs', 's', 'minsns', 'mips', 'vsInterp', 'vsQemu', 'vsNative', 'processes', 'tbs', 'insnsPerTb', 'usPerTb', 'wasmPerInsn', 'modules', 'flushes']);
+
+const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, Linux ${release()}, Node ${process.version}${QEMU ? `, ${execFileSync(QEMU, ['--version'], { encoding: 'utf8' }).split('\n')[0]}` : ''}`;
+const notes = [
+  `Medians of wall time over the runs, runs interleaved (engine after engine, run after run). ${QUICK ? '--quick: small sizes, 1 run; outputs are checked, speed means little.' : ''}`,
+  'MIPS: guest instructions (dynwasm\'s exact count, summed over every emulator process of the run) per second of wall time, Node start-up included; qemu-arm\'s MIPS use the same count (the same binary and input).',
+  'speed-up vs interp: interpreter time / this time. time / qemu, time / native: this time / theirs (above 1: slower).',
+  'TBs, insns/TB, µs/TB (front-end + WebAssembly compilation per translated block), wasm B/insn (per guest instruction compiled), modules, flush/inval: the last run\'s translation counters, all processes summed.',
+  'native: the C benchmarks built with gcc -O2 for x86-64 from the same source; for the busybox workloads, the host\'s own tools (gzip, gunzip, sha256sum, bzip2, tar: not the same program) and for applets the same busybox version built for the host.',
+  `The interpreter runs ${INTERP_RUNS} time(s)${INTERP_ALL ? '' : ` and skips the ${MB} MB workloads (--interp-all runs them)`}.`,
+];
+
+// terminal table
+function textTable() {
+  const head = COLS.map(([h]) => h);
+  const body = table.map((c) => COLS.map(([, , f]) => f(c)));
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
+  const line = (r) => r.map((v, i) => (NUMERIC.has(COLS[i][1]) ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join('  ').trimEnd();
+  const out = [line(head), widths.map((w) => '-'.repeat(w)).join('  ')];
+  let last;
+  for (const [i, r] of body.entries()) {
+    if (last !== undefined && table[i].workload !== last) out.push('');
+    last = table[i].workload;
+    out.push(line(r));
+  }
+  return out.join('\n');
+}
+const mdTable = () => [
+  `| ${COLS.map(([h]) => h).join(' | ')} |`,
+  `|${COLS.map(([, k]) => (NUMERIC.has(k) ? '---:' : '---')).join('|')}|`,
+  ...table.map((c) => `| ${COLS.map(([, , f]) => f(c).replace(/\|/g, '\\|')).join(' | ')} |`),
+].join('\n');
+
+// SVG: per workload, time relative to native for each emulator, on a log scale.
+function svg() {
+  const bars = engines.filter((e) => e !== 'native');
+  const colours = { jit: '#2b7bb9', interp: '#d95f02', qemu: '#1b9e77' };
+  const data = results.map((rec) => ({ name: rec.name, v: bars.map((e) => { const m = rec.engines[e]?.median, n = rec.engines.native?.median; return m && n ? m / n : undefined; }) }));
+  const vals = data.flatMap((d) => d.v).filter((x) => x !== undefined);
+  const lo = 0, hi = Math.max(1, Math.ceil(Math.log10(Math.max(10, ...vals))));
+  const left = 110, right = 30, top = 50, barH = 12, gap = 14, width = 760;
+  const groupH = bars.length * barH + gap;
+  const height = top + data.length * groupH + 60;
+  const x = (v) => left + ((Math.log10(Math.max(v, 1)) - lo) / (hi - lo)) * (width - left - right);
+  const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
+    `<rect width="100%" height="100%" fill="white"/>`,
+    `<text x="${left}" y="20" font-size="14" font-weight="bold">Wall time relative to native x86-64 (log scale; lower is faster)</text>`,
+  ];
+  bars.forEach((e, i) => {
+    parts.push(`<rect x="${left + i * 150}" y="30" width="10" height="10" fill="${colours[e]}"/><text x="${left + i * 150 + 14}" y="39">${esc(ENGINES[e].label)}</text>`);
+  });
+  for (let p = lo; p <= hi; p++) {
+    const gx = x(10 ** p);
+    parts.push(`<line x1="${gx}" y1="${top - 4}" x2="${gx}" y2="${top + data.length * groupH}" stroke="#ccc"/>`);
+    parts.push(`<text x="${gx}" y="${top + data.length * groupH + 16}" text-anchor="middle">${10 ** p}x</text>`);
+  }
+  data.forEach((d, gi) => {
+    const gy = top + gi * groupH;
+    parts.push(`<text x="${left - 8}" y="${gy + (bars.length * barH) / 2 + 4}" text-anchor="end">${esc(d.name)}</text>`);
+    d.v.forEach((v, bi) => {
+      const y = gy + bi * barH;
+      if (v === undefined) { parts.push(`<text x="${left + 4}" y="${y + barH - 3}" fill="#999" font-size="9">${esc(bars[bi])}: not run</text>`); return; }
+      parts.push(`<rect x="${left}" y="${y}" width="${Math.max(1, x(v) - left)}" height="${barH - 2}" fill="${colours[bars[bi]]}"/>`);
+      parts.push(`<text x="${x(v) + 4}" y="${y + barH - 3}" font-size="9">${v >= 10 ? v.toFixed(0) : v.toFixed(1)}x</text>`);
+    });
+  });
+  parts.push(`<text x="${left}" y="${height - 12}" fill="#555" font-size="10">${esc(machine)}</text>`, '</svg>');
+  return parts.join('\n');
+}
+
+const resultsDir = join(ROOT, 'bench/results');
+mkdirSync(resultsDir, { recursive: true });
+const date = new Date().toISOString();
+writeFileSync(join(resultsDir, 'latest.json'), JSON.stringify({
+  date, machine, quick: QUICK, mb: MB, engines, interpRuns: INTERP_RUNS, interpAll: INTERP_ALL, missing, failures, totalSeconds: totalS, workloads: results, table,
+}, null, 2));
+writeFileSync(join(resultsDir, 'latest.md'), [
+  `# dynwasm benchmarks${QUICK ? ' (--quick)' : ''}`, '', `${date}; ${machine}; ${totalS.toFixed(0)} s in all.`, '',
+  ...notes.map((n) => `- ${n}`), '', mdTable(), '', '## Workloads', '',
+  ...results.map((r) => `- \`${r.name}\`: ${r.desc}`), '',
+  failures ? `**${failures} failure(s)**: see the status column.` : 'Every engine\'s output agreed with native\'s.', '',
+  '![ratios](latest.svg)', '',
+].join('\n'));
+writeFileSync(join(resultsDir, 'latest.svg'), svg());
+
+console.log(`\n${textTable()}\n`);
+for (const n of notes) console.log(`- ${n}`);
+if (missing.qemu && engines.includes('qemu')) console.log(`- qemu-arm: ${missing.qemu}`);
+console.log(`\nResults: bench/results/latest.json, latest.md, latest.svg (${totalS.toFixed(0)} s in all)`);
+if (failures) {
+  say(red(`\nbench: ${failures} FAILURE(S): a run failed or outputs differ (see the status column)`));
+  process.exit(1);
+}
