@@ -364,6 +364,15 @@ export class ArmCpu implements SlowMemory {
     let batch = this.hot.filter((tb) => this.tbs.get(tb.key) === tb && tb.fn === undefined);
     this.hot = [];
     if (batch.length === 0) return;
+    // Bring along the blocks they jump to that have run but are not hot yet (a loop's rarer
+    // paths), so that a loop's region holds them and its iterations stay inside WebAssembly.
+    const taken = new Set(batch);
+    for (let i = 0; i < batch.length && batch.length < 2 * this.batchSize; i++) {
+      for (const k of batch[i].successors) {
+        const tb = this.tbs.get(k);
+        if (tb && tb.fn === undefined && tb.hits && !taken.has(tb)) { taken.add(tb); batch.push(tb); }
+      }
+    }
     if (this.tbs.makeRoom(batch.length)) batch = [];
     if (batch.length) this.install(batch);
   }
