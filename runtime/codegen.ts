@@ -253,14 +253,19 @@ export function buildRegionModule(codegen: CopyPatchCodegen, blocks: readonly Re
     bw.byte(OP.i32_const); bw.sleb(REGION_MAX_BLOCKS); bw.byte(OP.i32_gt_s);
     bw.byte(OP.if); bw.byte(0x40); bw.byte(OP.i32_const); bw.sleb(REGION_MAX_BLOCKS); bw.byte(OP.local_set); bw.uleb(LIMIT); bw.byte(OP.end);
     codegen.loadWords(bw, masks.uses);
+    // Blocks that end in an indirect jump (a return, a switch) look their target up among the
+    // region's blocks: slot n of the dispatch holds that lookup, a binary search on the key.
+    const indirect = members.map((b) => chain && blocks[b].successors.length === 0);
+    const lookup = n > 1 && indirect.some((x) => x);
+    const slots = n + (lookup ? 1 : 0);
     bw.byte(OP.block); bw.byte(0x40);                     // $leave
     bw.byte(OP.loop); bw.byte(0x40);                      // $top
-    for (let i = 0; i < n; i++) { bw.byte(OP.block); bw.byte(0x40); }
+    for (let i = 0; i < slots; i++) { bw.byte(OP.block); bw.byte(0x40); }
     bw.byte(OP.local_get); bw.uleb(NEXT);
-    bw.byte(OP.br_table); bw.uleb(n - 1); for (let i = 0; i < n; i++) bw.uleb(i);
+    bw.byte(OP.br_table); bw.uleb(slots - 1); for (let i = 0; i < slots; i++) bw.uleb(i);
     for (let i = 0; i < n; i++) {
       bw.byte(OP.end);                                    // block i starts here
-      const top = n - 1 - i, leave = n - i;               // label depths from block i's code
+      const top = slots - 1 - i, leave = slots - i;       // label depths from block i's code
       const block = blocks[members[i]];
       bw.byte(OP.block); bw.byte(0x40);                   // $exit
       codegen.writeOps(bw, block.ob, 0, block.ob.length, masks);
@@ -282,7 +287,39 @@ export function buildRegionModule(codegen: CopyPatchCodegen, blocks: readonly Re
           bw.byte(OP.end);
         }
       }
-      bw.byte(OP.br); bw.uleb(leave);
+      if (lookup && indirect[i]) {
+        codegen.wordGet(bw, words.pc); codegen.wordGet(bw, words.state); bw.byte(OP.i32_or); bw.byte(OP.local_set); bw.uleb(KEY);
+        bw.byte(OP.i32_const); bw.sleb(n); bw.byte(OP.local_set); bw.uleb(NEXT);
+        bw.byte(OP.br); bw.uleb(top);
+      } else {
+        bw.byte(OP.br); bw.uleb(leave);
+      }
+    }
+    if (lookup) {
+      bw.byte(OP.end);                                    // slot n: the indirect-jump lookup
+      const sorted = members.map((b, i) => ({ key: blocks[b].key >>> 0, i })).sort((a, b) => a.key - b.key);
+      // From the lookup's code $top is label 0 and $leave label 1, plus the ifs it is inside.
+      const search = (lo: number, hi: number, depth: number): void => {
+        if (hi - lo <= 3) {
+          for (let j = lo; j < hi; j++) {
+            bw.byte(OP.local_get); bw.uleb(KEY); bw.byte(OP.i32_const); bw.sleb(sorted[j].key | 0); bw.byte(OP.i32_eq);
+            bw.byte(OP.if); bw.byte(0x40);
+            bw.byte(OP.i32_const); bw.sleb(sorted[j].i); bw.byte(OP.local_set); bw.uleb(NEXT);
+            bw.byte(OP.br); bw.uleb(depth + 1);
+            bw.byte(OP.end);
+          }
+          bw.byte(OP.br); bw.uleb(depth + 1);
+          return;
+        }
+        const mid = (lo + hi) >> 1;
+        bw.byte(OP.local_get); bw.uleb(KEY); bw.byte(OP.i32_const); bw.sleb(sorted[mid].key | 0); bw.byte(OP.i32_lt_u);
+        bw.byte(OP.if); bw.byte(0x40);
+        search(lo, mid, depth + 1);
+        bw.byte(OP.else);
+        search(mid, hi, depth + 1);
+        bw.byte(OP.end);
+      };
+      search(0, n, 0);
     }
     bw.byte(OP.end);                                      // $top
     bw.byte(OP.end);                                      // $leave
