@@ -24,33 +24,10 @@ export interface ExecCounters {
   tbBlocks: number;
   tbFlushes: number;
   tbInvalidations: number;
-  /** With countTranslation(): guest instructions translated; blocks and instructions compiled (JIT). */
+  /** Guest instructions translated; blocks and instructions compiled (JIT). */
   insnsTranslated: number;
   tbsCompiled: number;
   insnsCompiled: number;
-}
-
-const translationTaps = new WeakMap<ArmCpu, { insnsTranslated: number; tbsCompiled: number; insnsCompiled: number }>();
-
-/**
- * Count the guest instructions of every block `cpu` translates and of every block its engine
- * compiles (which the CPU's own counters do not), by wrapping its TB cache's add() and its
- * engine's install().
- */
-export function countTranslation(cpu: ArmCpu): void {
-  const t = { insnsTranslated: 0, tbsCompiled: 0, insnsCompiled: 0 };
-  translationTaps.set(cpu, t);
-  const { tbs, engine } = cpu;
-  const add = tbs.add.bind(tbs);
-  tbs.add = (tb, page) => { t.insnsTranslated += tb.insns; add(tb, page); };
-  if (engine instanceof JitEngine) {
-    const install = engine.install.bind(engine);
-    engine.install = (batch) => {
-      t.tbsCompiled += batch.length;
-      for (const tb of batch) t.insnsCompiled += tb.insns;
-      install(batch);
-    };
-  }
 }
 
 export function cpuCounters(cpu: ArmCpu): ExecCounters {
@@ -69,8 +46,9 @@ export function cpuCounters(cpu: ArmCpu): ExecCounters {
     tbBlocks: cpu.tbs.size,
     tbFlushes: cpu.tbs.flushes,
     tbInvalidations: cpu.tbs.invalidations,
-    insnsTranslated: 0, tbsCompiled: 0, insnsCompiled: 0,
-    ...translationTaps.get(cpu),
+    insnsTranslated: st.insnsTranslated,
+    tbsCompiled: es?.tbsCompiled ?? 0,
+    insnsCompiled: es?.insnsCompiled ?? 0,
   };
 }
 

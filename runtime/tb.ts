@@ -55,6 +55,9 @@ const INITIAL_DISPATCH_SLOTS = 256;
 
 export interface EngineStats {
   modules: number;
+  /** Blocks compiled, and their guest instructions. */
+  tbsCompiled: number;
+  insnsCompiled: number;
   wasmBytes: number;
   compileMs: number;
 }
@@ -81,7 +84,7 @@ export class JitEngine implements Engine {
   private readonly jc: Int32Array;
   private readonly exitRequest: Int32Array;
   private readonly budget: Int32Array;
-  readonly stats: EngineStats = { modules: 0, wasmBytes: 0, compileMs: 0 };
+  readonly stats: EngineStats = { modules: 0, tbsCompiled: 0, insnsCompiled: 0, wasmBytes: 0, compileMs: 0 };
   /** The last module built, for `-d out_asm`. */
   lastModule?: RegionModule;
 
@@ -126,6 +129,8 @@ export class JitEngine implements Engine {
       this.link(tb);
     });
     this.stats.modules++;
+    this.stats.tbsCompiled += tbs.length;
+    for (const tb of tbs) this.stats.insnsCompiled += tb.insns;
     this.stats.wasmBytes += bytes.length;
     this.stats.compileMs += performance.now() - t0;
     this.lastModule = { bytes, regions };

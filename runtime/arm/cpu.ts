@@ -138,7 +138,7 @@ export class ArmCpu implements SlowMemory {
   get fiqLine(): boolean { return this.fiq; }
   set fiqLine(v: boolean) { if (v && !this.fiq) this.requestExit(); this.fiq = v; }
   private icountBase = 0;
-  readonly stats = { tbsTranslated: 0, translateMs: 0, blocksRun: 0, exceptions: 0 };
+  readonly stats = { tbsTranslated: 0, insnsTranslated: 0, translateMs: 0, blocksRun: 0, exceptions: 0 };
   readonly log?: Logger;
   private readonly prot?: Uint8Array;
 
@@ -306,6 +306,7 @@ export class ArmCpu implements SlowMemory {
     }
     const tb: TranslationBlock = { key, start: pc, end: Math.max(addr, pc + size), insns: ctx.retired, ob: ob.copy(), successors: ctx.successors };
     this.stats.tbsTranslated++;
+    this.stats.insnsTranslated += tb.insns;
     this.stats.translateMs += performance.now() - t0;
     if (logInAsm) this.log!.inAsm(ctx.insns.map((i) => ({ ...i, text: thumb ? disasThumb(i.insn, i.pc) : disasArm(i.insn, i.pc) })));
     if (this.log?.has('op')) this.log.ops(this.table, tb.ob, pc);

@@ -22,7 +22,7 @@ import { Strace } from './strace.js';
 import { SharedFileMaps } from './shared-maps.js';
 import { ALL_SYSCALLS } from './syscalls/index.js';
 import { PAGE_SHIFT } from '../../ops/core.js';
-import { addCounters, countTranslation, cpuCounters, type ExecCounters } from '../stats.js';
+import { addCounters, cpuCounters, type ExecCounters } from '../stats.js';
 
 export interface ProcessOptions {
   engine: 'jit' | 'interp';
@@ -104,7 +104,6 @@ export class LinuxProcess {
       onException: (_cpu, excp) => this.onException(excp), chain: this.opts.chain, hotThreshold: this.opts.hotThreshold,
       singleStep: this.opts.singleStep,
     });
-    countTranslation(this.cpu);
     this.mem.attach(this.cpu);
   }
 
