@@ -12,15 +12,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SRC="$ROOT/bench/programs"
 OUT="$ROOT/build/bench"
-ARM_CC="${ARM_LINUX_CC:-arm-linux-gnueabi-gcc}"
-NATIVE_CC="${NATIVE_CC:-gcc}"
-
-for cc in "$ARM_CC" "$NATIVE_CC"; do
-	if ! command -v "$cc" >/dev/null 2>&1; then
-		echo "error: $cc not found; run scripts/install-debian-packages.sh (as root) to install it" >&2
-		exit 1
-	fi
-done
+# shellcheck source=lib/linux-cc.sh
+. "$ROOT/scripts/lib/linux-cc.sh"
 
 CFLAGS=(-O2 -Wall -Wextra -ffp-contract=off)
 mkdir -p "$OUT/arm" "$OUT/native"

@@ -1,0 +1,11 @@
+# Sourced by the scripts that build armel Linux programs and their native twins: the two
+# compilers (override with ARM_LINUX_CC / NATIVE_CC) and a check that both are installed.
+ARM_CC="${ARM_LINUX_CC:-arm-linux-gnueabi-gcc}"
+NATIVE_CC="${NATIVE_CC:-gcc}"
+
+for cc in "$ARM_CC" "$NATIVE_CC"; do
+	if ! command -v "$cc" >/dev/null 2>&1; then
+		echo "error: $cc not found; run scripts/install-debian-packages.sh (as root) to install it" >&2
+		exit 1
+	fi
+done
