@@ -63,12 +63,14 @@ export interface EngineStats {
 }
 
 /**
- * Back-end A at run time: each translation round's blocks become one module, a region
- * function that goes from block to block of the module by their static successors
- * (codegen.ts buildRegionModule); their entries go into the dispatch table and the jump
- * cache, so that the dispatcher (runtime/dispatch.ts) chains between modules inside
- * WebAssembly too. Only the dispatcher imports the dispatch table, so filling it costs one
- * update per block (see helperTable for why that matters). When a block is invalidated or the
+ * Back-end A at run time: each translation round's blocks become one module of region
+ * functions that go from block to block by their static successors (codegen.ts
+ * buildRegionModule); the blocks' entries go into the dispatch table and the jump cache, and a
+ * region that leaves tail-calls the next block's entry through them (runtime/dispatch.ts), so
+ * chaining between modules stays inside WebAssembly too. Block modules therefore import the
+ * dispatch table, and V8 updates every importing instance when an entry is set and copies the
+ * table into each new instance: it starts small and grows (ensureSlots), and costs stay well
+ * under a millisecond per module (docs/performance.md). When a block is invalidated or the
  * cache flushed, the exit request word is set, so that a running region leaves at its next
  * block boundary rather than run code that is gone.
  */
