@@ -72,8 +72,9 @@ int main(void)
 
 	/* One-shot expiry by polling, the VIC line masked: RIS, RAWINTR, Value 0, IntClr.
 	   Rewriting Control with Enable set restarts the one-shot from Load (QEMU's
-	   arm_timer_write), so Load is long enough (50 ms of host time) that it cannot expire
-	   again before the checks below, however slowly the host runs them. */
+	   arm_timer_write), so before that Load becomes the longest count (over an hour at
+	   1 MHz): it cannot expire again before the checks below, however slowly the host runs
+	   them (50 ms was seen to be too short on a loaded CI machine). */
 	LOAD(T0) = 50000;
 	BGLOAD(T1) = 77;
 	check_eq("load readback", LOAD(T0), 50000);
@@ -88,6 +89,7 @@ int main(void)
 	       VALUE(T0), (VIC_RAWINTR >> 4) & 1, VIC_IRQSTATUS);
 	check_eq("oneshot value", VALUE(T0), 0);
 	check_eq("oneshot raw", (VIC_RAWINTR >> 4) & 1, 1);
+	LOAD(T0) = 0xffffffffu;
 	CTRL(T0) = C_ENABLE | C_ONESHOT | C_32BIT; /* IE off: MIS 0, RIS still 1 */
 	check_eq("mis without ie", MIS(T0), 0);
 	check_eq("ris without ie", RIS(T0), 1);
