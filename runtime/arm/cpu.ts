@@ -26,14 +26,10 @@ import { Interpreter } from '../interp.js';
 import { disasArm, translateArmInsn } from './decode-arm.js';
 import { disasThumb, isThumbBlPrefix, translateThumbInsn } from './decode-thumb.js';
 import { Logger } from '../log.js';
+import type { Bus } from '../bus.js';
 
-/** What the machine around the CPU provides: its devices, and hooks for SWI (semihosting). */
-export interface ArmBus {
-  /** Device read; undefined means nothing answers there (the CPU takes a data abort). */
-  read(addr: number, bytes: number): number | undefined;
-  /** Device write; false means nothing answers there. */
-  write(addr: number, bytes: number, value: number): boolean;
-}
+/** What the machine around the CPU provides: its devices (runtime/bus.ts). */
+export type ArmBus = Bus;
 
 export interface ArmCpuOptions {
   engine: 'jit' | 'interp';
