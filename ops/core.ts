@@ -13,35 +13,51 @@
  */
 
 /**
- * Byte address of the CPU state in linear memory. In user mode the guest's 4 GiB map 1:1
- * onto linear memory, so the state sits in the top of the address space that no 32-bit
- * Linux process can map (ARM user space ends at 0xbf000000; the vector/kuser page is
- * 0xffff0000..0xffff0fff). A constant, so the generator folds it into every load's offset.
+ * Byte address of the CPU state in linear memory, inside the emulator's area (EMULATOR_AREA),
+ * which the TLB never maps for a guest access. A constant, so the generator folds it into
+ * every load's offset.
  */
 export const ENV_BASE = 0xffff8000;
 /** Size of the CPU state area in 32-bit words (targets lay their state out inside it). */
 export const ENV_WORDS = 1024;
 
 /**
- * The page-flag table: one byte per 4 KiB guest page, in linear memory below the CPU state.
- * A memory op takes its inline fast path only when its page's byte has no SLOW bit for the
- * access; otherwise it calls the slow path (devices, faults, pages holding translated code),
- * as QEMU's softmmu does through its TLB flags. All zero (a fresh memory) means flat RAM.
+ * The software TLB (QEMU's softmmu, in v86's one-word form): per MMU index (the target's
+ * privilege levels or address spaces) one 32-bit entry per 4 KiB virtual page, in linear
+ * memory where no guest access can reach. An entry is the page's host (linear-memory) address
+ * XOR its virtual address, with flag bits in the low 12 bits, so the host address of a guest
+ * address `a` is `(entry & ~0xfff) ^ a`. A memory op takes its inline fast path only when the
+ * entry is valid and has none of the bits that send its kind of access to the slow path;
+ * otherwise it calls the slow path (runtime/softmmu.ts), which asks the target to fill the
+ * entry (identity from page permissions in user mode, a page-table walk with an MMU) or raises
+ * the guest's fault. An all-zero entry (a fresh memory) is invalid: every TLB starts empty.
  */
-export const PAGE_FLAGS_BASE = 0xffe00000;
 export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 1 << PAGE_SHIFT;
-/** Loads from the page go to the slow path (device or unmapped). */
-export const PAGE_SLOW_READ = 1;
-/** Stores to the page go to the slow path (device, unmapped, read-only or holding code). */
-export const PAGE_SLOW_WRITE = 2;
-/** The page holds translated code (with PAGE_SLOW_WRITE, so stores invalidate it). */
-export const PAGE_CODE = 4;
+export const PAGE_MASK = ~(PAGE_SIZE - 1);
+/** Where the emulator's own state lives in linear memory: the top 16 MiB, never a guest page. */
+export const EMULATOR_AREA = 0xff000000;
+/** TLB of MMU index i: TLB_BASE + i * TLB_BYTES. */
+export const TLB_BASE = 0xff000000;
+export const TLB_ENTRIES = 1 << (32 - PAGE_SHIFT);
+export const TLB_BYTES = 4 * TLB_ENTRIES;
+export const NB_MMU_MODES = 2;
+/** The entry maps the page. */
+export const TLB_VALID = 1;
+/** Stores take the slow path (a read-only page: the fill decides whether a store faults). */
+export const TLB_READONLY = 2;
+/** The page holds translated code: stores take the slow path, which invalidates it. */
+export const TLB_CODE = 4;
+/** A device page: every access goes to the bus, at the physical address the entry holds. */
+export const TLB_DEVICE = 8;
+/** Bits that must be exactly TLB_VALID for a fast load, and for a fast store. */
+export const TLB_READ_MASK = TLB_VALID | TLB_DEVICE;
+export const TLB_WRITE_MASK = TLB_VALID | TLB_READONLY | TLB_CODE | TLB_DEVICE;
 
-/** Where accesses to slow pages go. It raises a guest fault by setting the target's exception word. */
+/** Where accesses that miss the fast path go. It raises a guest fault by setting the target's exception word. */
 export interface SlowMemory {
-  load(addr: number, bytes: number): number;
-  store(addr: number, bytes: number, value: number): void;
+  load(addr: number, bytes: number, mmuIdx: number): number;
+  store(addr: number, bytes: number, value: number, mmuIdx: number): void;
 }
 
 /** Number of temps and parameters; the generator and runtime read these too. */
@@ -72,7 +88,7 @@ export class OpState {
     this.u8 = new Uint8Array(memory.buffer);
     this.slow = {
       load: (a, n) => (n === 1 ? this.ldub(a) : n === 2 ? this.lduw(a) : this.ldl(a)),
-      store: (a, n, v) => (n === 1 ? this.stb(a, v) : n === 2 ? this.stw(a, v) : this.stl(a, v)),
+      store: (a, n, v) => { if (n === 1) this.stb(a, v); else if (n === 2) this.stw(a, v); else this.stl(a, v); },
     };
   }
 
@@ -81,7 +97,7 @@ export class OpState {
     this.exited = true;
   }
 
-  // Guest memory, user-mode flat mapping: guest address == linear address.
+  // Linear memory by host address (what a TLB entry yields, or the TLB itself).
   // Addresses are 32-bit unsigned; `>>> 0` makes a negative i32 address index correctly.
   ldub(addr: number): number { return this.u8[addr >>> 0]; }
   ldsb(addr: number): number { return (this.u8[addr >>> 0] << 24) >> 24; }

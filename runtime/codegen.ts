@@ -17,7 +17,8 @@
  * on its exit path too.
  */
 import { ENV_BASE } from '../ops/core.js';
-import { BUDGET_ADDR, emitBudgetLoad, emitJumpCacheLookup, emitJumpCacheSlot } from './dispatch.js';
+import { BUDGET_ADDR, emitBudgetLoad, emitFlags, emitJumpCacheLookup, emitJumpCacheSlot, type ExecWords } from './dispatch.js';
+import { keyNumber, type BlockKey } from './translator.js';
 import { OP } from './wasm/instructions.js';
 import { patchSleb5 } from './wasm/leb.js';
 import { ByteWriter, VALTYPE, blockModuleTypes, buildModule, type FuncType } from './wasm/module-builder.js';
@@ -168,11 +169,8 @@ export class CopyPatchCodegen {
   }
 }
 
-/** A block of a region: its micro-ops, its cache key, and the keys it may jump to statically. */
-export interface RegionBlock { ob: OpBuffer; key: number; successors: readonly number[] }
-
-/** Env words the region code reads: where the next pc is, and what makes it leave. */
-export interface RegionWords { pc: number; state: number; exception: number; exitRequest: number }
+/** A block of a region: its micro-ops, its key, and the keys it may jump to statically. */
+export interface RegionBlock extends BlockKey { ob: OpBuffer; successors: readonly BlockKey[] }
 
 /** Internal transitions a region makes before it returns (so the exec loop gets control back). */
 export const REGION_MAX_BLOCKS = 1024;
@@ -205,21 +203,21 @@ export interface BodyFrame {
  *         block $exit <ops of block i> end
  *         count++
  *         br_if $leave (env[exception] | env[exitRequest]) != 0 || count >= min(budget, REGION_MAX_BLOCKS)
- *         key = env[pc] | env[state]
- *         if key == successor k: next = k; br $top      (for each successor in the region)
+ *         pc = env[pc]; flags = env[flags words…] ORed
+ *         if (pc, flags) == successor k: next = k; br $top      (for each successor in the region)
  *         br $leave
  *         ;; block i + 1 …
  *     store the words the region's blocks write; return count)
  */
-export function buildRegionModule(codegen: CopyPatchCodegen, blocks: readonly RegionBlock[], words: RegionWords, chain: boolean, w?: ByteWriter): RegionModule {
+export function buildRegionModule(codegen: CopyPatchCodegen, blocks: readonly RegionBlock[], words: ExecWords, chain: boolean, w?: ByteWriter): RegionModule {
   const t = codegen.table;
   const types = [...codegen.types, { params: [], results: [VALTYPE.i32] }];
   const typeEntry = types.length - 1;
-  const index = new Map(blocks.map((b, i) => [b.key, i]));
+  const index = new Map(blocks.map((b, i) => [keyNumber(b.pc, b.flags), i]));
   // Regions: connected components of the successor graph within the batch (union-find).
   const parent = blocks.map((_, i) => i);
   const find = (i: number): number => { while (parent[i] !== i) i = parent[i] = parent[parent[i]]; return i; };
-  const inBatch = blocks.map((b) => [...new Set(b.successors)].filter((k) => index.has(k)).map((k) => index.get(k)!));
+  const inBatch = blocks.map((b) => [...new Set(b.successors.map((k) => keyNumber(k.pc, k.flags)))].filter((k) => index.has(k)).map((k) => index.get(k)!));
   inBatch.forEach((succ, i) => { for (const j of succ) parent[find(i)] = find(j); });
   const regions: number[][] = [];
   const regionOf = new Map<number, number>();
@@ -231,7 +229,18 @@ export function buildRegionModule(codegen: CopyPatchCodegen, blocks: readonly Re
   // The region's own locals come after the table's layout: next, count, key.
   const { temps, words: wordLocals, scratchI32, scratchI64 } = t.locals;
   const base = temps + wordLocals.length + scratchI32 + scratchI64;
-  const NEXT = base, COUNT = base + 1, KEY = base + 2, E = base + 3, LIMIT = base + 4;
+  const NEXT = base, COUNT = base + 1, KEY = base + 2, E = base + 3, LIMIT = base + 4, FLAGS = base + 5;
+  /** Set KEY and FLAGS to the next block's key (from the locals where blocks keep those words). */
+  const keyFromState = (bw: ByteWriter): void => {
+    codegen.wordGet(bw, words.pc); bw.byte(OP.local_set); bw.uleb(KEY);
+    emitFlags(bw, words, (ww, word) => codegen.wordGet(ww, word)); bw.byte(OP.local_set); bw.uleb(FLAGS);
+  };
+  /** Push KEY == pc && FLAGS == flags. */
+  const keyIs = (bw: ByteWriter, key: BlockKey): void => {
+    bw.byte(OP.local_get); bw.uleb(KEY); bw.byte(OP.i32_const); bw.sleb(key.pc | 0); bw.byte(OP.i32_eq);
+    bw.byte(OP.local_get); bw.uleb(FLAGS); bw.byte(OP.i32_const); bw.sleb(key.flags | 0); bw.byte(OP.i32_eq);
+    bw.byte(OP.i32_and);
+  };
   const envLoad = (bw: ByteWriter, word: number): void => {
     bw.byte(OP.i32_const); bw.byte(0); bw.byte(OP.i32_load); bw.byte(2); bw.uleb(ENV_BASE + 4 * word);
   };
@@ -241,12 +250,13 @@ export function buildRegionModule(codegen: CopyPatchCodegen, blocks: readonly Re
     let uses = 0, writes = 0;
     for (const b of members) { const m = codegen.wordMasks(blocks[b].ob); uses |= m.uses; writes |= m.writes; }
     // The next block's key is read from the pc and state words: load them even if no op reads them.
-    uses |= codegen.wordMask(words.pc) | codegen.wordMask(words.state);
+    uses |= codegen.wordMask(words.pc);
+    for (const f of words.flags) uses |= codegen.wordMask(f);
     const masks = { uses: uses >>> 0, writes: writes >>> 0 };
     bw.uleb(scratchI64 ? 3 : 2);
     bw.uleb(temps + wordLocals.length + scratchI32); bw.byte(VALTYPE.i32);
     if (scratchI64) { bw.uleb(scratchI64); bw.byte(VALTYPE.i64); }
-    bw.uleb(5); bw.byte(VALTYPE.i32);
+    bw.uleb(6); bw.byte(VALTYPE.i32);
     bw.byte(OP.global_get); bw.byte(0); bw.byte(OP.local_set); bw.uleb(NEXT);
     // At most the chain's budget (at least one block), and at most REGION_MAX_BLOCKS.
     emitBudgetLoad(bw); bw.byte(OP.local_tee); bw.uleb(LIMIT);
@@ -278,9 +288,9 @@ export function buildRegionModule(codegen: CopyPatchCodegen, blocks: readonly Re
       bw.byte(OP.br_if); bw.uleb(leave);
       const succ = inBatch[members[i]];
       if (succ.length) {
-        codegen.wordGet(bw, words.pc); codegen.wordGet(bw, words.state); bw.byte(OP.i32_or); bw.byte(OP.local_set); bw.uleb(KEY);
+        keyFromState(bw);
         for (const j of succ) {
-          bw.byte(OP.local_get); bw.uleb(KEY); bw.byte(OP.i32_const); bw.sleb(blocks[j].key | 0); bw.byte(OP.i32_eq);
+          keyIs(bw, blocks[j]);
           bw.byte(OP.if); bw.byte(0x40);
           bw.byte(OP.i32_const); bw.sleb(local.get(j)!); bw.byte(OP.local_set); bw.uleb(NEXT);
           bw.byte(OP.br); bw.uleb(top + 1);
@@ -288,7 +298,7 @@ export function buildRegionModule(codegen: CopyPatchCodegen, blocks: readonly Re
         }
       }
       if (lookup && indirect[i]) {
-        codegen.wordGet(bw, words.pc); codegen.wordGet(bw, words.state); bw.byte(OP.i32_or); bw.byte(OP.local_set); bw.uleb(KEY);
+        keyFromState(bw);
         bw.byte(OP.i32_const); bw.sleb(n); bw.byte(OP.local_set); bw.uleb(NEXT);
         bw.byte(OP.br); bw.uleb(top);
       } else {
@@ -297,12 +307,16 @@ export function buildRegionModule(codegen: CopyPatchCodegen, blocks: readonly Re
     }
     if (lookup) {
       bw.byte(OP.end);                                    // slot n: the indirect-jump lookup
-      const sorted = members.map((b, i) => ({ key: blocks[b].key >>> 0, i })).sort((a, b) => a.key - b.key);
+      const sorted = members.map((b, i) => ({ pc: blocks[b].pc >>> 0, flags: blocks[b].flags, i })).sort((a, b) => a.pc - b.pc || a.flags - b.flags);
       // From the lookup's code $top is label 0 and $leave label 1, plus the ifs it is inside.
+      // The search splits on pc; blocks with the same pc (other flags) stay on one side.
       const search = (lo: number, hi: number, depth: number): void => {
-        if (hi - lo <= 3) {
+        let mid = (lo + hi) >> 1;
+        while (mid > lo && sorted[mid - 1].pc === sorted[mid].pc) mid--;
+        if (mid === lo) { mid = (lo + hi) >> 1; while (mid < hi && sorted[mid].pc === sorted[lo].pc) mid++; }
+        if (hi - lo <= 3 || mid === hi) {
           for (let j = lo; j < hi; j++) {
-            bw.byte(OP.local_get); bw.uleb(KEY); bw.byte(OP.i32_const); bw.sleb(sorted[j].key | 0); bw.byte(OP.i32_eq);
+            keyIs(bw, sorted[j]);
             bw.byte(OP.if); bw.byte(0x40);
             bw.byte(OP.i32_const); bw.sleb(sorted[j].i); bw.byte(OP.local_set); bw.uleb(NEXT);
             bw.byte(OP.br); bw.uleb(depth + 1);
@@ -311,8 +325,7 @@ export function buildRegionModule(codegen: CopyPatchCodegen, blocks: readonly Re
           bw.byte(OP.br); bw.uleb(depth + 1);
           return;
         }
-        const mid = (lo + hi) >> 1;
-        bw.byte(OP.local_get); bw.uleb(KEY); bw.byte(OP.i32_const); bw.sleb(sorted[mid].key | 0); bw.byte(OP.i32_lt_u);
+        bw.byte(OP.local_get); bw.uleb(KEY); bw.byte(OP.i32_const); bw.sleb(sorted[mid].pc | 0); bw.byte(OP.i32_lt_u);
         bw.byte(OP.if); bw.byte(0x40);
         search(lo, mid, depth + 1);
         bw.byte(OP.else);
@@ -333,7 +346,8 @@ export function buildRegionModule(codegen: CopyPatchCodegen, blocks: readonly Re
       bw.byte(OP.local_get); bw.uleb(E); bw.byte(OP.i32_const); bw.byte(0); bw.byte(OP.i32_gt_s);
       envLoad(bw, words.exception); envLoad(bw, words.exitRequest); bw.byte(OP.i32_or); bw.byte(OP.i32_eqz); bw.byte(OP.i32_and);
       bw.byte(OP.if); bw.byte(0x40);
-      emitJumpCacheLookup(bw, words, KEY, E);
+      keyFromState(bw);
+      emitJumpCacheLookup(bw, KEY, FLAGS, E);
       bw.byte(OP.if); bw.byte(0x40);
       emitJumpCacheSlot(bw, E);
       bw.byte(OP.return_call_indirect); bw.uleb(typeEntry); bw.byte(1);

@@ -11,33 +11,42 @@
  *
  *   mem[BUDGET] = budget
  *   loop
- *     e = lookup(env[pcWord] | env[stateWord]); if missing: return MISS
- *     call_indirect (type () -> i32) mem[e + 4]          ;; runs a chain of blocks
+ *     e = lookup(env[pcWord], flags); if missing: return MISS
+ *     call_indirect (type () -> i32) mem[e + 8]          ;; runs a chain of blocks
  *     if env[exceptionWord]: return EXCEPTION
  *     if env[exitRequestWord]: return EXIT_REQUEST
  *     br_if loop (mem[BUDGET] > 0)
  *   return BUDGET
  * The result is reason | (blocks run << 2), blocks run = budget - mem[BUDGET].
+ * A block is found by its key {pc, flags}: flags is the OR of the target's flags words
+ * (ExecWords.flags), so a target can keep the bits its translation depends on in several words.
  */
-import { ENV_BASE } from '../ops/core.js';
+import { EMULATOR_AREA, ENV_BASE, NB_MMU_MODES, TLB_BASE, TLB_BYTES } from '../ops/core.js';
 import { OP } from './wasm/instructions.js';
 import { ByteWriter, VALTYPE, buildModule } from './wasm/module-builder.js';
 
-/** The jump cache: 64 Ki entries of { key, table slot } below the page-flag table's end. */
-export const JC_BASE = 0xfff00000;
+/**
+ * The jump cache (QEMU's tb_jmp_cache): 64 Ki entries of { pc, flags, table slot, unused } in
+ * the emulator's area, after the TLBs, indexed by a multiplicative hash of pc ^ flags.
+ */
+export const JC_BASE = TLB_BASE + NB_MMU_MODES * TLB_BYTES;
 export const JC_ENTRIES = 1 << 16;
-/** A key no block has (an odd pc in ARM state cannot be translated at 0xfffffffe|1 in practice). */
+export const JC_ENTRY_WORDS = 4;
+/** The flags of an empty entry: no target uses -1 as a flags word. */
 export const JC_EMPTY = -1;
 /** The chain's block budget (a signed word just past the jump cache): blocks still allowed to run. */
-export const BUDGET_ADDR = JC_BASE + 8 * JC_ENTRIES;
+export const BUDGET_ADDR = JC_BASE + 4 * JC_ENTRY_WORDS * JC_ENTRIES;
+if (BUDGET_ADDR + 4 > ENV_BASE || JC_BASE < EMULATOR_AREA) throw new Error('dispatch: the jump cache overlaps the CPU state');
 
 export const DISPATCH_BUDGET = 0, DISPATCH_MISS = 1, DISPATCH_EXCEPTION = 2, DISPATCH_EXIT_REQUEST = 3;
 
-export function jcIndex(key: number): number {
-  return ((key >>> 1) ^ (key >>> 13)) & (JC_ENTRIES - 1);
+const JC_HASH = 0x9e3779b1;
+export function jcIndex(pc: number, flags: number): number {
+  return Math.imul(pc ^ flags, JC_HASH) >>> 16;
 }
 
-export interface DispatchWords { pc: number; state: number; exception: number; exitRequest: number }
+/** Env words the exec loop and the generated code read: the block key's and what makes a chain stop. */
+export interface ExecWords { pc: number; flags: readonly number[]; exception: number; exitRequest: number }
 
 /** Push env[word]. */
 export function emitEnvLoad(w: ByteWriter, word: number): void {
@@ -45,27 +54,40 @@ export function emitEnvLoad(w: ByteWriter, word: number): void {
   w.byte(OP.i32_load); w.byte(2); w.uleb(ENV_BASE + 4 * word);
 }
 
+/** Push the current flags word: the OR of the target's flags words, read by `get`. */
+export function emitFlags(w: ByteWriter, words: ExecWords, get: (w: ByteWriter, word: number) => void = emitEnvLoad): void {
+  words.flags.forEach((word, i) => { get(w, word); if (i) w.byte(OP.i32_or); });
+  if (words.flags.length === 0) { w.byte(OP.i32_const); w.byte(0); }
+}
+
 /**
- * Look the next block up: key = env[pc] | env[state] into local `key`, the entry's byte offset
- * from JC_BASE into local `e`; leaves (mem[JC_BASE + e] == key) on the stack.
+ * Look a block up in the jump cache: its key is in locals `pc` and `flags`; the entry's byte
+ * offset from JC_BASE goes into local `e`; leaves (entry.pc == pc && entry.flags == flags) on the stack.
  */
-export function emitJumpCacheLookup(w: ByteWriter, words: DispatchWords, key: number, e: number): void {
-  emitEnvLoad(w, words.pc); emitEnvLoad(w, words.state); w.byte(OP.i32_or);
-  w.byte(OP.local_tee); w.uleb(key);
-  w.byte(OP.i32_const); w.sleb(1); w.byte(OP.i32_shr_u);
-  w.byte(OP.local_get); w.uleb(key); w.byte(OP.i32_const); w.sleb(13); w.byte(OP.i32_shr_u);
-  w.byte(OP.i32_xor);
-  w.byte(OP.i32_const); w.sleb(JC_ENTRIES - 1); w.byte(OP.i32_and);
-  w.byte(OP.i32_const); w.sleb(3); w.byte(OP.i32_shl);
+export function emitJumpCacheLookup(w: ByteWriter, pc: number, flags: number, e: number): void {
+  w.byte(OP.local_get); w.uleb(pc); w.byte(OP.local_get); w.uleb(flags); w.byte(OP.i32_xor);
+  w.byte(OP.i32_const); w.sleb(JC_HASH | 0); w.byte(OP.i32_mul);
+  w.byte(OP.i32_const); w.sleb(16); w.byte(OP.i32_shr_u);
+  w.byte(OP.i32_const); w.sleb(4); w.byte(OP.i32_shl);
   w.byte(OP.local_tee); w.uleb(e);
   w.byte(OP.i32_load); w.byte(2); w.uleb(JC_BASE);
-  w.byte(OP.local_get); w.uleb(key); w.byte(OP.i32_eq);
+  w.byte(OP.local_get); w.uleb(pc); w.byte(OP.i32_eq);
+  w.byte(OP.local_get); w.uleb(e);
+  w.byte(OP.i32_load); w.byte(2); w.uleb(JC_BASE + 4);
+  w.byte(OP.local_get); w.uleb(flags); w.byte(OP.i32_eq);
+  w.byte(OP.i32_and);
+}
+
+/** Set locals `pc` and `flags` from env (the key of the block to run next). */
+export function emitKeyFromEnv(w: ByteWriter, words: ExecWords, pc: number, flags: number): void {
+  emitEnvLoad(w, words.pc); w.byte(OP.local_set); w.uleb(pc);
+  emitFlags(w, words); w.byte(OP.local_set); w.uleb(flags);
 }
 
 /** Push the table slot of the entry found by emitJumpCacheLookup. */
 export function emitJumpCacheSlot(w: ByteWriter, e: number): void {
   w.byte(OP.local_get); w.uleb(e);
-  w.byte(OP.i32_load); w.byte(2); w.uleb(JC_BASE + 4);
+  w.byte(OP.i32_load); w.byte(2); w.uleb(JC_BASE + 8);
 }
 
 /** Push mem[BUDGET_ADDR]. */
@@ -74,14 +96,15 @@ export function emitBudgetLoad(w: ByteWriter): void {
 }
 
 /** Build and instantiate the dispatcher for a target's env layout. */
-export function createDispatcher(memory: WebAssembly.Memory, table: WebAssembly.Table, words: DispatchWords): (budget: number) => number {
-  const LOCAL_BUDGET = 0, LOCAL_KEY = 1, LOCAL_E = 2;
+export function createDispatcher(memory: WebAssembly.Memory, table: WebAssembly.Table, words: ExecWords): (budget: number) => number {
+  const LOCAL_BUDGET = 0, LOCAL_PC = 1, LOCAL_FLAGS = 2, LOCAL_E = 3;
   const body = (w: ByteWriter): void => {
-    w.uleb(1); w.uleb(2); w.byte(VALTYPE.i32);          // locals: key, e
+    w.uleb(1); w.uleb(3); w.byte(VALTYPE.i32);          // locals: pc, flags, e
     w.byte(OP.i32_const); w.byte(0); w.byte(OP.local_get); w.uleb(LOCAL_BUDGET);
     w.byte(OP.i32_store); w.byte(2); w.uleb(BUDGET_ADDR);
     w.byte(OP.loop); w.byte(0x40);
-    emitJumpCacheLookup(w, words, LOCAL_KEY, LOCAL_E);
+    emitKeyFromEnv(w, words, LOCAL_PC, LOCAL_FLAGS);
+    emitJumpCacheLookup(w, LOCAL_PC, LOCAL_FLAGS, LOCAL_E);
     w.byte(OP.i32_eqz);
     w.byte(OP.if); w.byte(0x40); returnReason(w, DISPATCH_MISS); w.byte(OP.end);
     emitJumpCacheSlot(w, LOCAL_E);

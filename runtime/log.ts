@@ -34,7 +34,12 @@ export function parseLogItems(spec: string): Set<LogItem> {
   return items;
 }
 
-const EXCEPTION_NAMES = ['', 'undefined instruction', 'swi', 'prefetch abort', 'data abort', 'irq', 'fiq', 'bkpt', 'yield', 'wfi'];
+/** What the target tells the log about its block flags and exceptions (the log names no CPU). */
+export interface LogTarget {
+  /** Text after a block's address for its flags word (e.g. ' thumb'), '' for none. */
+  flagsText(flags: number): string;
+  exceptionName(excp: number): string;
+}
 const hex8 = (v: number): string => (v >>> 0).toString(16).padStart(8, '0');
 
 export class Logger {
@@ -51,6 +56,8 @@ export class Logger {
   private readonly owned: boolean;
 
   has(item: LogItem): boolean { return this.items.has(item); }
+  /** Set by the CPU. */
+  target: LogTarget = { flagsText: (f) => (f ? ` flags=${f.toString(16)}` : ''), exceptionName: () => '?' };
 
   private write(s: string): void {
     this.buf.push(s);
@@ -90,7 +97,7 @@ export class Logger {
     const bodies = codeSectionBodies(module.bytes);
     let s = `OUT: module of ${tbs.length} block(s), ${module.bytes.length} bytes\n`;
     module.regions.forEach((members, r) => {
-      const names = members.map((i) => `0x${hex8(tbs[i].start)}${tbs[i].key & 1 ? ' (thumb)' : ''}`);
+      const names = members.map((i) => `0x${hex8(tbs[i].pc)}${this.target.flagsText(tbs[i].flags)}`);
       s += `;; region of ${members.length} block(s): ${names.join(', ')}\n`;
       if (bodies[r]) for (const line of disassemble(bodies[r])) s += `  ${line}\n`;
     });
@@ -101,12 +108,13 @@ export class Logger {
   text(s: string): void { this.write(s); }
 
   exec(tb: TranslationBlock): void {
-    this.write(`Trace: [${hex8(tb.start)}${tb.key & 1 ? ' thumb' : ''}] ${tb.insns} insns\n`);
+    this.write(`Trace: [${hex8(tb.pc)}${this.target.flagsText(tb.flags)}] ${tb.insns} insns\n`);
   }
 
-  interrupt(excp: number, pc: number, thumb: boolean, faultAddr: number): void {
-    const extra = excp === 4 ? ` addr 0x${hex8(faultAddr)}` : '';
-    this.write(`Taking exception ${excp} [${EXCEPTION_NAMES[excp] ?? '?'}] at pc 0x${hex8(pc)}${thumb ? ' (thumb)' : ''}${extra}\n`);
+  /** An exception taken at `pc` in a block with `flags`; `faultAddr` for data aborts and page faults. */
+  interrupt(excp: number, pc: number, flags: number, faultAddr?: number): void {
+    const extra = faultAddr !== undefined ? ` addr 0x${hex8(faultAddr)}` : '';
+    this.write(`Taking exception ${excp} [${this.target.exceptionName(excp)}] at pc 0x${hex8(pc)}${this.target.flagsText(flags)}${extra}\n`);
   }
 }
 

@@ -1,9 +1,9 @@
 /**
- * Execution counters of an ArmCpu and its engine, the `-stats` summary both CLIs print, and the
+ * Execution counters of a CPU and its engine, the `-stats` summary both CLIs print, and the
  * machine-readable form (`DYNWASM_STATS_FILE`) that dynwasm-arm appends at exit for the
  * benchmark harness.
  */
-import type { ArmCpu } from './arm/cpu.js';
+import type { CpuExec } from './exec.js';
 import { JitEngine } from './tb.js';
 
 /** What one CPU (or, summed, several: a process through its execve calls) has done. */
@@ -30,7 +30,7 @@ export interface ExecCounters {
   insnsCompiled: number;
 }
 
-export function cpuCounters(cpu: ArmCpu): ExecCounters {
+export function cpuCounters(cpu: CpuExec): ExecCounters {
   const st = cpu.stats;
   const es = cpu.engine instanceof JitEngine ? cpu.engine.stats : undefined;
   return {

@@ -5,23 +5,23 @@
  */
 import { CopyPatchCodegen, buildRegionModule, helperTable, moduleImports, type RegionModule } from './codegen.js';
 import { ENV_BASE } from '../ops/core.js';
-import { BUDGET_ADDR, JC_BASE, JC_EMPTY, JC_ENTRIES, createDispatcher, jcIndex, type DispatchWords } from './dispatch.js';
+import { BUDGET_ADDR, JC_BASE, JC_EMPTY, JC_ENTRIES, JC_ENTRY_WORDS, createDispatcher, jcIndex, type ExecWords } from './dispatch.js';
 import { Interpreter } from './interp.js';
 import type { OpBuffer } from './op-buffer.js';
 import type { OpTable } from './op-table.js';
 import { ByteWriter } from './wasm/module-builder.js';
 import type { OpState } from '../ops/core.js';
+import { keyNumber, type BlockKey } from './translator.js';
 
-export interface TranslationBlock {
-  /** Cache key: guest pc, with bit 0 set for Thumb-like compressed states. */
-  key: number;
-  /** Guest bytes the block was translated from: [start, end), within one page. */
-  start: number;
-  end: number;
+export interface TranslationBlock extends BlockKey {
+  /** Host (physical) address of pc: blocks are indexed by it, as QEMU's tb_phys_hash. */
+  phys: number;
+  /** Host bytes the block was translated from: [start, end) pairs, each within one page. */
+  ranges: readonly number[];
   insns: number;
   ob: OpBuffer;
-  /** Keys of the blocks it may jump to directly (its static successors). */
-  successors: readonly number[];
+  /** The blocks it may jump to directly (its static successors). */
+  successors: readonly BlockKey[];
   /** The block function's slot in the JIT's dispatch table. */
   slot?: number;
   /** The compiled block's entry (JIT engine only): runs it, maybe more of its region; returns the blocks run. */
@@ -48,6 +48,8 @@ export interface Engine {
   /** A block left the cache (invalidated); the whole cache was flushed. */
   removed(tb: TranslationBlock): void;
   flushed(): void;
+  /** Virtual addresses may map elsewhere now: forget lookups by virtual pc. */
+  addressSpaceChanged(): void;
 }
 
 /** Dispatch table slots to start with (it grows as blocks are compiled; see ensureSlots). */
@@ -94,15 +96,15 @@ export class JitEngine implements Engine {
    * `chainInRegion` false makes every block return after itself (for per-block tracing and
    * -accel jit,chain=off).
    */
-  constructor(table: OpTable, memory: WebAssembly.Memory, s: OpState, capacity: number, private readonly words: DispatchWords,
-    private readonly chainInRegion = true) {
+  constructor(table: OpTable, memory: WebAssembly.Memory, s: OpState, capacity: number,
+    private readonly words: ExecWords, private readonly chainInRegion = true) {
     this.codegen = new CopyPatchCodegen(table);
     this.tableSize = capacity;
     this.dispatchTable = new WebAssembly.Table({ element: 'anyfunc', initial: Math.min(capacity, INITIAL_DISPATCH_SLOTS), maximum: capacity });
     this.imports = moduleImports(memory, helperTable(table, s));
     (this.imports.env as Record<string, unknown>).blocks = this.dispatchTable;
-    this.jc = new Int32Array(memory.buffer, JC_BASE, 2 * JC_ENTRIES);
-    this.jc.fill(JC_EMPTY);
+    this.jc = new Int32Array(memory.buffer, JC_BASE, JC_ENTRY_WORDS * JC_ENTRIES);
+    this.clearJumpCache();
     this.exitRequest = new Int32Array(memory.buffer, ENV_BASE + 4 * words.exitRequest, 1);
     this.budget = new Int32Array(memory.buffer, BUDGET_ADDR, 1);
     this.dispatch = createDispatcher(memory, this.dispatchTable, words);
@@ -116,7 +118,7 @@ export class JitEngine implements Engine {
     const t0 = performance.now();
     const base = this.nextSlot;
     this.nextSlot += tbs.length;
-    const blocks = tbs.map((tb) => ({ ob: tb.ob, key: tb.key, successors: this.chainInRegion ? tb.successors : [] }));
+    const blocks = tbs.map((tb) => ({ ob: tb.ob, pc: tb.pc, flags: tb.flags, successors: this.chainInRegion ? tb.successors : [] }));
     const { bytes, regions } = buildRegionModule(this.codegen, blocks, this.words, this.chainInRegion, this.writer);
     this.ensureSlots(this.nextSlot);
     const exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), this.imports).exports;
@@ -152,25 +154,36 @@ export class JitEngine implements Engine {
 
   /** Enter a block in the jump cache (again, after a collision evicted it). */
   link(tb: TranslationBlock): void {
-    if (tb.key === JC_EMPTY || tb.slot === undefined) return;
-    const i = 2 * jcIndex(tb.key);
-    this.jc[i] = tb.key;
-    this.jc[i + 1] = tb.slot;
+    if (tb.slot === undefined) return;
+    const i = JC_ENTRY_WORDS * jcIndex(tb.pc, tb.flags);
+    this.jc[i] = tb.pc;
+    this.jc[i + 1] = tb.flags;
+    this.jc[i + 2] = tb.slot;
+  }
+
+  /** Empty the jump cache: it is indexed by virtual pc, so a new address space makes it stale. */
+  clearJumpCache(): void {
+    for (let i = 1; i < this.jc.length; i += JC_ENTRY_WORDS) this.jc[i] = JC_EMPTY;
   }
 
   /** Run one block's region from JavaScript, without chaining on (a zero budget). */
   run(tb: TranslationBlock): number { this.budget[0] = 0; return tb.fn!(); }
 
   removed(tb: TranslationBlock): void {
-    const i = 2 * jcIndex(tb.key);
-    if (this.jc[i] === tb.key && this.jc[i + 1] === tb.slot) this.jc[i] = JC_EMPTY;
+    const i = JC_ENTRY_WORDS * jcIndex(tb.pc, tb.flags);
+    if (this.jc[i] === tb.pc && this.jc[i + 1] === tb.flags && this.jc[i + 2] === tb.slot) this.jc[i + 1] = JC_EMPTY;
     this.exitRequest[0] = 1;
   }
 
   flushed(): void {
     this.exitRequest[0] = 1;
-    this.jc.fill(JC_EMPTY);
+    this.clearJumpCache();
     this.nextSlot = 0;
+  }
+
+  addressSpaceChanged(): void {
+    this.exitRequest[0] = 1;
+    this.clearJumpCache();
   }
 }
 
@@ -183,94 +196,135 @@ export class InterpEngine implements Engine {
   run(tb: TranslationBlock): number { this.interp.run(this.s, tb.ob); return 1; }
   removed(): void {}
   flushed(): void {}
+  addressSpaceChanged(): void {}
 }
 
 /**
- * The TB cache: blocks by key, and per guest page the blocks translated from it and a map of
- * the words they cover, so that a store into the page invalidates exactly the blocks whose
- * code it overwrites (data sharing a page with code does not throw the code away; QEMU keeps a
- * code bitmap per page for the same reason). When it holds `capacity` blocks it is flushed
- * whole, as QEMU's tb_flush does (cheaper than tracking ages; the hot blocks come back at once).
+ * The TB cache: blocks by virtual key (pc, flags) for the exec loop's lookups, by physical key
+ * (host address of pc, flags) to find a block again after the address space changed, and per
+ * host page the blocks translated from it and a map of the words they cover, so that a store
+ * into the page invalidates exactly the blocks whose code it overwrites (data sharing a page
+ * with code does not throw the code away; QEMU keeps a code bitmap per page for the same
+ * reason). When it holds `capacity` blocks it is flushed whole, as QEMU's tb_flush does
+ * (cheaper than tracking ages; the hot blocks come back at once).
  */
 export class TbCache {
   private readonly byKey = new Map<number, TranslationBlock>();
+  private readonly byPhys = new Map<number, TranslationBlock>();
   private readonly byPage = new Map<number, { tbs: TranslationBlock[]; words: Uint8Array }>();
   flushes = 0;
   invalidations = 0;
 
-  constructor(readonly capacity: number, private readonly engine: Engine, private readonly onPageFreed: (page: number) => void,
+  /** `onPageCode(page, true)` when a host page gets its first block, false when it has none left. */
+  constructor(readonly capacity: number, private readonly engine: Engine, private readonly onPageCode: (page: number, code: boolean) => void,
     private readonly pageShift = 12) {}
 
-  get size(): number { return this.byKey.size; }
-  get(key: number): TranslationBlock | undefined { return this.byKey.get(key); }
-  has(key: number): boolean { return this.byKey.has(key); }
+  get size(): number { return this.byPhys.size; }
+  /** The block at virtual (pc, flags), if the exec loop has found it since the address space last changed. */
+  get(pc: number, flags: number): TranslationBlock | undefined { return this.byKey.get(keyNumber(pc, flags)); }
+  has(key: BlockKey): boolean { return this.byKey.has(keyNumber(key.pc, key.flags)); }
+  /** The block translated from host address `phys` for (pc, flags); it becomes the virtual key's block. */
+  getPhys(pc: number, flags: number, phys: number): TranslationBlock | undefined {
+    const tb = this.byPhys.get(keyNumber(phys, flags));
+    if (!tb || tb.pc !== pc >>> 0) return undefined;
+    this.byKey.set(keyNumber(pc, flags), tb);
+    return tb;
+  }
   /** Room for n more blocks, flushing if needed; returns true if it flushed. */
   makeRoom(n: number): boolean {
-    if (this.byKey.size + n <= this.capacity && this.engine.hasRoom(n)) return false;
+    if (this.byPhys.size + n <= this.capacity && this.engine.hasRoom(n)) return false;
     this.flush();
     return true;
   }
 
-  add(tb: TranslationBlock, page: number): void {
-    this.byKey.set(tb.key, tb);
-    let p = this.byPage.get(page);
-    if (!p) { p = { tbs: [], words: new Uint8Array(1 << (this.pageShift - 2)) }; this.byPage.set(page, p); }
-    p.tbs.push(tb);
-    this.markWords(p.words, tb);
+  add(tb: TranslationBlock): void {
+    this.byKey.set(keyNumber(tb.pc, tb.flags), tb);
+    this.byPhys.set(keyNumber(tb.phys, tb.flags), tb);
+    const r = tb.ranges;
+    for (let i = 0; i < r.length; i += 2) {
+      const page = r[i] >>> this.pageShift;
+      let p = this.byPage.get(page);
+      if (!p) {
+        p = { tbs: [], words: new Uint8Array(1 << (this.pageShift - 2)) };
+        this.byPage.set(page, p);
+        this.onPageCode(page, true);
+      }
+      if (p.tbs[p.tbs.length - 1] !== tb) p.tbs.push(tb);
+      this.markWords(p.words, r[i], r[i + 1]);
+    }
   }
 
-  private markWords(words: Uint8Array, tb: TranslationBlock): void {
+  private markWords(words: Uint8Array, start: number, end: number): void {
     const mask = (1 << this.pageShift) - 1;
-    const first = (tb.start & mask) >>> 2, last = ((tb.end - 1) & mask) >>> 2;
-    words.fill(1, first, last + 1);
+    words.fill(1, (start & mask) >>> 2, (((end - 1) & mask) >>> 2) + 1);
   }
 
-  /** A store to [addr, addr + bytes) of `page`: drop the blocks whose code it overwrites. */
+  private markBlock(words: Uint8Array, page: number, tb: TranslationBlock): void {
+    const r = tb.ranges;
+    for (let i = 0; i < r.length; i += 2) if (r[i] >>> this.pageShift === page) this.markWords(words, r[i], r[i + 1]);
+  }
+
+  private static overlaps(tb: TranslationBlock, addr: number, bytes: number): boolean {
+    const r = tb.ranges;
+    for (let i = 0; i < r.length; i += 2) if (r[i] < addr + bytes && addr < r[i + 1]) return true;
+    return false;
+  }
+
+  /** A store to host [addr, addr + bytes) of `page`: drop the blocks whose code it overwrites. */
   invalidateRange(page: number, addr: number, bytes: number): void {
     const p = this.byPage.get(page);
     if (!p) return;
     const mask = (1 << this.pageShift) - 1;
     if (!p.words[(addr & mask) >>> 2] && !p.words[((addr + bytes - 1) & mask) >>> 2]) return;
-    const keep: TranslationBlock[] = [];
+    for (const tb of p.tbs) if (!tb.dead && TbCache.overlaps(tb, addr, bytes)) this.remove(tb);
+    this.prunePage(page);
+  }
+
+  /** Rebuild a page's list and word map from its live blocks (blocks removed with a region die too). */
+  private prunePage(page: number): void {
+    const p = this.byPage.get(page);
+    if (!p) return;
+    p.tbs = p.tbs.filter((tb) => !tb.dead);
     p.words.fill(0);
-    for (const tb of p.tbs) {
-      if (tb.dead) continue;
-      if (tb.start < addr + bytes && addr < tb.end) this.remove(tb);
-      else { keep.push(tb); this.markWords(p.words, tb); }
-    }
-    // Blocks that shared a region with a removed one are dead too.
-    const live = keep.filter((tb) => !tb.dead);
-    if (live.length !== keep.length) { p.words.fill(0); for (const tb of live) this.markWords(p.words, tb); }
-    keep.length = 0;
-    keep.push(...live);
-    p.tbs = keep;
-    if (keep.length === 0) { this.byPage.delete(page); this.onPageFreed(page); }
+    for (const tb of p.tbs) this.markBlock(p.words, page, tb);
+    if (p.tbs.length === 0) { this.byPage.delete(page); this.onPageCode(page, false); }
   }
 
   private remove(tb: TranslationBlock): void {
     if (tb.dead) return;
     tb.dead = true;
-    if (this.byKey.get(tb.key) === tb) this.byKey.delete(tb.key);
+    const key = keyNumber(tb.pc, tb.flags), phys = keyNumber(tb.phys, tb.flags);
+    if (this.byKey.get(key) === tb) this.byKey.delete(key);
+    if (this.byPhys.get(phys) === tb) this.byPhys.delete(phys);
     this.engine.removed(tb);
     this.invalidations++;
     // Its region's other blocks may jump into it without the jump cache: drop them as well
     // (QEMU unchains the jumps into an invalidated TB instead).
     const region = tb.region;
     if (region) for (const other of region) this.remove(other);
+    // Its other pages (a block that runs into the next page) lose it too.
+    const r = tb.ranges;
+    for (let i = 2; i < r.length; i += 2) if (r[i] >>> this.pageShift !== r[0] >>> this.pageShift) this.prunePage(r[i] >>> this.pageShift);
   }
 
-  /** Drop every block translated from `page`. */
+  /** Drop every block translated from host page `page`. */
   invalidatePage(page: number): void {
     const p = this.byPage.get(page);
     if (!p) return;
     for (const tb of p.tbs) this.remove(tb);
-    this.byPage.delete(page);
-    this.onPageFreed(page);
+    this.prunePage(page);
+  }
+
+  /** Virtual addresses may map elsewhere now (a TLB flush): lookups by virtual pc start over. */
+  addressSpaceChanged(): void {
+    this.byKey.clear();
+    this.engine.addressSpaceChanged();
   }
 
   flush(): void {
-    for (const page of this.byPage.keys()) this.onPageFreed(page);
+    for (const page of this.byPage.keys()) this.onPageCode(page, false);
     this.byKey.clear();
+    this.byPhys.clear();
     this.byPage.clear();
     this.engine.flushed();
     this.flushes++;

@@ -7,6 +7,10 @@
 //
 //   node scripts/bench.mjs [--quick] [--only w1,w2] [--engines jit,interp,qemu,native]
 //                          [--runs N] [--interp-runs N] [--interp-all] [--mb N] [--list]
+//                          [--baseline DIR]
+// --baseline DIR adds the engine `base`: the JIT of another built checkout of dynwasm (a git
+// worktree of an older commit, after its `npm run gen`), run interleaved with this one, for
+// before/after figures of a change.
 //
 // Writes bench/results/latest.{json,md,svg}; progress on stderr, the table on stdout.
 // docs/benchmarks.md describes the workloads and how to read the table.
@@ -27,7 +31,7 @@ process.chdir(ROOT);
 const argv = process.argv.slice(2);
 const flag = (name) => argv.includes(`--${name}`);
 const opt = (name, def) => { const i = argv.indexOf(`--${name}`); return i >= 0 && i + 1 < argv.length ? argv[i + 1] : def; };
-const known = new Set(['quick', 'only', 'engines', 'runs', 'interp-runs', 'interp-all', 'mb', 'list', 'help']);
+const known = new Set(['quick', 'only', 'engines', 'runs', 'interp-runs', 'interp-all', 'mb', 'list', 'help', 'baseline']);
 for (const a of argv) {
   if (a.startsWith('--') && !known.has(a.slice(2))) { console.error(`bench: unknown option ${a} (try --help)`); process.exit(2); }
 }
@@ -40,8 +44,13 @@ const MB = Number(opt('mb', QUICK ? 1 : 20));
 const RUNS = opt('runs') !== undefined ? Number(opt('runs')) : undefined;
 const INTERP_RUNS = Number(opt('interp-runs', 1));
 const INTERP_ALL = flag('interp-all');
-const ENGINE_NAMES = opt('engines', 'jit,interp,qemu,native').split(',');
-for (const e of ENGINE_NAMES) if (!['jit', 'interp', 'qemu', 'native'].includes(e)) { console.error(`bench: unknown engine ${e}`); process.exit(2); }
+const BASELINE = opt('baseline');
+if (flag('baseline') && (!BASELINE || !existsSync(join(BASELINE, 'bin/dynwasm-arm.js')) || !existsSync(join(BASELINE, 'dist/runtime/cli/arm-linux.js')))) {
+  console.error(`bench: --baseline wants a built dynwasm checkout (bin/dynwasm-arm.js and dist/ after npm run gen), not ${BASELINE ?? 'nothing'}`);
+  process.exit(2);
+}
+const ENGINE_NAMES = opt('engines', BASELINE ? 'base,jit,interp,qemu,native' : 'jit,interp,qemu,native').split(',');
+for (const e of ENGINE_NAMES) if (!['jit', 'interp', 'qemu', 'native', 'base'].includes(e) || (e === 'base' && !BASELINE)) { console.error(`bench: unknown engine ${e}${e === 'base' ? ' (it needs --baseline DIR)' : ''}`); process.exit(2); }
 
 const say = (s) => process.stderr.write(`${s}\n`);
 const red = (s) => (process.stderr.isTTY ? `\x1b[1;31m${s}\x1b[0m` : s);
@@ -260,6 +269,7 @@ const ENGINES = {
   interp: { label: 'dynwasm interp', prefix: [process.execPath, join(ROOT, 'bin/dynwasm-arm.js'), '-accel', 'interp'], emulator: true },
   qemu: { label: 'qemu-arm', prefix: QEMU ? [QEMU] : [], emulator: false },
   native: { label: 'native x86-64', prefix: [], emulator: false },
+  base: { label: `dynwasm jit (baseline ${BASELINE})`, prefix: BASELINE ? [process.execPath, join(BASELINE, 'bin/dynwasm-arm.js'), '-accel', 'jit'] : [], emulator: true },
 };
 
 /** Sum of the counters of every emulator process of a run. */
@@ -375,7 +385,7 @@ for (const [wi, w] of all.entries()) {
     }
   }
   // The emulators run the same binary: their raw outputs must be byte-identical too.
-  const raws = ['jit', 'interp', 'qemu'].map((e) => rec.engines[e]?.raw).filter((x) => x !== undefined);
+  const raws = ['jit', 'interp', 'qemu', 'base'].map((e) => rec.engines[e]?.raw).filter((x) => x !== undefined);
   if (new Set(raws).size > 1) {
     failures++;
     say(red(`MISMATCH: ${w.name}: the emulators' outputs are not byte-identical`));
@@ -412,6 +422,7 @@ function rows() {
         vsInterp: ms && t('interp') ? t('interp') / ms : undefined,
         vsQemu: ms && t('qemu') ? ms / t('qemu') : undefined,
         vsNative: ms && t('native') ? ms / t('native') : undefined,
+        vsBase: ms && t('base') ? ms / t('base') : undefined,
         processes: s?.processes,
         tbs: s?.tbsTranslated,
         insnsPerTb: s?.tbsTranslated ? s.insnsTranslated / s.tbsTranslated : undefined,
@@ -436,6 +447,7 @@ const COLS = [
   ['speed-up vs interp', 'vsInterp', (c) => ratio(c.vsInterp)],
   ['time / qemu', 'vsQemu', (c) => ratio(c.vsQemu)],
   ['time / native', 'vsNative', (c) => ratio(c.vsNative)],
+  ...(BASELINE ? [['time / baseline', 'vsBase', (c) => ratio(c.vsBase)]] : []),
   ['procs', 'processes', (c) => (c.processes ? String(c.processes) : '')],
   ['TBs', 'tbs', (c) => (c.tbs !== undefined ? String(c.tbs) : '')],
   ['insns/TB', 'insnsPerTb', (c) => fmt(c.insnsPerTb, 1)],
@@ -481,7 +493,7 @@ const mdTable = () => [
 // SVG: per workload, time relative to native for each emulator, on a log scale.
 function svg() {
   const bars = engines.filter((e) => e !== 'native');
-  const colours = { jit: '#2b7bb9', interp: '#d95f02', qemu: '#1b9e77' };
+  const colours = { jit: '#2b7bb9', interp: '#d95f02', qemu: '#1b9e77', base: '#7570b3' };
   const data = results.map((rec) => ({ name: rec.name, v: bars.map((e) => { const m = rec.engines[e]?.median, n = rec.engines.native?.median; return m && n ? m / n : undefined; }) }));
   const vals = data.flatMap((d) => d.v).filter((x) => x !== undefined);
   const lo = 0, hi = Math.max(1, Math.ceil(Math.log10(Math.max(10, ...vals))));

@@ -6,7 +6,6 @@
  * by encodings chosen from the ARM ARM; random encodings translate without throwing.
  */
 import test from 'ava';
-import { OpBuffer } from '../runtime/op-buffer.js';
 import { DisasContext } from '../runtime/arm/translate.js';
 import { ARM_PATTERNS, armDecoder, disasArm, translateArmInsn } from '../runtime/arm/decode-arm.js';
 import { normaliseDisas } from './support/disas-normalise.js';
@@ -225,7 +224,7 @@ test('random encodings decode, translate and disassemble without throwing', (t) 
     x ^= x << 13; x ^= x >>> 17; x ^= x << 5; // xorshift32
     const insn = x >>> 0;
     t.true(disasArm(insn, 0x8000).length > 0);
-    const ctx = new DisasContext(new OpBuffer(), false);
+    const ctx = DisasContext.detached(false);
     ctx.pc = 0x8000; ctx.nextPc = 0x8004;
     translateArmInsn(ctx, insn);
   }

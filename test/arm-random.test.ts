@@ -3,7 +3,9 @@
  * every decoder pattern, plus raw random words, valid and invalid) run from random register,
  * flag, mode and memory states in the JIT and in interpreter mode. After a fixed number of
  * blocks the two CPUs must agree on every state word, the instruction count, the exceptions
- * taken and all of RAM. `SEED=n` replays a run; `RANDOM_INSNS=n` sets the minimum number of
+ * taken, all of RAM and a memory-like device above it (its pages are TLB_DEVICE entries: every
+ * access takes the slow path). Halfway through a case the TLB is flushed or not, at random, so
+ * that entries are filled again from a different state. `SEED=n` replays a run; `RANDOM_INSNS=n` sets the minimum number of
  * executed instructions per state (default 100,000).
  */
 import test from 'ava';
@@ -25,6 +27,9 @@ const DATA = 0x10000;
 const BLOCKS_PER_CASE = 24;
 const MIN_INSNS = Number(process.env.RANDOM_INSNS ?? 100_000);
 const MODES = [0x10, 0x11, 0x12, 0x13, 0x17, 0x1b, 0x1f];
+/** A device that behaves like memory, right above RAM; above it nothing answers (data aborts). */
+const DEVICE = RAM;
+const DEVICE_BYTES = 0x2000;
 
 /** Vectors that return to the interrupted code, so execution goes on after exceptions. */
 const VECTORS = assemble(`
@@ -101,6 +106,7 @@ function makeCase(rnd: () => number, thumb: boolean): Case {
     if (k < 4) return DATA + (rnd() % (RAM - DATA - 256));     // a data address
     if (k === 4) return CODE + (rnd() % (CODE_INSNS * 2));      // into the code: self-modification
     if (k === 5) return rnd() % 64;                             // a small number or shift amount
+    if (k === 6 && rnd() % 2) return DEVICE + (rnd() % (DEVICE_BYTES - 256)); // the device: the slow path
     return rnd() | 0;
   };
   for (let r = 0; r < 15; r++) env[r] = word();
@@ -124,11 +130,20 @@ for (const thumb of [false, true]) {
     const table = await loadArmTable();
     const seed = Number(process.env.SEED ?? (Math.random() * 2 ** 32) >>> 0);
     const rnd = mulberry32(seed + (thumb ? 1 : 0));
-    // Every page above RAM answers with an abort, so loads and stores take data aborts mid-block.
-    const bus = { read: () => undefined, write: () => false };
+    // Above RAM a memory-like device, then nothing: loads and stores take data aborts mid-block.
+    const device = (mem: Uint8Array) => ({
+      read: (a: number, n: number) => (a >= DEVICE && a + n <= DEVICE + DEVICE_BYTES
+        ? new DataView(mem.buffer).getUint32(a - DEVICE, true) & (n === 4 ? -1 : (1 << (8 * n)) - 1) : undefined),
+      write: (a: number, n: number, v: number) => {
+        if (a < DEVICE || a + n > DEVICE + DEVICE_BYTES) return false;
+        for (let i = 0; i < n; i++) mem[a - DEVICE + i] = v >>> (8 * i);
+        return true;
+      },
+    });
+    const jitDevice = new Uint8Array(DEVICE_BYTES + 4), interpDevice = new Uint8Array(DEVICE_BYTES + 4);
     // Every block compiled at once: the tiered default would interpret most of these short runs.
-    const jit = new ArmCpu(table, { engine: 'jit', ramSize: RAM, bus, hotThreshold: 0 });
-    const interp = new ArmCpu(table, { engine: 'interp', ramSize: RAM, bus });
+    const jit = new ArmCpu(table, { engine: 'jit', ramSize: RAM, bus: device(jitDevice), hotThreshold: 0 });
+    const interp = new ArmCpu(table, { engine: 'interp', ramSize: RAM, bus: device(interpDevice) });
     let executed = 0, cases = 0, exceptions = 0;
     while (executed < MIN_INSNS) {
       const c = makeCase(rnd, thumb);
@@ -136,9 +151,15 @@ for (const thumb of [false, true]) {
       const before = [jit.icount, interp.icount, jit.stats.exceptions];
       load(jit, c, flags);
       load(interp, c, flags);
-      jit.run(BLOCKS_PER_CASE);
-      interp.run(BLOCKS_PER_CASE);
-      const diff = firstDifference(jit, interp);
+      jitDevice.set(c.ram.subarray(DATA, DATA + DEVICE_BYTES));
+      interpDevice.set(c.ram.subarray(DATA, DATA + DEVICE_BYTES));
+      jit.run(BLOCKS_PER_CASE / 2);
+      interp.run(BLOCKS_PER_CASE / 2);
+      if (rnd() % 2) { jit.tlbFlush(); interp.tlbFlush(); }
+      jit.run(BLOCKS_PER_CASE / 2);
+      interp.run(BLOCKS_PER_CASE / 2);
+      const deviceDiff = jitDevice.findIndex((b, i) => b !== interpDevice[i]);
+      const diff = firstDifference(jit, interp) ?? (deviceDiff >= 0 ? `device byte ${hex(DEVICE + deviceDiff)}: jit ${jitDevice[deviceDiff]} interp ${interpDevice[deviceDiff]}` : undefined);
       if (diff) {
         const listing = c.code.slice(0, 48).map((w, i) => {
           const pc = CODE + i * (thumb ? 2 : 4);

@@ -59,6 +59,7 @@ const PROGRAMS: Record<string, Program> = {
   },
   smc: { runs: [{}], native: false },
   armsig: { runs: [{}], native: false },
+  isolation: { runs: [{}] },
 };
 
 /** The expected outcome, where it comes from, and the reference runs. */

@@ -6,7 +6,6 @@
  * as a reference independent of this project. BL/BLX pairs are printed from both halves.
  */
 import test from 'ava';
-import { OpBuffer } from '../runtime/op-buffer.js';
 import { DisasContext } from '../runtime/arm/translate.js';
 import { THUMB_PATTERNS, disasThumb, thumbDecoder, translateThumbInsn } from '../runtime/arm/decode-thumb.js';
 import { normaliseDisas } from './support/disas-normalise.js';
@@ -134,7 +133,7 @@ test('every 16-bit encoding decodes, translates and disassembles without throwin
   for (let insn = 0; insn < 0x10000; insn++) {
     const text = disasThumb(insn, 0x8000);
     t.true(typeof text === 'string' && text.length > 0);
-    const ctx = new DisasContext(new OpBuffer(), true);
+    const ctx = DisasContext.detached(true);
     ctx.pc = 0x8000; ctx.nextPc = 0x8002;
     translateThumbInsn(ctx, insn);
     t.true(ctx.ob.count > 0 || ctx.ended || thumbDecoder.decode(insn) !== undefined, `insn ${insn.toString(16)}`);
@@ -177,7 +176,7 @@ function run(pc: number, insns: number[], regs: Record<number, number> = {}, c =
   st.env.fill(0);
   st.env[THUMB] = 1; st.env[CF] = c; st.env[ZF] = 1;
   for (const [r, v] of Object.entries(regs)) st.env[Number(r)] = v;
-  const ctx = new DisasContext(new OpBuffer(), true);
+  const ctx = DisasContext.detached(true);
   for (let i = 0; i < insns.length && !ctx.ended; i++) {
     ctx.pc = pc + 2 * i; ctx.nextPc = ctx.pc + 2; ctx.retired = i;
     translateThumbInsn(ctx, insns[i]);
@@ -216,7 +215,7 @@ test('pc-relative addressing reads (pc + 4) & ~3', (t) => {
   let s = run(0x1002, [0xa004]); // add r0, pc, #16
   t.is(s.env[0], 0x1014);
   st.stl(0x1014, 0x12345678);
-  const ctx = new DisasContext(new OpBuffer(), true);
+  const ctx = DisasContext.detached(true);
   ctx.pc = 0x1002; ctx.nextPc = 0x1004; translateThumbInsn(ctx, 0x4804); ctx.endAfter(); // ldr r0, [pc, #16]
   st.env[0] = 0; interp.run(st, ctx.ob);
   t.is(st.env[0], 0x12345678);

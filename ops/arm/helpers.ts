@@ -17,19 +17,21 @@ export function helper_exception(s: OpState, excp: number): void {
 }
 
 /**
- * A load from a slow page; a fault sets EXCEPTION (the op then leaves the block).
+ * A load that missed the TLB's fast path (runtime/softmmu.ts); a fault sets EXCEPTION (the op
+ * then leaves the block).
  * @noLocalWords
  */
-export function helper_ld(s: OpState, addr: number, bytes: number): number {
-  return s.slow.load(addr, bytes) | 0;
+export function helper_ld(s: OpState, addr: number, bytes: number, mmuIdx: number): number {
+  return s.slow.load(addr, bytes, mmuIdx) | 0;
 }
 
 /**
- * A store to a slow page (device, unmapped, or a page holding translated code).
+ * A store that missed the TLB's fast path (a miss, a device, a read-only page or one holding
+ * translated code).
  * @noLocalWords
  */
-export function helper_st(s: OpState, addr: number, bytes: number, value: number): void {
-  s.slow.store(addr, bytes, value);
+export function helper_st(s: OpState, addr: number, bytes: number, value: number, mmuIdx: number): void {
+  s.slow.store(addr, bytes, value, mmuIdx);
 }
 
 /** MSR: write the fields of CPSR (spsr = 0) or SPSR (spsr = 1); user mode may write only the flags. */

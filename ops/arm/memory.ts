@@ -1,98 +1,122 @@
 /**
- * Guest memory through the page-flag table (ops/core.ts): the fast path is one byte load of
- * the page's flags and the access itself; devices, unmapped pages and pages holding
- * translated code take the slow path, a helper that may raise a data abort. Loads set T0 from
- * [T1]; stores write T0 to [T1]. P1 is the instruction's pc and P2 the instructions the block
- * retired before it: on a fault the op leaves the CPU exactly at the faulting instruction (the
- * op, not the helper, writes pc and the count, which blocks keep in locals).
- * Halfword and word addresses are aligned down, and a word load rotates the aligned word by
- * the address's low bits (ARMv5, ARM ARM A4.1.23), so no access crosses a page.
+ * Guest memory through the software TLB (ops/core.ts): the fast path loads the page's TLB entry,
+ * checks its flag bits with one mask-and-compare and accesses host memory at `(entry & ~0xfff)
+ * ^ address`; anything else (a TLB miss, a device, a read-only page or one holding translated
+ * code) calls the slow path, a helper that may raise a data abort. Each op exists per MMU index
+ * (`_mmu0`: privileged, `_mmu1`: user, for LDRT/STRT and user-mode blocks), folded into the TLB's
+ * address. Loads set T0 from [T1]; stores write T0 to [T1]. P1 is the instruction's pc and P2
+ * the instructions the block retired before it: on a fault the op leaves the CPU exactly at the
+ * faulting instruction (the op, not the helper, writes pc and the count, which blocks keep in
+ * locals). Halfword and word addresses are aligned down, and a word load rotates the aligned
+ * word by the address's low bits (ARMv5, ARM ARM A4.1.23), so no access crosses a page.
  */
-import { PAGE_FLAGS_BASE, PAGE_SHIFT, PAGE_SLOW_READ, PAGE_SLOW_WRITE, type OpState } from '../core.js';
+import { TLB_BASE, TLB_READ_MASK, TLB_VALID, TLB_WRITE_MASK, type OpState } from '../core.js';
 import { helper_ld, helper_st } from './helpers.js';
 import { EXCEPTION, ICOUNT, PC } from './state.js';
 
-export function op_ldub_T0_T1_mmu(s: OpState): void {
+/** @expand idx 0..1 */
+export function op_ldub_T0_T1_mmu$(s: OpState, idx: number): void {
   const a = s.T1;
-  if ((s.ldub((PAGE_FLAGS_BASE + (a >>> PAGE_SHIFT)) | 0) & PAGE_SLOW_READ) === 0) s.T0 = s.ldub(a);
+  const e = s.ldl((TLB_BASE + (idx << 22) + ((a >>> 10) & ~3)) | 0);
+  if ((e & TLB_READ_MASK) === TLB_VALID) s.T0 = s.ldub((e & ~0xfff) ^ a);
   else {
-    s.T0 = helper_ld(s, a, 1);
+    s.T0 = helper_ld(s, a, 1, idx);
     if (s.env[EXCEPTION] !== 0) { s.env[PC] = s.P1; s.env[ICOUNT] = (s.env[ICOUNT] + s.P2) | 0; s.exit_tb(); return; }
   }
 }
 
-export function op_ldsb_T0_T1_mmu(s: OpState): void {
+/** @expand idx 0..1 */
+export function op_ldsb_T0_T1_mmu$(s: OpState, idx: number): void {
   const a = s.T1;
-  if ((s.ldub((PAGE_FLAGS_BASE + (a >>> PAGE_SHIFT)) | 0) & PAGE_SLOW_READ) === 0) s.T0 = s.ldsb(a);
+  const e = s.ldl((TLB_BASE + (idx << 22) + ((a >>> 10) & ~3)) | 0);
+  if ((e & TLB_READ_MASK) === TLB_VALID) s.T0 = s.ldsb((e & ~0xfff) ^ a);
   else {
-    s.T0 = (helper_ld(s, a, 1) << 24) >> 24;
+    s.T0 = (helper_ld(s, a, 1, idx) << 24) >> 24;
     if (s.env[EXCEPTION] !== 0) { s.env[PC] = s.P1; s.env[ICOUNT] = (s.env[ICOUNT] + s.P2) | 0; s.exit_tb(); return; }
   }
 }
 
-export function op_lduw_T0_T1_mmu(s: OpState): void {
+/** @expand idx 0..1 */
+export function op_lduw_T0_T1_mmu$(s: OpState, idx: number): void {
   const a = s.T1 & ~1;
-  if ((s.ldub((PAGE_FLAGS_BASE + (a >>> PAGE_SHIFT)) | 0) & PAGE_SLOW_READ) === 0) s.T0 = s.lduw(a);
+  const e = s.ldl((TLB_BASE + (idx << 22) + ((a >>> 10) & ~3)) | 0);
+  if ((e & TLB_READ_MASK) === TLB_VALID) s.T0 = s.lduw((e & ~0xfff) ^ a);
   else {
-    s.T0 = helper_ld(s, a, 2) & 0xffff;
+    s.T0 = helper_ld(s, a, 2, idx) & 0xffff;
     if (s.env[EXCEPTION] !== 0) { s.env[PC] = s.P1; s.env[ICOUNT] = (s.env[ICOUNT] + s.P2) | 0; s.exit_tb(); return; }
   }
 }
 
-export function op_ldsw_T0_T1_mmu(s: OpState): void {
+/** @expand idx 0..1 */
+export function op_ldsw_T0_T1_mmu$(s: OpState, idx: number): void {
   const a = s.T1 & ~1;
-  if ((s.ldub((PAGE_FLAGS_BASE + (a >>> PAGE_SHIFT)) | 0) & PAGE_SLOW_READ) === 0) s.T0 = s.ldsw(a);
+  const e = s.ldl((TLB_BASE + (idx << 22) + ((a >>> 10) & ~3)) | 0);
+  if ((e & TLB_READ_MASK) === TLB_VALID) s.T0 = s.ldsw((e & ~0xfff) ^ a);
   else {
-    s.T0 = (helper_ld(s, a, 2) << 16) >> 16;
+    s.T0 = (helper_ld(s, a, 2, idx) << 16) >> 16;
     if (s.env[EXCEPTION] !== 0) { s.env[PC] = s.P1; s.env[ICOUNT] = (s.env[ICOUNT] + s.P2) | 0; s.exit_tb(); return; }
   }
 }
 
-/** LDR, SWP: the aligned word rotated right by 8 × (address & 3). */
-export function op_ldl_T0_T1_mmu(s: OpState): void {
+/**
+ * LDR, SWP: the aligned word rotated right by 8 × (address & 3).
+ * @expand idx 0..1
+ */
+export function op_ldl_T0_T1_mmu$(s: OpState, idx: number): void {
   const a = s.T1 & ~3, r = (s.T1 & 3) << 3;
+  const e = s.ldl((TLB_BASE + (idx << 22) + ((a >>> 10) & ~3)) | 0);
   let w = 0;
-  if ((s.ldub((PAGE_FLAGS_BASE + (a >>> PAGE_SHIFT)) | 0) & PAGE_SLOW_READ) === 0) w = s.ldl(a);
+  if ((e & TLB_READ_MASK) === TLB_VALID) w = s.ldl((e & ~0xfff) ^ a);
   else {
-    w = helper_ld(s, a, 4);
+    w = helper_ld(s, a, 4, idx);
     if (s.env[EXCEPTION] !== 0) { s.env[PC] = s.P1; s.env[ICOUNT] = (s.env[ICOUNT] + s.P2) | 0; s.exit_tb(); return; }
   }
   s.T0 = (w >>> r) | (w << (32 - r));
 }
 
-/** LDM, LDRD: the aligned word, no rotation. */
-export function op_ldl_aligned_T0_T1_mmu(s: OpState): void {
+/**
+ * LDM, LDRD: the aligned word, no rotation.
+ * @expand idx 0..1
+ */
+export function op_ldl_aligned_T0_T1_mmu$(s: OpState, idx: number): void {
   const a = s.T1 & ~3;
-  if ((s.ldub((PAGE_FLAGS_BASE + (a >>> PAGE_SHIFT)) | 0) & PAGE_SLOW_READ) === 0) s.T0 = s.ldl(a);
+  const e = s.ldl((TLB_BASE + (idx << 22) + ((a >>> 10) & ~3)) | 0);
+  if ((e & TLB_READ_MASK) === TLB_VALID) s.T0 = s.ldl((e & ~0xfff) ^ a);
   else {
-    s.T0 = helper_ld(s, a, 4);
+    s.T0 = helper_ld(s, a, 4, idx);
     if (s.env[EXCEPTION] !== 0) { s.env[PC] = s.P1; s.env[ICOUNT] = (s.env[ICOUNT] + s.P2) | 0; s.exit_tb(); return; }
   }
 }
 
-export function op_stb_T0_T1_mmu(s: OpState): void {
+/** @expand idx 0..1 */
+export function op_stb_T0_T1_mmu$(s: OpState, idx: number): void {
   const a = s.T1;
-  if ((s.ldub((PAGE_FLAGS_BASE + (a >>> PAGE_SHIFT)) | 0) & PAGE_SLOW_WRITE) === 0) s.stb(a, s.T0);
+  const e = s.ldl((TLB_BASE + (idx << 22) + ((a >>> 10) & ~3)) | 0);
+  if ((e & TLB_WRITE_MASK) === TLB_VALID) s.stb((e & ~0xfff) ^ a, s.T0);
   else {
-    helper_st(s, a, 1, s.T0 & 0xff);
+    helper_st(s, a, 1, s.T0 & 0xff, idx);
     if (s.env[EXCEPTION] !== 0) { s.env[PC] = s.P1; s.env[ICOUNT] = (s.env[ICOUNT] + s.P2) | 0; s.exit_tb(); return; }
   }
 }
 
-export function op_stw_T0_T1_mmu(s: OpState): void {
+/** @expand idx 0..1 */
+export function op_stw_T0_T1_mmu$(s: OpState, idx: number): void {
   const a = s.T1 & ~1;
-  if ((s.ldub((PAGE_FLAGS_BASE + (a >>> PAGE_SHIFT)) | 0) & PAGE_SLOW_WRITE) === 0) s.stw(a, s.T0);
+  const e = s.ldl((TLB_BASE + (idx << 22) + ((a >>> 10) & ~3)) | 0);
+  if ((e & TLB_WRITE_MASK) === TLB_VALID) s.stw((e & ~0xfff) ^ a, s.T0);
   else {
-    helper_st(s, a, 2, s.T0 & 0xffff);
+    helper_st(s, a, 2, s.T0 & 0xffff, idx);
     if (s.env[EXCEPTION] !== 0) { s.env[PC] = s.P1; s.env[ICOUNT] = (s.env[ICOUNT] + s.P2) | 0; s.exit_tb(); return; }
   }
 }
 
-export function op_stl_T0_T1_mmu(s: OpState): void {
+/** @expand idx 0..1 */
+export function op_stl_T0_T1_mmu$(s: OpState, idx: number): void {
   const a = s.T1 & ~3;
-  if ((s.ldub((PAGE_FLAGS_BASE + (a >>> PAGE_SHIFT)) | 0) & PAGE_SLOW_WRITE) === 0) s.stl(a, s.T0);
+  const e = s.ldl((TLB_BASE + (idx << 22) + ((a >>> 10) & ~3)) | 0);
+  if ((e & TLB_WRITE_MASK) === TLB_VALID) s.stl((e & ~0xfff) ^ a, s.T0);
   else {
-    helper_st(s, a, 4, s.T0);
+    helper_st(s, a, 4, s.T0, idx);
     if (s.env[EXCEPTION] !== 0) { s.env[PC] = s.P1; s.env[ICOUNT] = (s.env[ICOUNT] + s.P2) | 0; s.exit_tb(); return; }
   }
 }

@@ -9,10 +9,10 @@ import { OPC, OPS } from '../generated/arm/ops.js';
 import * as G from '../generated/arm/ops.js';
 import { structuralOpcodes } from '../op-table.js';
 import { EXCP_UDEF } from '../../ops/arm/state.js';
+import { CodeReader, DisasContextBase } from '../translator.js';
 
-/** A block ends at the latest after this many instructions. */
-export const MAX_TB_INSNS = 128;
-export const TARGET_PAGE_MASK = ~0xfff;
+/** The block key's flags word of ARM: bit 0 is the Thumb state (env[THUMB]). */
+export const TB_FLAG_THUMB = 1;
 
 type Temp = 0 | 1 | 2 | 3;
 const regOps = (pattern: string): number[] =>
@@ -24,28 +24,24 @@ const MOVL_R_T1 = regOps('movl_r$_T1');
 const { IF_T0, ENDIF } = structuralOpcodes(OPS.length);
 const TEST_COND = Array.from({ length: 14 }, (_, c) => (OPC as Record<string, number>)[`test_cond${c}`]);
 
-/** Fetches guest code for the translator; returns undefined where nothing executable is mapped. */
-export interface CodeFetch {
-  fetch32(addr: number): number | undefined;
-  fetch16(addr: number): number | undefined;
-}
+/** Translation state of one ARM or Thumb block (QEMU's DisasContext). */
+export class DisasContext extends DisasContextBase {
+  readonly thumb: boolean;
+  /** The encoding of the last instruction translated. */
+  lastInsn = 0;
 
-/** Translation state of one block (QEMU's DisasContext). */
-export class DisasContext {
-  /** Address of the instruction being translated. */
-  pc = 0;
-  /** Address of the next instruction. */
-  nextPc = 0;
-  /** Instructions of this block completed before the current one. */
-  retired = 0;
-  /** Set when the current instruction ended the block (a branch, a write to pc, an exception). */
-  ended = false;
-  /** Static successors (pc | thumb bit) the exec loop may translate ahead, for batching. */
-  readonly successors: number[] = [];
-  /** For logging: each instruction's address, encoding and size. */
-  readonly insns: { pc: number; insn: number; size: number }[] = [];
+  constructor(ob: OpBuffer, pc: number, flags: number, code: CodeReader) {
+    super(ob, pc, flags, code);
+    this.thumb = (flags & TB_FLAG_THUMB) !== 0;
+  }
 
-  constructor(readonly ob: OpBuffer, readonly thumb: boolean) {}
+  /** A context outside any block, with no guest code to read (decoder tests). */
+  static detached(thumb: boolean): DisasContext {
+    return new DisasContext(new OpBuffer(), 0, thumb ? TB_FLAG_THUMB : 0, new CodeReader(() => undefined, new DataView(new ArrayBuffer(0))));
+  }
+
+  /** A successor in ARM or Thumb state. */
+  addSuccessorIn(pc: number, thumb: boolean): void { this.addSuccessor(pc, (this.flags & ~TB_FLAG_THUMB) | (thumb ? TB_FLAG_THUMB : 0)); }
 
   /** The value an instruction reads for r15: its address + 8 (ARM) or + 4 (Thumb). */
   get pcValue(): number { return (this.pc + (this.thumb ? 4 : 8)) | 0; }
@@ -90,14 +86,15 @@ export class DisasContext {
       G.gen_op_jmp_im(this.ob, target | 0, this.retiredAfter);
       this.ended = true;
     }
-    this.successors.push((target | (thumb ? 1 : 0)) >>> 0);
+    this.addSuccessorIn(target, thumb);
   }
   /** Branch to `target` if condition `cond` holds, else fall through. */
   branchCond(cond: number, target: number): void {
     this.ob.emit0(TEST_COND[cond]);
     G.gen_op_brcond_T0(this.ob, target | 0, this.nextPc | 0, this.retiredAfter);
     this.ended = true;
-    this.successors.push((target | (this.thumb ? 1 : 0)) >>> 0, (this.nextPc | (this.thumb ? 1 : 0)) >>> 0);
+    this.addSuccessor(target);
+    this.addSuccessor(this.nextPc);
   }
   /** Word index of the open conditional region's IF_T0, or -1. */
   private condAt = -1;
@@ -118,7 +115,7 @@ export class DisasContext {
     this.condAt = -1;
     if (this.ended) {
       G.gen_op_jmp_im(this.ob, this.nextPc | 0, this.retiredAfter);
-      this.successors.push((this.nextPc | (this.thumb ? 1 : 0)) >>> 0);
+      this.addSuccessor(this.nextPc);
     }
   }
   /** End the block after the current instruction, continuing at the next one. */
@@ -140,9 +137,9 @@ export class DisasContext {
 
 /** Load/store ops by size: index [byte, signed byte, halfword, signed halfword, word]. */
 export const MEM = {
-  ldub: OPC.ldub_T0_T1_mmu, ldsb: OPC.ldsb_T0_T1_mmu, lduw: OPC.lduw_T0_T1_mmu, ldsw: OPC.ldsw_T0_T1_mmu,
-  ldl: OPC.ldl_T0_T1_mmu, ldl_aligned: OPC.ldl_aligned_T0_T1_mmu,
-  stb: OPC.stb_T0_T1_mmu, stw: OPC.stw_T0_T1_mmu, stl: OPC.stl_T0_T1_mmu,
+  ldub: OPC.ldub_T0_T1_mmu0, ldsb: OPC.ldsb_T0_T1_mmu0, lduw: OPC.lduw_T0_T1_mmu0, ldsw: OPC.ldsw_T0_T1_mmu0,
+  ldl: OPC.ldl_T0_T1_mmu0, ldl_aligned: OPC.ldl_aligned_T0_T1_mmu0,
+  stb: OPC.stb_T0_T1_mmu0, stw: OPC.stw_T0_T1_mmu0, stl: OPC.stl_T0_T1_mmu0,
 } as const;
 
 // --- shared building blocks (gen_*) ------------------------------------------------------------

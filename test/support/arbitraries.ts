@@ -1,7 +1,7 @@
 /** fast-check generators for micro-op states: random values salted with the edge cases. */
 import fc from 'fast-check';
 import { NUM_PARAMS, NUM_TEMPS } from '../../ops/core.js';
-import { DATA_ADDR, DATA_BYTES, STATE_WORDS, type OpCase } from './op-harness.js';
+import { DATA_ADDR, DATA_BYTES, STATE_WORDS, TLB_KINDS, type OpCase } from './op-harness.js';
 
 export const EDGES = [0, 1, -1, 2, 0x7fffffff, -0x80000000, 0x80000000 | 0, 31, 32, 33, 255, 256, 0x80, 0xff, 0x7fff, 0x8000, 0xffff, 0x10000, -2];
 
@@ -19,6 +19,7 @@ export const opCase: fc.Arbitrary<OpCase> = fc.record({
   params: fc.array(int32, { minLength: NUM_PARAMS, maxLength: NUM_PARAMS }),
   env: fc.array(fc.oneof(int32, fc.constantFrom(0, 1)), { minLength: STATE_WORDS, maxLength: STATE_WORDS }),
   data: fc.uint8Array({ minLength: DATA_BYTES, maxLength: DATA_BYTES }),
+  tlb: fc.integer({ min: 0, max: TLB_KINDS - 1 }),
 });
 
 /** Seed for the run: SEED=… reproduces a failure; printed with every failure. */

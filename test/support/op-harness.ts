@@ -3,7 +3,9 @@
  * generated WebAssembly function (back-end A), and as the TypeScript op (back-end B).
  * Each engine has its own 4 GiB memory, so whatever one writes cannot leak into the other.
  */
-import { ENV_BASE, ENV_WORDS, NUM_TEMPS, OpState } from '../../ops/core.js';
+import {
+  ENV_BASE, ENV_WORDS, NB_MMU_MODES, NUM_TEMPS, OpState, PAGE_MASK, PAGE_SHIFT, TLB_BASE, TLB_BYTES, TLB_CODE, TLB_DEVICE, TLB_READONLY, TLB_VALID,
+} from '../../ops/core.js';
 import { CopyPatchCodegen, helperTable, moduleImports } from '../../runtime/codegen.js';
 import { Interpreter } from '../../runtime/interp.js';
 import { OpBuffer } from '../../runtime/op-buffer.js';
@@ -25,7 +27,23 @@ export interface OpCase {
   params: number[];
   env: number[];
   data: Uint8Array;
+  /** The TLB entry of T1's page in every MMU index: one of TLB_ENTRY_KINDS. */
+  tlb: number;
 }
+
+/**
+ * TLB entries the memory ops meet at T1's page: a miss, identity, read-only, a page that
+ * holds code, a device, and a remapping onto the data window (host page != virtual page).
+ */
+const TLB_ENTRY_KINDS: ((vpage: number) => number)[] = [
+  () => 0,
+  () => TLB_VALID,
+  () => TLB_VALID | TLB_READONLY,
+  () => TLB_VALID | TLB_CODE,
+  () => TLB_VALID | TLB_DEVICE,
+  (vpage) => ((DATA_ADDR ^ (vpage << PAGE_SHIFT)) & PAGE_MASK) | TLB_VALID,
+];
+export const TLB_KINDS = TLB_ENTRY_KINDS.length;
 
 export interface Outcome {
   temps: number[];
@@ -137,9 +155,21 @@ export class OpHarness {
   }
 }
 
+/** The TLB entries each memory's last setup wrote, cleared by the next. */
+const tlbWritten = new WeakMap<WebAssembly.Memory, number[]>();
+
 function setup(s: OpState, c: OpCase): void {
   for (let i = 0; i < STATE_WORDS; i++) s.env[i] = c.env[i];
   bytesOf(s.memory).set(c.data, DATA_ADDR);
+  const view = new DataView(s.memory.buffer);
+  for (const at of tlbWritten.get(s.memory) ?? []) view.setInt32(at, 0, true);
+  const vpage = c.temps[1] >>> PAGE_SHIFT, written: number[] = [];
+  for (let i = 0; i < NB_MMU_MODES; i++) {
+    const at = TLB_BASE + i * TLB_BYTES + 4 * vpage;
+    view.setInt32(at, TLB_ENTRY_KINDS[c.tlb](vpage), true);
+    written.push(at);
+  }
+  tlbWritten.set(s.memory, written);
 }
 
 /** Run `fn`; true if it faulted on memory (WebAssembly trap or DataView RangeError). */

@@ -1,0 +1,392 @@
+/**
+ * The generic exec loop (QEMU's cpu_exec): finds the translation block for the current pc and
+ * flags, translates missing ones (through the target's translator, runtime/translator.ts),
+ * compiles hot ones in batches (tiered JIT) or interprets them, chains compiled blocks inside
+ * WebAssembly, and takes exceptions and interrupts between blocks. It also owns guest memory
+ * as the software TLB sees it: the slow path of every memory op, which asks the target to fill
+ * a missing entry (CpuExec.tlbFill) and sends device pages to the bus.
+ *
+ * A target subclasses CpuExec and supplies its hooks, in the spirit of QEMU's TCGCPUOps:
+ * where its state words are (`words`), how to take a pending interrupt (`execInterrupt`), how
+ * to deliver an exception (`handleException`), how to fill the TLB (`tlbFill`), what a bus
+ * error does (`busFault`), and its translator (`translator`). This file names no guest CPU.
+ */
+import { OpState, PAGE_SHIFT, PAGE_SIZE, TLB_DEVICE, TLB_READONLY, TLB_VALID, type SlowMemory } from '../ops/core.js';
+import type { Bus } from './bus.js';
+import { DISPATCH_EXCEPTION, DISPATCH_MISS, type ExecWords } from './dispatch.js';
+import { Interpreter } from './interp.js';
+import type { Logger } from './log.js';
+import { OpBuffer } from './op-buffer.js';
+import type { OpTable } from './op-table.js';
+import { ACCESS_FETCH, ACCESS_READ, ACCESS_WRITE, SoftTlb, type Access } from './softmmu.js';
+import { InterpEngine, JitEngine, TbCache, type Engine, type TranslationBlock } from './tb.js';
+import { CodeReader, translatorLoop, type BlockKey, type DisasContextBase, type TranslatorOps } from './translator.js';
+
+export interface CpuExecOptions {
+  engine: 'jit' | 'interp';
+  /** Devices: where accesses to TLB_DEVICE pages go. */
+  bus?: Bus;
+  /** Maximum number of cached blocks before the cache is flushed. */
+  tbCacheSize?: number;
+  /** Blocks per compiled module (JIT batching). */
+  batchSize?: number;
+  log?: Logger;
+  /** One guest instruction per block (QEMU's -singlestep), for lockstep comparisons. */
+  singleStep?: boolean;
+  /** JIT only: chain blocks inside WebAssembly (default true; false calls each block from JS). */
+  chain?: boolean;
+  /**
+   * JIT only: a new block runs in the interpreter until it has run this many times, then it is
+   * compiled with other hot blocks, batchSize to a module (default 4; 0 compiles every block
+   * at once, with its static successors). Cold code then costs no compilation.
+   */
+  hotThreshold?: number;
+  /** An existing memory (tests run two CPUs side by side on their own memories). */
+  memory?: WebAssembly.Memory;
+}
+
+/** Where a target keeps what the exec loop reads, as env word indexes. */
+export interface CpuWords extends ExecWords {
+  /** Guest instructions retired (wrapping at 32 bits; every block exit adds its count). */
+  icount: number;
+}
+
+export interface RunResult {
+  /** Why the loop stopped: the machine asked (exit), the CPU waits for an interrupt, or the block budget ran out. */
+  reason: 'halt' | 'wfi' | 'budget';
+}
+
+/** A block ends at the latest after this many instructions. */
+export const MAX_TB_INSNS = 128;
+
+/**
+ * Interpreted runs a hot block waits for others to share its module (a module costs ~100 µs
+ * to compile, a block well under 1 µs to interpret). Measured with 12, 64, 256 and 1024: longer
+ * waits make fewer modules but spend more time interpreting; 12 was best or close on every
+ * program (docs/performance.md).
+ */
+const HOT_WAIT = 12;
+
+export abstract class CpuExec<C extends DisasContextBase = DisasContextBase> implements SlowMemory {
+  readonly memory: WebAssembly.Memory;
+  readonly s: OpState;
+  readonly env: Int32Array;
+  readonly engine: Engine;
+  readonly tbs: TbCache;
+  readonly tlb: SoftTlb;
+  protected readonly view: DataView;
+  protected readonly u8: Uint8Array;
+  private readonly batchSize: number;
+  private readonly hotThreshold: number;
+  /** Runs blocks the tiered JIT has not compiled yet, and blocks that are never cached. */
+  private readonly interp: Interpreter;
+  /** Blocks that reached the threshold, waiting to be compiled together. */
+  private hot: TranslationBlock[] = [];
+  private readonly scratch = new OpBuffer(4096);
+  /** Run blocks through the JIT's chained dispatcher rather than one JS call per block. */
+  private readonly chain: boolean;
+  private readonly maxTbInsns: number;
+  /** In wait-for-interrupt: run() returns at once until an interrupt is requested. */
+  waiting = false;
+  private stopped = false;
+  /** Set to make run() return before the next block (user mode: to let Node's event loop turn); run() clears it. */
+  leaveRun = false;
+  /** Set by the machine (semihosting exit, a reset request) to stop the loop. */
+  get halted(): boolean { return this.stopped; }
+  set halted(v: boolean) { if (v) this.requestExit(); this.stopped = v; }
+  exitCode = 0;
+  /** An interrupt line is raised (QEMU's interrupt_request): the loop asks execInterrupt between blocks. */
+  private interruptLine = false;
+  get interruptRequest(): boolean { return this.interruptLine; }
+  set interruptRequest(v: boolean) { if (v && !this.interruptLine) this.requestExit(); this.interruptLine = v; }
+  private icountBase = 0;
+  readonly stats = { tbsTranslated: 0, insnsTranslated: 0, translateMs: 0, blocksRun: 0, exceptions: 0 };
+  readonly log?: Logger;
+  readonly bus?: Bus;
+
+  // --- the target's hooks (QEMU's TCGCPUOps and TranslatorOps) ------------------------------
+  /** The target's translator. */
+  protected abstract readonly translator: TranslatorOps<C>;
+  /** Take a pending interrupt if the CPU accepts it now; true if one was taken. */
+  protected abstract execInterrupt(): boolean;
+  /** Deliver the exception the last block raised (env[words.exception], already cleared). */
+  protected abstract handleException(excp: number): void;
+  /**
+   * Translate `vaddr` for `access` in MMU index `mmuIdx`: return its host page address (4 KiB
+   * aligned) ORed with TLB flag bits (TLB_READONLY, TLB_DEVICE), or undefined if the access
+   * faults — then, unless `probe`, raise the guest's fault (set the exception word).
+   */
+  abstract tlbFill(vaddr: number, access: Access, mmuIdx: number, probe: boolean): number | undefined;
+  /** Nothing answered a device access at `vaddr`: raise the guest's bus error. */
+  protected abstract busFault(vaddr: number, access: Access): void;
+  /** The MMU index code fetches use for the block key's flags. */
+  protected abstract codeMmuIndex(flags: number): number;
+  /** The registers in QEMU's `-d cpu` format. */
+  abstract dumpState(): string;
+
+  /** `words`: where the target keeps the block key, the exception, the exit request and the instruction count. */
+  constructor(readonly table: OpTable, readonly opts: CpuExecOptions, protected readonly words: CpuWords) {
+    this.memory = opts.memory ?? new WebAssembly.Memory({ initial: 65536, maximum: 65536 });
+    this.s = new OpState(this.memory);
+    this.s.slow = this;
+    this.env = this.s.env;
+    this.view = new DataView(this.memory.buffer);
+    this.u8 = new Uint8Array(this.memory.buffer);
+    this.tlb = new SoftTlb(this.memory);
+    this.bus = opts.bus;
+    const capacity = opts.tbCacheSize ?? 1 << 16;
+    this.batchSize = Math.min(opts.batchSize ?? 32, capacity);
+    this.hotThreshold = opts.engine === 'jit' ? opts.hotThreshold ?? 4 : 0;
+    this.interp = new Interpreter(table);
+    this.chain = opts.engine === 'jit' && opts.chain !== false && !opts.singleStep
+      && !opts.log?.has('exec') && !opts.log?.has('cpu');
+    this.engine = opts.engine === 'jit'
+      ? new JitEngine(table, this.memory, this.s, capacity + this.batchSize, words, this.chain)
+      : new InterpEngine(table, this.s);
+    this.tbs = new TbCache(capacity, this.engine, (page, code) => this.tlb.setCode(page, code));
+    this.maxTbInsns = opts.singleStep ? 1 : MAX_TB_INSNS;
+    this.log = opts.log;
+  }
+
+  /** The current block key's flags: the OR of the target's flags words. */
+  protected currentFlags(): number {
+    const f = this.words.flags, env = this.env;
+    let v = 0;
+    for (let i = 0; i < f.length; i++) v |= env[f[i]];
+    return v;
+  }
+
+  /** Guest instructions retired since reset (exact in both engines). */
+  get icount(): number { return this.icountBase + (this.env[this.words.icount] >>> 0); }
+
+  /** Forget every TLB entry and every lookup by virtual address (a new address space). */
+  tlbFlush(): void {
+    this.tlb.flushAll();
+    this.tbs.addressSpaceChanged();
+  }
+
+  // --- SlowMemory: what memory ops call when the TLB's fast path does not apply ------------
+  load(addr: number, bytes: number, mmuIdx: number): number {
+    addr >>>= 0;
+    let e = this.tlb.entries[mmuIdx][addr >>> PAGE_SHIFT];
+    if (!(e & TLB_VALID)) {
+      const fill = this.tlbFill(addr, ACCESS_READ, mmuIdx, false);
+      if (fill === undefined) return 0;
+      e = this.tlb.set(mmuIdx, addr, fill & ~(PAGE_SIZE - 1), fill & (PAGE_SIZE - 1));
+    }
+    const phys = SoftTlb.host(e, addr);
+    if (e & TLB_DEVICE) {
+      const v = this.bus?.read(phys, bytes);
+      if (v === undefined) { this.busFault(addr, ACCESS_READ); return 0; }
+      return v;
+    }
+    return bytes === 1 ? this.u8[phys] : bytes === 2 ? this.view.getUint16(phys, true) : this.view.getInt32(phys, true);
+  }
+
+  store(addr: number, bytes: number, value: number, mmuIdx: number): void {
+    addr >>>= 0;
+    let e = this.tlb.entries[mmuIdx][addr >>> PAGE_SHIFT];
+    if (!(e & TLB_VALID) || (e & TLB_READONLY)) {
+      const fill = this.tlbFill(addr, ACCESS_WRITE, mmuIdx, false);
+      if (fill === undefined) return;
+      e = this.tlb.set(mmuIdx, addr, fill & ~(PAGE_SIZE - 1), fill & (PAGE_SIZE - 1));
+    }
+    const phys = SoftTlb.host(e, addr);
+    if (e & TLB_DEVICE) {
+      if (!this.bus?.write(phys, bytes, value)) this.busFault(addr, ACCESS_WRITE);
+      return;
+    }
+    if (this.tlb.hasCode(phys >>> PAGE_SHIFT)) this.tbs.invalidateRange(phys >>> PAGE_SHIFT, phys, bytes);
+    this.storeHost(phys, bytes, value);
+  }
+
+  protected storeHost(host: number, bytes: number, value: number): void {
+    if (bytes === 1) this.u8[host] = value; else if (bytes === 2) this.view.setUint16(host, value, true); else this.view.setInt32(host, value, true);
+  }
+
+  /** Copy bytes to host memory, invalidating any code translated from them. */
+  writeHost(host: number, data: Uint8Array): void {
+    if (data.length === 0) return;
+    for (let p = host >>> PAGE_SHIFT; p <= (host + data.length - 1) >>> PAGE_SHIFT; p++) this.tbs.invalidatePage(p);
+    this.u8.set(data, host);
+  }
+
+  /** Drop the TLB entries of virtual pages [first, first + count) and the code of those host pages (user mode: identity). */
+  invalidatePages(first: number, count: number): void {
+    for (let p = first; p < first + count; p++) {
+      this.tlb.flushPage(p);
+      if (this.tlb.hasCode(p)) this.tbs.invalidatePage(p);
+    }
+  }
+
+  // --- translation ---------------------------------------------------------------------------
+  /** The host address of executable code at `vaddr` for blocks with `flags`, or undefined. */
+  private codeHost(vaddr: number, flags: number): number | undefined {
+    const fill = this.tlbFill(vaddr, ACCESS_FETCH, this.codeMmuIndex(flags), true);
+    if (fill === undefined || (fill & TLB_DEVICE)) return undefined;
+    return (fill & ~(PAGE_SIZE - 1)) >>> 0;
+  }
+
+  /** Translate the block at (pc, flags) into a micro-op stream. */
+  translate(pc: number, flags: number): TranslationBlock {
+    const t0 = performance.now();
+    const ob = this.scratch;
+    ob.reset();
+    const code = new CodeReader((vaddr) => this.codeHost(vaddr, flags), this.view);
+    const ops = this.translator;
+    const ctx = ops.initDisasContext(ob, pc >>> 0, flags, code);
+    ctx.logInsns = this.log?.has('in_asm') ?? false;
+    translatorLoop(ops, ctx, this.maxTbInsns);
+    const phys = code.ranges.length ? code.ranges[0] : pc >>> 0;
+    const tb: TranslationBlock = {
+      pc: pc >>> 0, flags, phys, ranges: code.ranges, insns: ctx.retired, ob: ob.copy(), successors: ctx.successors,
+    };
+    this.stats.tbsTranslated++;
+    this.stats.insnsTranslated += tb.insns;
+    this.stats.translateMs += performance.now() - t0;
+    if (this.log?.has('in_asm')) this.log.inAsm(ctx.insns.map((i) => ({ ...i, text: ops.disas(ctx, i.pc, i.insn, i.size) })));
+    if (this.log?.has('op')) this.log.ops(this.table, tb.ob, tb.pc);
+    return tb;
+  }
+
+  /** Find the block at (pc, flags): by virtual key, then by physical address, else translate it (and a batch). */
+  private findBlock(pc: number, flags: number): TranslationBlock {
+    const tb = this.tbs.get(pc, flags);
+    if (tb) return tb;
+    const phys = this.codeHost(pc, flags);
+    if (phys !== undefined) {
+      const again = this.tbs.getPhys(pc, flags, phys + (pc & (PAGE_SIZE - 1)));
+      if (again) { if (this.engine instanceof JitEngine) this.engine.link(again); return again; }
+    }
+    return this.translateBatch(pc, flags);
+  }
+
+  /** Translate the block at (pc, flags) and, untiered, up to batchSize - 1 static successors; install them. */
+  private translateBatch(pc: number, flags: number): TranslationBlock {
+    this.tbs.makeRoom(this.hotThreshold > 0 ? 1 : this.batchSize);
+    const first = this.translate(pc, flags);
+    // Nothing executable at pc: the block only raises the fault; it is run once and not kept.
+    if (first.ranges.length === 0) return first;
+    if (this.hotThreshold > 0) {
+      // Tiered: just this block; it is compiled once it proves hot.
+      this.tbs.add(first);
+      return first;
+    }
+    const batch: TranslationBlock[] = [first];
+    const queue: BlockKey[] = [...first.successors];
+    const queued = new Set(queue.map((k) => `${k.pc}/${k.flags}`));
+    while (queue.length && batch.length < this.batchSize) {
+      const k = queue.shift()!;
+      if (this.tbs.has(k) || (k.pc === first.pc && k.flags === first.flags) || this.codeHost(k.pc, k.flags) === undefined) continue;
+      const tb = this.translate(k.pc, k.flags);
+      if (tb.ranges.length === 0) continue;
+      batch.push(tb);
+      for (const s of tb.successors) {
+        const id = `${s.pc}/${s.flags}`;
+        if (!queued.has(id)) { queued.add(id); queue.push(s); }
+      }
+    }
+    for (const tb of batch) this.tbs.add(tb);
+    this.install(batch);
+    return first;
+  }
+
+  private install(batch: TranslationBlock[]): void {
+    this.engine.install(batch);
+    if (this.log?.has('out_asm') && this.engine instanceof JitEngine && this.engine.lastModule) this.log.outAsm(this.engine.lastModule, batch);
+  }
+
+  /** Run a block the tiered JIT has not compiled, counting its runs; compile the hot ones. */
+  private runCold(tb: TranslationBlock): void {
+    this.interp.run(this.s, tb.ob);
+    if (tb.ranges.length === 0) return;
+    const hits = tb.hits = (tb.hits ?? 0) + 1;
+    if (hits === this.hotThreshold) {
+      this.hot.push(tb);
+      if (this.hot.length >= this.batchSize) this.compileHot();
+    } else if (hits >= this.hotThreshold + HOT_WAIT) {
+      this.compileHot(); // a hot block has waited long enough for company
+    }
+  }
+
+  private compileHot(): void {
+    // Blocks invalidated or flushed while they waited are gone.
+    let batch = this.hot.filter((tb) => !tb.dead && this.tbs.get(tb.pc, tb.flags) === tb && tb.fn === undefined);
+    this.hot = [];
+    if (batch.length === 0) return;
+    // Bring along the blocks they jump to that have run but are not hot yet (a loop's rarer
+    // paths), so that a loop's region holds them and its iterations stay inside WebAssembly.
+    const taken = new Set(batch);
+    for (let i = 0; i < batch.length && batch.length < 2 * this.batchSize; i++) {
+      for (const k of batch[i].successors) {
+        const tb = this.tbs.get(k.pc, k.flags);
+        if (tb && tb.fn === undefined && tb.hits && !taken.has(tb)) { taken.add(tb); batch.push(tb); }
+      }
+    }
+    if (this.tbs.makeRoom(batch.length)) batch = [];
+    if (batch.length) this.install(batch);
+  }
+
+  // --- the exec loop -------------------------------------------------------------------------
+  /** Ask the exec loop to look at the machine (interrupt lines, halt) after the current block. */
+  requestExit(): void { this.env[this.words.exitRequest] = 1; }
+
+  /** Run until the machine halts or about `maxBlocks` blocks have run. */
+  run(maxBlocks = Infinity): RunResult {
+    const env = this.env, engine = this.engine, log = this.log, w = this.words;
+    const traceExec = log?.has('exec') ?? false, traceCpu = log?.has('cpu') ?? false;
+    let n = 0;
+    while (!this.halted) {
+      if (n >= maxBlocks) break;
+      if (this.leaveRun) { this.leaveRun = false; break; }
+      if (this.waiting) {
+        if (!this.interruptLine) break;
+        this.waiting = false;
+      }
+      env[w.exitRequest] = 0;
+      if (this.interruptLine && this.execInterrupt()) continue;
+      const tb = this.findBlock(env[w.pc], this.currentFlags());
+      if (tb.fn === undefined && (this.hotThreshold > 0 || tb.ranges.length === 0)) {
+        if (traceCpu) log!.text(this.dumpState());
+        if (traceExec) log!.exec(tb);
+        this.runCold(tb);
+        n++;
+        if (env[w.exception] !== 0) this.takeException();
+        continue;
+      }
+      if (this.chain) {
+        const jit = engine as JitEngine;
+        jit.link(tb);
+        // Chain inside WebAssembly from this block on; the dispatcher starts with a lookup
+        // that finds the block just linked.
+        const budget = Math.min(4096, maxBlocks - n);
+        const r = jit.dispatch(budget);
+        const reason = r & 3, ran = r >>> 2;
+        n += ran;
+        if (reason === DISPATCH_EXCEPTION) this.takeException();
+        else if (reason === DISPATCH_MISS && ran === 0) { n += engine.run(tb); if (env[w.exception] !== 0) this.takeException(); }
+        continue;
+      }
+      if (traceCpu) log!.text(this.dumpState());
+      if (traceExec) log!.exec(tb);
+      n += engine.run(tb);
+      if (env[w.exception] !== 0) this.takeException();
+    }
+    this.stats.blocksRun += n;
+    // A request the loop did not get to (the JIT makes one when code is invalidated) is moot now.
+    env[w.exitRequest] = 0;
+    this.foldIcount();
+    return { reason: this.halted ? 'halt' : this.waiting ? 'wfi' : 'budget' };
+  }
+
+  private takeException(): void {
+    const excp = this.env[this.words.exception];
+    this.env[this.words.exception] = 0;
+    this.handleException(excp);
+  }
+
+  private foldIcount(): void {
+    this.icountBase += this.env[this.words.icount] >>> 0;
+    this.env[this.words.icount] = 0;
+  }
+}

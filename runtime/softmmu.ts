@@ -1,0 +1,93 @@
+/**
+ * The software TLB's run-time side (the memory ops' fast path is in ops/<target>/memory.ts; the
+ * entry format in ops/core.ts). One 32-bit entry per 4 KiB virtual page and MMU index, in
+ * linear memory above everything a guest can reach. Entries are filled lazily by the exec loop's
+ * slow path, which asks the target (CpuExec.tlbFill). A list of the filled entries makes a
+ * flush cost what was filled, not 4 MiB (v86's valid_tlb_entries), and lets a page that gains
+ * translated code find every entry that maps it.
+ */
+import {
+  NB_MMU_MODES, PAGE_MASK, PAGE_SHIFT, TLB_BASE, TLB_CODE, TLB_ENTRIES, TLB_VALID,
+} from '../ops/core.js';
+
+/** Kinds of access, for TLB fills and faults. */
+export const ACCESS_READ = 0, ACCESS_WRITE = 1, ACCESS_FETCH = 2;
+export type Access = typeof ACCESS_READ | typeof ACCESS_WRITE | typeof ACCESS_FETCH;
+
+/** Filled entries remembered per MMU index; past that a flush clears the whole table. */
+const FILLED_CAPACITY = 1 << 16;
+
+export class SoftTlb {
+  /** The entries of each MMU index, as the ops see them. */
+  readonly entries: Int32Array[] = [];
+  private readonly filled: Int32Array[] = [];
+  private readonly filledCount: number[] = [];
+  /** Host pages holding translated code: every entry that maps one has TLB_CODE. */
+  private readonly codePages = new Uint8Array(TLB_ENTRIES);
+  fills = 0;
+  flushes = 0;
+
+  constructor(memory: WebAssembly.Memory) {
+    for (let i = 0; i < NB_MMU_MODES; i++) {
+      this.entries.push(new Int32Array(memory.buffer, TLB_BASE + 4 * TLB_ENTRIES * i, TLB_ENTRIES));
+      this.filled.push(new Int32Array(FILLED_CAPACITY));
+      this.filledCount.push(0);
+    }
+  }
+
+  /**
+   * Map virtual page of `vaddr` for `mmuIdx` to host page `hostPage` (an address, 4 KiB
+   * aligned) with `flags` (TLB_VALID | TLB_READONLY | TLB_DEVICE). Returns the entry.
+   */
+  set(mmuIdx: number, vaddr: number, hostPage: number, flags: number): number {
+    const vpage = vaddr >>> PAGE_SHIFT;
+    const entries = this.entries[mmuIdx];
+    if (entries[vpage] === 0) {
+      if (this.filledCount[mmuIdx] === FILLED_CAPACITY) this.flushIndex(mmuIdx);
+      this.filled[mmuIdx][this.filledCount[mmuIdx]++] = vpage;
+    }
+    const code = this.codePages[hostPage >>> PAGE_SHIFT] ? TLB_CODE : 0;
+    const e = ((hostPage ^ (vpage << PAGE_SHIFT)) & PAGE_MASK) | flags | code | TLB_VALID;
+    entries[vpage] = e;
+    this.fills++;
+    return e;
+  }
+
+  /** The host address an entry gives for `vaddr`. */
+  static host(entry: number, vaddr: number): number { return ((entry & PAGE_MASK) ^ vaddr) >>> 0; }
+
+  /** Forget every entry of every MMU index (a new address space: TTBR write, MMU switch). */
+  flushAll(): void {
+    for (let i = 0; i < NB_MMU_MODES; i++) this.flushIndex(i);
+    this.flushes++;
+  }
+
+  private flushIndex(mmuIdx: number): void {
+    const entries = this.entries[mmuIdx], filled = this.filled[mmuIdx];
+    const n = this.filledCount[mmuIdx];
+    if (n === FILLED_CAPACITY) entries.fill(0);
+    else for (let i = 0; i < n; i++) entries[filled[i]] = 0;
+    this.filledCount[mmuIdx] = 0;
+  }
+
+  /** Forget the entries of virtual page `vpage` in every MMU index (its mapping changed). */
+  flushPage(vpage: number): void {
+    for (let i = 0; i < NB_MMU_MODES; i++) this.entries[i][vpage] = 0; // the filled list may keep it: harmless
+  }
+
+  /** Host page `hostPage` (a page number) now holds translated code, or no longer does. */
+  setCode(hostPage: number, code: boolean): void {
+    if ((this.codePages[hostPage] !== 0) === code) return;
+    this.codePages[hostPage] = code ? 1 : 0;
+    for (let i = 0; i < NB_MMU_MODES; i++) {
+      const entries = this.entries[i], filled = this.filled[i], n = this.filledCount[i];
+      for (let j = 0; j < n; j++) {
+        const vpage = filled[j], e = entries[vpage];
+        if (e === 0 || (((e ^ (vpage << PAGE_SHIFT)) >>> PAGE_SHIFT) !== hostPage)) continue;
+        entries[vpage] = code ? e | TLB_CODE : e & ~TLB_CODE;
+      }
+    }
+  }
+
+  hasCode(hostPage: number): boolean { return this.codePages[hostPage] !== 0; }
+}
