@@ -16,7 +16,7 @@ import { ArmCpu, loadArmTable } from '../../runtime/arm/cpu.js';
 import { ElfError, isElf, parseElf } from '../../runtime/elf.js';
 import type { Logger } from '../../runtime/log.js';
 import { BoardBus } from '../bus.js';
-import { Semihosting, type SemihostingHost } from '../semihosting.js';
+import { Semihosting, type SemihostingHost } from '../arm/semihosting.js';
 import { Pl011 } from './pl011.js';
 import { Pl190, VpbSic } from './pl190.js';
 import { Sp804, hostClock, type Clock } from './sp804.js';
