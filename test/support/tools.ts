@@ -49,7 +49,7 @@ export function isCi(env: NodeJS.ProcessEnv = process.env): boolean {
 }
 
 export function missingToolMessage(tool: Tool): string {
-  return `${tool.command} (Debian's ${tool.debianPackage}) is not installed: ${INSTALL_HINT}`;
+  return `${tool.command} (Debian's ${tool.debianPackage}) is not installed or does not run: ${INSTALL_HINT}`;
 }
 
 /** What a test that needs some tools does on this host. */
