@@ -17,6 +17,7 @@ import { closeSync, existsSync, fstatSync, mkdtempSync, openSync, readSync, rmSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { requireTool, TOOLS } from './support/tools.js';
 
 const BUILD = join(process.cwd(), 'test/arm-programs/build');
 const BIN = join(process.cwd(), 'bin/dynwasm-system-arm.js');
@@ -28,6 +29,7 @@ const PROGRAMS = [
 const TIMEOUT_MS = 300_000;
 
 function qemu(args: string[]): Promise<number> {
+  requireTool(TOOLS.qemuSystemArm); // a clear message rather than spawn's ENOENT
   return new Promise((resolve, reject) => {
     const child = spawn('qemu-system-arm', args, { stdio: 'ignore', env: { ...process.env, QEMU_AUDIO_DRV: 'none' } });
     const timer = setTimeout(() => { child.kill(); reject(new Error('qemu-system-arm timed out')); }, TIMEOUT_MS);

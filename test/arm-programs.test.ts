@@ -10,6 +10,7 @@ import { closeSync, existsSync, mkdtempSync, openSync, readFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { requireTool, TOOLS } from './support/tools.js';
 
 const run = promisify(execFile);
 const ROOT = process.cwd();
@@ -35,6 +36,7 @@ async function outcome(cmd: string, args: string[]): Promise<Outcome> {
  * process fills, qemu drops output. A regular file never does, so the reference writes to one.
  */
 async function qemuOutcome(args: string[]): Promise<Outcome> {
+  requireTool(TOOLS.qemuSystemArm); // a clear message rather than spawn's ENOENT
   const file = join(mkdtempSync(join(tmpdir(), 'dynwasm-qemu-')), 'stdout');
   const fd = openSync(file, 'w');
   const child = spawn('qemu-system-arm', args, { stdio: ['ignore', fd, 'pipe'], env: { ...process.env, QEMU_AUDIO_DRV: 'none' } });

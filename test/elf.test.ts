@@ -2,9 +2,7 @@
 import test from 'ava';
 import { readFileSync } from 'node:fs';
 import { ElfError, EM_ARM, PT_LOAD, isElf, parseElf } from '../runtime/elf.js';
-import { buildElf, haveCross, helloSource } from './support/cross.js';
-
-const crossTest = haveCross ? test : test.skip;
+import { buildElf, crossTest, helloSource } from './support/cross.js';
 
 function good(): Uint8Array {
   return new Uint8Array(readFileSync(buildElf('elf-good', { 'hello.S': helloSource(0) })));

@@ -7,11 +7,9 @@ import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildElf, haveCross, haveQemu, helloSource, SEMIHOST_ASM_PRELUDE, workDir } from './support/cross.js';
+import { buildElf, crossTest, helloSource, qemuTest, SEMIHOST_ASM_PRELUDE, workDir } from './support/cross.js';
 
 const BIN = join(process.cwd(), 'bin/dynwasm-system-arm.js');
-const crossTest = haveCross ? test : test.skip;
-const qemuTest = haveCross && haveQemu ? test : test.skip;
 
 function run(args: string[], input = '') {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'latin1', input, timeout: 60000 });

@@ -12,11 +12,11 @@
  * which sets r0 = 0, r1 = the board id (0x183), r2 = 0x100 (the ATAG list) and jumps to it.
  */
 import { PAGE_SIZE } from '../../ops/core.js';
-import { ArmCpu, loadArmTable, type ArmBus } from '../../runtime/arm/cpu.js';
+import { ArmCpu, loadArmTable } from '../../runtime/arm/cpu.js';
 import { ElfError, isElf, parseElf } from '../../runtime/elf.js';
 import type { Logger } from '../../runtime/log.js';
-import type { MmioDevice } from '../device.js';
-import { Semihosting, type SemihostingHost } from '../semihosting.js';
+import { BoardBus } from '../bus.js';
+import { Semihosting, type SemihostingHost } from '../arm/semihosting.js';
 import { Pl011 } from './pl011.js';
 import { Pl190, VpbSic } from './pl190.js';
 import { Sp804, hostClock, type Clock } from './sp804.js';
@@ -95,30 +95,6 @@ export interface VersatilePb {
   resetRequested: boolean;
 }
 
-/** A 4 KiB-granular device map, with unassigned addresses reading as zero (RAZ/WI). */
-export class BoardBus implements ArmBus {
-  private readonly pages = new Map<number, { base: number; dev: MmioDevice }>();
-
-  map(base: number, size: number, dev: MmioDevice): void {
-    for (let a = base; a < base + size; a += PAGE_SIZE) this.pages.set(a >>> 12, { base, dev });
-  }
-
-  deviceAt(addr: number): MmioDevice | undefined { return this.pages.get(addr >>> 12)?.dev; }
-
-  read(addr: number, bytes: number): number {
-    const m = this.pages.get(addr >>> 12);
-    if (!m) return 0;
-    const v = m.dev.read(addr - m.base, bytes);
-    return bytes === 4 ? v | 0 : bytes === 2 ? v & 0xffff : v & 0xff;
-  }
-
-  write(addr: number, bytes: number, value: number): boolean {
-    const m = this.pages.get(addr >>> 12);
-    if (m) m.dev.write(addr - m.base, bytes, bytes === 4 ? value >>> 0 : bytes === 2 ? value & 0xffff : value & 0xff);
-    return true;
-  }
-}
-
 /** QEMU's 32-bit boot stub (hw/arm/boot.c, without board setup), written at 0 for raw images. */
 function bootStub(entry: number): number[] {
   return [
@@ -194,7 +170,8 @@ export async function createVersatilePb(opts: VersatilePbOptions): Promise<Versa
     entry = 0;
   }
 
-  const bus = new BoardBus();
+  // Unassigned addresses read as zero and ignore writes (see above).
+  const bus = new BoardBus({ unassigned: 'read-as-zero' });
   // The interrupt controllers drive the CPU's lines (the CPU exists from below on).
   let cpuRef: ArmCpu | undefined;
   const vic = new Pl190((irq, fiq) => { if (cpuRef) { cpuRef.irqLine = irq; cpuRef.fiqLine = fiq; } });

@@ -6,7 +6,7 @@ import { UsageError, parseAccel } from './options.js';
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import { MachineError, createVersatilePb, parseRamSize, type VersatilePb } from '../../boards/versatilepb/machine.js';
-import type { SemihostingHost } from '../../boards/semihosting.js';
+import type { SemihostingHost } from '../../boards/arm/semihosting.js';
 import { cpuCounters, statsLines } from '../stats.js';
 import { LOG_ITEMS, Logger, parseLogItems, type LogItem } from '../log.js';
 

@@ -6,9 +6,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { testNeeding, TOOLS } from './tools.js';
 
-export const haveCross = spawnSync('arm-none-eabi-gcc', ['--version']).status === 0;
-export const haveQemu = spawnSync('qemu-system-arm', ['--version']).status === 0;
+/** Tests that build programs with arm-none-eabi-gcc (test/support/tools.ts: skipped without it, failed in CI). */
+export const crossTest = testNeeding(TOOLS.armNoneEabiGcc);
+/** Tests that also compare with qemu-system-arm. */
+export const qemuTest = testNeeding(TOOLS.armNoneEabiGcc, TOOLS.qemuSystemArm);
 
 let dir: string | undefined;
 export function workDir(): string {

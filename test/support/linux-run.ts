@@ -5,10 +5,11 @@
  * dropping output written to non-blocking pipes) and the way the process ended: its exit status
  * or the signal that killed it.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { requireTool, TOOLS, which } from './tools.js';
 
 export const ROOT = process.cwd();
 export const PROGRAMS_DIR = join(ROOT, 'build/linux-programs');
@@ -21,7 +22,7 @@ export const ARMEL_SYSROOT = '/usr/arm-linux-gnueabi';
 export const ENGINES = ['jit', 'interp'] as const;
 export type Engine = (typeof ENGINES)[number];
 
-export const INSTALL_HINT = 'run scripts/install-debian-packages.sh (as root) to install it';
+export { INSTALL_HINT, which } from './tools.js';
 
 /** How a run ended, and what it printed. */
 export interface Outcome {
@@ -49,21 +50,7 @@ export function baseEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C', HOME: '/nonexistent', ...extra };
 }
 
-/** Whether a command can be run (`cmd args` exits 0). */
-export function haveCommand(cmd: string, args: string[] = ['--version']): boolean {
-  return spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
-}
-
-/** A command's absolute path, found on our own PATH (the guests' PATH may be empty of host tools). */
-export function which(cmd: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '/usr/bin:/bin').split(':')) {
-    if (dir && existsSync(join(dir, cmd))) return join(dir, cmd);
-  }
-  return undefined;
-}
-
-export const QEMU_ARM = which('qemu-arm');
-export const haveQemuArm = QEMU_ARM !== undefined && haveCommand(QEMU_ARM, ['--version']);
+export const QEMU_ARM = which(TOOLS.qemuArm.command);
 
 /** A fresh temporary directory. */
 export function freshDir(prefix = 'dynwasm-linux-'): string {
@@ -155,7 +142,7 @@ export function requireFile(path: string, hint: string): void {
 }
 
 export function requireQemuArm(): void {
-  if (!haveQemuArm) throw new Error(`qemu-arm (Debian's qemu-user) is not installed: ${INSTALL_HINT}`);
+  requireTool(TOOLS.qemuArm);
 }
 
 /**

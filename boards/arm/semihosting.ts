@@ -20,8 +20,8 @@
 import { closeSync, fstatSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { isatty } from 'node:tty';
-import { CPSR_MODE, MODE_USR, R0, THUMB } from '../ops/arm/state.js';
-import type { ArmCpu } from '../runtime/arm/cpu.js';
+import { CPSR_MODE, MODE_USR, R0, THUMB } from '../../ops/arm/state.js';
+import type { ArmCpu } from '../../runtime/arm/cpu.js';
 
 export const SYS_OPEN = 0x01, SYS_CLOSE = 0x02, SYS_WRITEC = 0x03, SYS_WRITE0 = 0x04, SYS_WRITE = 0x05,
   SYS_READ = 0x06, SYS_READC = 0x07, SYS_ISERROR = 0x08, SYS_ISTTY = 0x09, SYS_SEEK = 0x0a, SYS_FLEN = 0x0c,
