@@ -25,12 +25,13 @@ export const ENV_WORDS = 1024;
  * The software TLB (QEMU's softmmu, in v86's one-word form): per MMU index (the target's
  * privilege levels or address spaces) one 32-bit entry per 4 KiB virtual page, in linear
  * memory where no guest access can reach. An entry is the page's host (linear-memory) address
- * XOR its virtual address, with flag bits in the low 12 bits, so the host address of a guest
- * address `a` is `(entry & ~0xfff) ^ a`. A memory op takes its inline fast path only when the
- * entry is valid and has none of the bits that send its kind of access to the slow path;
- * otherwise it calls the slow path (runtime/softmmu.ts), which asks the target to fill the
- * entry (identity from page permissions in user mode, a page-table walk with an MMU) or raises
- * the guest's fault. An all-zero entry (a fresh memory) is invalid: every TLB starts empty.
+ * XOR its virtual address, with flag bits in the low 12 bits. A memory op takes its inline
+ * fast path only when none of the bits that concern its kind of access is set; the host address
+ * of a guest address `a` is then `(entry & ~0xfff) ^ a` (for a store, whose fast path needs
+ * every flag clear, simply `entry ^ a`). Otherwise
+ * it calls the slow path (runtime/exec.ts), which asks the target to fill the entry (identity
+ * from page permissions in user mode, a page-table walk with an MMU) or raises the guest's
+ * fault. An empty entry is TLB_INVALID (runtime/softmmu.ts initialises every table so).
  */
 export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 1 << PAGE_SHIFT;
@@ -42,17 +43,25 @@ export const TLB_BASE = 0xff000000;
 export const TLB_ENTRIES = 1 << (32 - PAGE_SHIFT);
 export const TLB_BYTES = 4 * TLB_ENTRIES;
 export const NB_MMU_MODES = 2;
-/** The entry maps the page. */
-export const TLB_VALID = 1;
+/** The entry maps nothing (yet): every access misses. */
+export const TLB_INVALID = 1;
 /** Stores take the slow path (a read-only page: the fill decides whether a store faults). */
 export const TLB_READONLY = 2;
 /** The page holds translated code: stores take the slow path, which invalidates it. */
 export const TLB_CODE = 4;
 /** A device page: every access goes to the bus, at the physical address the entry holds. */
 export const TLB_DEVICE = 8;
-/** Bits that must be exactly TLB_VALID for a fast load, and for a fast store. */
-export const TLB_READ_MASK = TLB_VALID | TLB_DEVICE;
-export const TLB_WRITE_MASK = TLB_VALID | TLB_READONLY | TLB_CODE | TLB_DEVICE;
+/** The bits that send a load, and a store, to the slow path. */
+export const TLB_READ_MASK = TLB_INVALID | TLB_DEVICE;
+export const TLB_WRITE_MASK = TLB_INVALID | TLB_READONLY | TLB_CODE | TLB_DEVICE;
+/**
+ * Entry bits that are all zero when a load may use the guest address itself as the host
+ * address: an identity mapping (host page == virtual page, as in user mode and wherever RAM is
+ * mapped 1:1) that sends loads nowhere else. Testing this first lets the CPU predict a branch
+ * instead of waiting for the entry to compute the address (v86 always XORs; measured: crc32
+ * 27 % slower that way, docs/performance.md). For stores the test is `entry === 0`.
+ */
+export const TLB_LOAD_IDENTITY_MASK = ~(TLB_READONLY | TLB_CODE);
 
 /** Where accesses that miss the fast path go. It raises a guest fault by setting the target's exception word. */
 export interface SlowMemory {

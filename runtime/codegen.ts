@@ -230,16 +230,32 @@ export function buildRegionModule(codegen: CopyPatchCodegen, blocks: readonly Re
   const { temps, words: wordLocals, scratchI32, scratchI64 } = t.locals;
   const base = temps + wordLocals.length + scratchI32 + scratchI64;
   const NEXT = base, COUNT = base + 1, KEY = base + 2, E = base + 3, LIMIT = base + 4, FLAGS = base + 5;
-  /** Set KEY and FLAGS to the next block's key (from the locals where blocks keep those words). */
-  const keyFromState = (bw: ByteWriter): void => {
+  /** Set KEY (and FLAGS) to the next block's key (from the locals where blocks keep those words). */
+  const keyFromState = (bw: ByteWriter, withFlags = true): void => {
     codegen.wordGet(bw, words.pc); bw.byte(OP.local_set); bw.uleb(KEY);
-    emitFlags(bw, words, (ww, word) => codegen.wordGet(ww, word)); bw.byte(OP.local_set); bw.uleb(FLAGS);
+    if (withFlags) { emitFlags(bw, words, (ww, word) => codegen.wordGet(ww, word)); bw.byte(OP.local_set); bw.uleb(FLAGS); }
   };
-  /** Push KEY == pc && FLAGS == flags. */
-  const keyIs = (bw: ByteWriter, key: BlockKey): void => {
+  /** Push KEY == pc (&& FLAGS == flags). */
+  const keyIs = (bw: ByteWriter, key: BlockKey, withFlags = true): void => {
     bw.byte(OP.local_get); bw.uleb(KEY); bw.byte(OP.i32_const); bw.sleb(key.pc | 0); bw.byte(OP.i32_eq);
+    if (!withFlags) return;
     bw.byte(OP.local_get); bw.uleb(FLAGS); bw.byte(OP.i32_const); bw.sleb(key.flags | 0); bw.byte(OP.i32_eq);
     bw.byte(OP.i32_and);
+  };
+  /**
+   * Whether a block's ops leave the flags words as they were: every flags word lives in a local
+   * (so only ops that write it can change it), no op writes one, and no op calls a helper that
+   * may touch the locals' words in memory.
+   */
+  const flagsMask = words.flags.reduce((m, w) => m | codegen.wordMask(w), 0);
+  const allFlagsLocal = words.flags.every((w) => codegen.wordMask(w) !== 0);
+  const flagsKept = (ob: OpBuffer): boolean => {
+    if (!allFlagsLocal || (codegen.wordMasks(ob).writes & flagsMask) !== 0) return false;
+    const opWords = ob.words, generated = t.ops.length;
+    for (let i = 0; i < ob.length; i += 1 + t.paramCount[opWords[i]]) {
+      if (opWords[i] < generated && t.syncsWords[opWords[i]] !== 0) return false;
+    }
+    return true;
   };
   const envLoad = (bw: ByteWriter, word: number): void => {
     bw.byte(OP.i32_const); bw.byte(0); bw.byte(OP.i32_load); bw.byte(2); bw.uleb(ENV_BASE + 4 * word);
@@ -288,9 +304,13 @@ export function buildRegionModule(codegen: CopyPatchCodegen, blocks: readonly Re
       bw.byte(OP.br_if); bw.uleb(leave);
       const succ = inBatch[members[i]];
       if (succ.length) {
-        keyFromState(bw);
+        // A block that cannot change the flags words leaves with its own flags: its successors
+        // are told apart by pc alone, and those with other flags cannot be next.
+        const sameFlags = flagsKept(block.ob);
+        keyFromState(bw, !sameFlags);
         for (const j of succ) {
-          keyIs(bw, blocks[j]);
+          if (sameFlags && blocks[j].flags !== block.flags) continue;
+          keyIs(bw, blocks[j], !sameFlags);
           bw.byte(OP.if); bw.byte(0x40);
           bw.byte(OP.i32_const); bw.sleb(local.get(j)!); bw.byte(OP.local_set); bw.uleb(NEXT);
           bw.byte(OP.br); bw.uleb(top + 1);

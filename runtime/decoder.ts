@@ -6,6 +6,11 @@
  * Pattern syntax, most significant bit first, spaces ignored: `0`/`1` fixed bits, `-` any
  * bit, a letter a field bit. A field's bits are concatenated in the order they appear, so
  * `iiii----iiii` is one 8-bit field split in two.
+ *
+ * Fixed-width ISAs decode whole instructions (ARM 32, Thumb 16). A byte-stream ISA (x86)
+ * decodes its parts with the same tables: an opcode byte (width 8, `mm rrr bbb` for ModRM),
+ * or an opcode byte and its ModRM together (width 16), the target reading the bytes itself
+ * through the translator's CodeReader and calling decode() per part.
  */
 
 export type Fields = Record<string, number>;
@@ -43,7 +48,7 @@ export class Decoder<Ctx> {
   private readonly buckets: Compiled<Ctx>[][];
   private readonly indexRuns: number[];
 
-  constructor(readonly width: 16 | 32, patterns: Pattern<Ctx>[], indexBits: [number, number][]) {
+  constructor(readonly width: 8 | 16 | 24 | 32, patterns: Pattern<Ctx>[], indexBits: [number, number][]) {
     this.compiled = patterns.map((p) => compile(width, p));
     this.indexRuns = indexBits.flat();
     const nbits = indexBits.reduce((a, [, w]) => a + w, 0);

@@ -11,7 +11,7 @@
  * to deliver an exception (`handleException`), how to fill the TLB (`tlbFill`), what a bus
  * error does (`busFault`), and its translator (`translator`). This file names no guest CPU.
  */
-import { OpState, PAGE_SHIFT, PAGE_SIZE, TLB_DEVICE, TLB_READONLY, TLB_VALID, type SlowMemory } from '../ops/core.js';
+import { OpState, PAGE_SHIFT, PAGE_SIZE, TLB_DEVICE, TLB_INVALID, TLB_READONLY, type SlowMemory } from '../ops/core.js';
 import type { Bus } from './bus.js';
 import { DISPATCH_EXCEPTION, DISPATCH_MISS, type ExecWords } from './dispatch.js';
 import { Interpreter } from './interp.js';
@@ -169,7 +169,7 @@ export abstract class CpuExec<C extends DisasContextBase = DisasContextBase> imp
   load(addr: number, bytes: number, mmuIdx: number): number {
     addr >>>= 0;
     let e = this.tlb.entries[mmuIdx][addr >>> PAGE_SHIFT];
-    if (!(e & TLB_VALID)) {
+    if (e & TLB_INVALID) {
       const fill = this.tlbFill(addr, ACCESS_READ, mmuIdx, false);
       if (fill === undefined) return 0;
       e = this.tlb.set(mmuIdx, addr, fill & ~(PAGE_SIZE - 1), fill & (PAGE_SIZE - 1));
@@ -186,7 +186,7 @@ export abstract class CpuExec<C extends DisasContextBase = DisasContextBase> imp
   store(addr: number, bytes: number, value: number, mmuIdx: number): void {
     addr >>>= 0;
     let e = this.tlb.entries[mmuIdx][addr >>> PAGE_SHIFT];
-    if (!(e & TLB_VALID) || (e & TLB_READONLY)) {
+    if (e & (TLB_INVALID | TLB_READONLY)) {
       const fill = this.tlbFill(addr, ACCESS_WRITE, mmuIdx, false);
       if (fill === undefined) return;
       e = this.tlb.set(mmuIdx, addr, fill & ~(PAGE_SIZE - 1), fill & (PAGE_SIZE - 1));

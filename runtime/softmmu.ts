@@ -7,7 +7,7 @@
  * translated code find every entry that maps it.
  */
 import {
-  NB_MMU_MODES, PAGE_MASK, PAGE_SHIFT, TLB_BASE, TLB_CODE, TLB_ENTRIES, TLB_VALID,
+  NB_MMU_MODES, PAGE_MASK, PAGE_SHIFT, TLB_BASE, TLB_CODE, TLB_ENTRIES, TLB_INVALID,
 } from '../ops/core.js';
 
 /** Kinds of access, for TLB fills and faults. */
@@ -29,7 +29,9 @@ export class SoftTlb {
 
   constructor(memory: WebAssembly.Memory) {
     for (let i = 0; i < NB_MMU_MODES; i++) {
-      this.entries.push(new Int32Array(memory.buffer, TLB_BASE + 4 * TLB_ENTRIES * i, TLB_ENTRIES));
+      const entries = new Int32Array(memory.buffer, TLB_BASE + 4 * TLB_ENTRIES * i, TLB_ENTRIES);
+      entries.fill(TLB_INVALID);
+      this.entries.push(entries);
       this.filled.push(new Int32Array(FILLED_CAPACITY));
       this.filledCount.push(0);
     }
@@ -37,17 +39,17 @@ export class SoftTlb {
 
   /**
    * Map virtual page of `vaddr` for `mmuIdx` to host page `hostPage` (an address, 4 KiB
-   * aligned) with `flags` (TLB_VALID | TLB_READONLY | TLB_DEVICE). Returns the entry.
+   * aligned) with `flags` (TLB_READONLY, TLB_DEVICE). Returns the entry.
    */
   set(mmuIdx: number, vaddr: number, hostPage: number, flags: number): number {
     const vpage = vaddr >>> PAGE_SHIFT;
     const entries = this.entries[mmuIdx];
-    if (entries[vpage] === 0) {
+    if (entries[vpage] & TLB_INVALID) {
       if (this.filledCount[mmuIdx] === FILLED_CAPACITY) this.flushIndex(mmuIdx);
       this.filled[mmuIdx][this.filledCount[mmuIdx]++] = vpage;
     }
     const code = this.codePages[hostPage >>> PAGE_SHIFT] ? TLB_CODE : 0;
-    const e = ((hostPage ^ (vpage << PAGE_SHIFT)) & PAGE_MASK) | flags | code | TLB_VALID;
+    const e = ((hostPage ^ (vpage << PAGE_SHIFT)) & PAGE_MASK) | (flags & ~TLB_INVALID) | code;
     entries[vpage] = e;
     this.fills++;
     return e;
@@ -65,14 +67,14 @@ export class SoftTlb {
   private flushIndex(mmuIdx: number): void {
     const entries = this.entries[mmuIdx], filled = this.filled[mmuIdx];
     const n = this.filledCount[mmuIdx];
-    if (n === FILLED_CAPACITY) entries.fill(0);
-    else for (let i = 0; i < n; i++) entries[filled[i]] = 0;
+    if (n === FILLED_CAPACITY) entries.fill(TLB_INVALID);
+    else for (let i = 0; i < n; i++) entries[filled[i]] = TLB_INVALID;
     this.filledCount[mmuIdx] = 0;
   }
 
   /** Forget the entries of virtual page `vpage` in every MMU index (its mapping changed). */
   flushPage(vpage: number): void {
-    for (let i = 0; i < NB_MMU_MODES; i++) this.entries[i][vpage] = 0; // the filled list may keep it: harmless
+    for (let i = 0; i < NB_MMU_MODES; i++) this.entries[i][vpage] = TLB_INVALID; // the filled list may keep it: harmless
   }
 
   /** Host page `hostPage` (a page number) now holds translated code, or no longer does. */
@@ -83,7 +85,7 @@ export class SoftTlb {
       const entries = this.entries[i], filled = this.filled[i], n = this.filledCount[i];
       for (let j = 0; j < n; j++) {
         const vpage = filled[j], e = entries[vpage];
-        if (e === 0 || (((e ^ (vpage << PAGE_SHIFT)) >>> PAGE_SHIFT) !== hostPage)) continue;
+        if ((e & TLB_INVALID) || (((e ^ (vpage << PAGE_SHIFT)) >>> PAGE_SHIFT) !== hostPage)) continue;
         entries[vpage] = code ? e | TLB_CODE : e & ~TLB_CODE;
       }
     }

@@ -4,7 +4,7 @@
  * Each engine has its own 4 GiB memory, so whatever one writes cannot leak into the other.
  */
 import {
-  ENV_BASE, ENV_WORDS, NB_MMU_MODES, NUM_TEMPS, OpState, PAGE_MASK, PAGE_SHIFT, TLB_BASE, TLB_BYTES, TLB_CODE, TLB_DEVICE, TLB_READONLY, TLB_VALID,
+  ENV_BASE, ENV_WORDS, NB_MMU_MODES, NUM_TEMPS, OpState, PAGE_MASK, PAGE_SHIFT, TLB_BASE, TLB_BYTES, TLB_CODE, TLB_DEVICE, TLB_INVALID, TLB_READONLY,
 } from '../../ops/core.js';
 import { CopyPatchCodegen, helperTable, moduleImports } from '../../runtime/codegen.js';
 import { Interpreter } from '../../runtime/interp.js';
@@ -36,12 +36,12 @@ export interface OpCase {
  * holds code, a device, and a remapping onto the data window (host page != virtual page).
  */
 const TLB_ENTRY_KINDS: ((vpage: number) => number)[] = [
+  () => TLB_INVALID,
   () => 0,
-  () => TLB_VALID,
-  () => TLB_VALID | TLB_READONLY,
-  () => TLB_VALID | TLB_CODE,
-  () => TLB_VALID | TLB_DEVICE,
-  (vpage) => ((DATA_ADDR ^ (vpage << PAGE_SHIFT)) & PAGE_MASK) | TLB_VALID,
+  () => TLB_READONLY,
+  () => TLB_CODE,
+  () => TLB_DEVICE,
+  (vpage) => (DATA_ADDR ^ (vpage << PAGE_SHIFT)) & PAGE_MASK,
 ];
 export const TLB_KINDS = TLB_ENTRY_KINDS.length;
 
