@@ -109,9 +109,9 @@ export function readAll(fd: number, data: Uint8Array, offset: number, length: nu
 const ZERO_PAGE = Buffer.alloc(PAGE_SIZE);
 
 /**
- * The mapped pages as runs of equal permissions, the kuser page included (GuestMemory's
- * mappedRuns stops at TASK_SIZE, and walks page by page): 4096-entry blocks of the
- * permission table that are all zero are skipped with a memcmp.
+ * The mapped pages as runs of equal permissions, the target's vectors page included
+ * (GuestMemory's mappedRuns stops at the task size, and walks page by page): 4096-entry blocks
+ * of the permission table that are all zero are skipped with a memcmp.
  */
 function mappedRuns(prot: Uint8Array): { addr: number; prot: number; len: number }[] {
   const out: { addr: number; prot: number; len: number }[] = [];
