@@ -108,7 +108,7 @@ export interface LoadOptions {
 export function loadProgram(mem: GuestMemory, target: LinuxTarget, opts: LoadOptions, elf: ElfFile): LoadedImage {
   mem.readImpliesExec = target.readImpliesExec(elf.gnuStackFlags);
 
-  // The kernel's page of its own code (ARM's kuser helpers), read-only and executable, above everything else.
+  // The kernel's page of its own code (the target's vectors page), read-only and executable, above everything else.
   const vectors = target.vectorsPage;
   if (vectors) {
     mem.map(vectors.addr, PAGE_SIZE, PROT_READ | PROT_EXEC);

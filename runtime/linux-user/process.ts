@@ -202,10 +202,12 @@ export class LinuxProcess {
     const nr = target.syscallNumber(cpu, this.mem);
     const args = target.syscallArgs(cpu);
     const entry = this.syscallTable.get(nr) ?? { ...UNDEFINED_SYSCALL, name: syscallName(target.syscallNumbers, nr), nr };
-    this.strace?.enter(entry, args);
+    // The definitions' arguments: with the pad before a 64-bit pair, which only some ABIs have.
+    const callArgs = entry.pairPad !== undefined && !target.alignsRegisterPairs ? [...args.slice(0, entry.pairPad), 0, ...args.slice(entry.pairPad)] : args;
+    this.strace?.enter(entry, callArgs);
     const shared = this.sharedMaps.active;
     if (shared) this.sharedMaps.syncOut(this.mem);
-    const r = guarded(() => entry.run(this, ...args));
+    const r = guarded(() => entry.run(this, ...callArgs));
     if (shared && this.sharedMaps.active) this.sharedMaps.syncIn(this.mem);
     if (r !== undefined) target.setSyscallResult(cpu, r);
     this.strace?.leave(entry, r);

@@ -21,6 +21,12 @@ export interface SyscallDef {
   /** -strace prints the result as hex (addresses) rather than decimal. */
   hexResult?: boolean;
   /**
+   * The padding argument that ABIs which pass 64-bit values in even register pairs (the ARM
+   * EABI) put before such a pair; definitions are written with it, and on a target without
+   * aligned pairs (LinuxTarget.alignsRegisterPairs false) process.ts inserts a 0 there.
+   */
+  pairPad?: number;
+  /**
    * The call, with the guest's argument registers (as signed 32-bit values). Returns the
    * result for the result register (negative errno for failures), or undefined when it must be
    * left alone (execve and sigreturn replace all registers; exit does not return).

@@ -6,7 +6,6 @@
  * files reach the CPU's registers only through a LinuxTarget; each guest implements one in its
  * own folder (arm/target.ts), and the command line that chose it passes it to LinuxProcess.
  */
-import type { Engine } from '../tb.js';
 import type { Logger } from '../log.js';
 import type { CountedCpu } from '../stats.js';
 import type { GuestMemory } from './memory.js';
@@ -15,7 +14,6 @@ import type { SyscallTable } from './syscall.js';
 
 /** The CPU as user mode sees it: run it, stop it, keep its page flags and translated code in step with memory. */
 export interface LinuxCpu extends CountedCpu {
-  readonly engine: Engine;
   /** Run about `maxBlocks` translation blocks (exceptions come back through LinuxCpuOptions.onEvent). */
   run(maxBlocks?: number): unknown;
   /** Set to make run() return before the next block (to let Node's event loop turn). */
@@ -119,6 +117,8 @@ export interface LinuxTarget {
   readonly syscallNumbers: Readonly<Record<string, number>>;
   /** The architecture's own system calls (numbers in syscallNumbers), beside the generic ones. */
   readonly syscalls: SyscallTable;
+  /** 64-bit arguments go in even register pairs, after a pad (SyscallDef.pairPad), as the ARM EABI passes them. */
+  readonly alignsRegisterPairs: boolean;
   readonly openFlags: OpenFlagValues;
   readonly stat64: Stat64Layout;
   /** The sizes statfs64 accepts; the first is the structure's. */

@@ -63,6 +63,7 @@ export const armLinuxTarget: LinuxTarget = {
 
   syscallNumbers: ARM_SYSCALL_NUMBERS,
   syscalls: armSyscalls,
+  alignsRegisterPairs: true,
   // ARM's own values (arch/arm/include/uapi/asm/fcntl.h), not asm-generic's.
   openFlags: { directory: 0x4000, nofollow: 0x8000, direct: 0x10000, largefile: 0x20000 },
   // EABI aligns the 64-bit fields to 8 (asm/stat.h): 104 bytes.

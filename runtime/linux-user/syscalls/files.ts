@@ -371,6 +371,7 @@ export const fileSyscalls: SyscallTable = {
   // pread64(fd, buf, count, pad, lo, hi): EABI passes 64-bit arguments in even register pairs.
   pread64: {
     args: ['fd', 'p', 'u', 'x', 'u', 'u'],
+    pairPad: 3,
     run(p, fd, buf, count, _pad, lo, hi) {
       const f = p.fds.get(fd);
       if (!f) return -EBADF;
@@ -381,6 +382,7 @@ export const fileSyscalls: SyscallTable = {
   },
   pwrite64: {
     args: ['fd', 'p', 'u', 'x', 'u', 'u'],
+    pairPad: 3,
     run(p, fd, buf, count, _pad, lo, hi) {
       const f = p.fds.get(fd);
       if (!f) return -EBADF;
@@ -464,13 +466,14 @@ export const fileSyscalls: SyscallTable = {
   syncfs: fdCall((f) => hostFiles.syncfs(f.host)),
   sync: { args: [], run: () => { hostFiles.sync(); return 0; } },
   ftruncate: fdCall((f, len) => hostFiles.ftruncate(f.host, BigInt(len | 0)), ['fd', 'd']),
-  ftruncate64: fdCall((f, _pad, lo, hi) => hostFiles.ftruncate(f.host, pair(lo, hi)), ['fd', 'x', 'u', 'u']),
+  ftruncate64: { ...fdCall((f, _pad, lo, hi) => hostFiles.ftruncate(f.host, pair(lo, hi)), ['fd', 'x', 'u', 'u']), pairPad: 1 },
   truncate: { args: ['s', 'd'], run: (p, path, len) => onPath(p, AT_FDCWD, path, (at) => hostFiles.truncate(at.path, BigInt(len | 0))) },
   truncate64: {
     args: ['s', 'x', 'u', 'u'],
+    pairPad: 1,
     run: (p, path, _pad, lo, hi) => onPath(p, AT_FDCWD, path, (at) => hostFiles.truncate(at.path, pair(lo, hi))),
   },
-  // fallocate(fd, mode, offset, len): offset in r2/r3, len in r4/r5.
+  // fallocate(fd, mode, offset, len): the offset in the third and fourth argument, len in the fifth and sixth.
   fallocate: fdCall((f, mode, olo, ohi, llo, lhi) => hostFiles.fallocate(f.host, mode, pair(olo, ohi), pair(llo, lhi)), ['fd', 'x', 'u', 'u', 'u', 'u']),
 
   pipe: { args: ['p'], run: (p, fds) => pipe(p, fds, 0) },
