@@ -71,18 +71,20 @@ export function isElf(bytes: Uint8Array): boolean {
   return bytes.length >= 4 && bytes[0] === 0x7f && bytes[1] === 0x45 && bytes[2] === 0x4c && bytes[3] === 0x46;
 }
 
-export function parseElf(bytes: Uint8Array): ElfFile {
+/** Parse a 32-bit little-endian executable for `expectedMachine` (e_machine; the boards load ARM ones). */
+export function parseElf(bytes: Uint8Array, expectedMachine = EM_ARM): ElfFile {
   const size = bytes.length;
+  const expected = machineName(expectedMachine);
   if (!isElf(bytes)) throw new ElfError('not an ELF file (bad magic)');
   if (size < 52) throw new ElfError(`truncated ELF: the header needs 52 bytes, the file has ${size}`);
   const cls = bytes[4], data = bytes[5], identVersion = bytes[6];
   if (cls === 2) {
     // Read e_machine from the 64-bit header if it is there, to say which machine it is for.
     const m = size >= 20 && data === 1 ? bytes[18] | (bytes[19] << 8) : -1;
-    throw new ElfError(m >= 0 ? `64-bit ELF for ${machineName(m)}, not a 32-bit ARM ELF` : '64-bit ELF, not a 32-bit ARM ELF');
+    throw new ElfError(m >= 0 ? `64-bit ELF for ${machineName(m)}, not a 32-bit ${expected} ELF` : `64-bit ELF, not a 32-bit ${expected} ELF`);
   }
   if (cls !== 1) throw new ElfError(`bad ELF class ${cls} (expected 1, ELF32)`);
-  if (data === 2) throw new ElfError('big-endian ELF, only little-endian ARM is supported');
+  if (data === 2) throw new ElfError(`big-endian ELF, only little-endian ${expected} is supported`);
   if (data !== 1) throw new ElfError(`bad ELF data encoding ${data} (expected 1, little-endian)`);
   if (identVersion !== 1) throw new ElfError(`bad ELF identification version ${identVersion} (expected 1)`);
 
@@ -90,7 +92,7 @@ export function parseElf(bytes: Uint8Array): ElfFile {
   const u16 = (o: number): number => dv.getUint16(o, true);
   const u32 = (o: number): number => dv.getUint32(o, true);
   const type = u16(16), machine = u16(18), version = u32(20);
-  if (machine !== EM_ARM) throw new ElfError(`ELF for ${machineName(machine)}, not ARM`);
+  if (machine !== expectedMachine) throw new ElfError(`ELF for ${machineName(machine)}, not ${expected}`);
   if (version !== 1) throw new ElfError(`bad ELF version ${version} (expected 1)`);
   if (type !== ET_EXEC && type !== ET_DYN) {
     throw new ElfError(`ELF is a ${TYPES[type] ?? `file of type ${type}`}, not an executable`);

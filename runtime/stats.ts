@@ -3,8 +3,15 @@
  * machine-readable form (`DYNWASM_STATS_FILE`) that dynwasm-arm appends at exit for the
  * benchmark harness.
  */
-import type { CpuExec } from './exec.js';
-import { JitEngine } from './tb.js';
+import { JitEngine, type Engine } from './tb.js';
+
+/** What the counters are read from: any CPU with the exec loop's statistics and a TB cache. */
+export interface CountedCpu {
+  readonly stats: { tbsTranslated: number; insnsTranslated: number; translateMs: number; blocksRun: number; exceptions: number };
+  readonly engine: Engine;
+  readonly icount: number;
+  readonly tbs: { readonly size: number; readonly flushes: number; readonly invalidations: number };
+}
 
 /** What one CPU (or, summed, several: a process through its execve calls) has done. */
 export interface ExecCounters {
@@ -30,7 +37,7 @@ export interface ExecCounters {
   insnsCompiled: number;
 }
 
-export function cpuCounters(cpu: CpuExec): ExecCounters {
+export function cpuCounters(cpu: CountedCpu): ExecCounters {
   const st = cpu.stats;
   const es = cpu.engine instanceof JitEngine ? cpu.engine.stats : undefined;
   return {

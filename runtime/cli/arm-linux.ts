@@ -7,15 +7,20 @@
 import { UsageError, parseAccel } from './options.js';
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ExecError, LinuxProcess, type ProcessEnd } from '../linux-user/process.js';
 import { host } from '../linux-user/host.js';
 import { LOG_ITEMS, Logger, parseLogItems, type LogItem } from '../log.js';
 import { signalName, CORE_SIGNALS } from '../linux-user/signal.js';
-import { resumeForkedChild } from '../linux-user/fork.js';
+import { resumeForkedChild } from '../linux-user/fork-child.js';
+import { armLinuxTarget } from '../linux-user/arm/target.js';
 import { statsLines } from '../stats.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 const PROG = 'dynwasm-arm';
+/** The guest architecture, and the script a forked child emulator runs: this one, so the child runs it too. */
+const TARGET = armLinuxTarget;
+const FORK_SCRIPT = fileURLToPath(import.meta.url);
 
 const USAGE = `usage: ${PROG} [options] program [arguments...]
 Linux user-mode emulation of 32-bit ARM (ARMv5TE, EABI, little-endian); options follow qemu-arm's.
@@ -168,7 +173,7 @@ export function finish(end: ProcessEnd): never {
 
 async function main(argv: string[]): Promise<void> {
   // A forked child emulator (fork.ts) resumes the parent's process image instead.
-  if (argv[0] === '--fork-child') finish(await resumeForkedChild(argv[1], argv[2] === undefined ? undefined : Number(argv[2])));
+  if (argv[0] === '--fork-child') finish(await resumeForkedChild(TARGET, FORK_SCRIPT, argv[1], argv[2] === undefined ? undefined : Number(argv[2])));
 
   let o: Options;
   try { o = parseArgs(argv); } catch (e) {
@@ -188,7 +193,7 @@ async function main(argv: string[]): Promise<void> {
     try { log = new Logger(o.logItems, o.logFile); } catch (e) { fail(`-D ${o.logFile}: ${(e as Error).message}`); }
   }
   const proc = await LinuxProcess.create({
-    engine: o.engine, sysroot: o.sysroot, strace: o.strace, log, chain: o.chain, hotThreshold: o.hotThreshold, singleStep: o.singleStep,
+    target: TARGET, forkScript: FORK_SCRIPT, engine: o.engine, sysroot: o.sysroot, strace: o.strace, log, chain: o.chain, hotThreshold: o.hotThreshold, singleStep: o.singleStep,
   });
   try {
     proc.exec(o.program, [o.argv0 ?? o.program, ...o.args], guestEnv(o));

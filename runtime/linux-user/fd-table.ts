@@ -50,7 +50,7 @@ export interface OpenFile {
   /** Directory reading state, shared by dup'ed descriptors as their file offset is. */
   dir?: DirState;
   /**
-   * Opened with O_LARGEFILE: F_GETFL shows it only then, as an ARM kernel does (the x86-64
+   * Opened with O_LARGEFILE: F_GETFL shows it only then, as a 32-bit kernel does (the x86-64
    * host sets it on every file).
    */
   largefile?: boolean;

@@ -5,13 +5,15 @@
  * The parent writes a state file (on /dev/shm when it can): a little-endian u32 header
  * length, the header (JSON: the options, the page runs with their permissions and offsets,
  * the break, the descriptor table, the signal state, the program's names, what clone asked
- * for the child), then from the first 4 KiB boundary the CPU state words (4 KiB) and the bytes
- * of every run of non-zero pages. The file is deleted as soon as it is created; the parent
- * starts `node dist/runtime/cli/arm-linux.js --fork-child /dev/fd/N` with posix_spawn, N being
+ * for the child), then from the first 4 KiB boundary the CPU state (LinuxTarget.cpuState, at
+ * most 4 KiB) and the bytes of every run of non-zero pages. The file is deleted as soon as it is
+ * created; the parent starts `node <the CLI that started it> --fork-child /dev/fd/N` (ProcessOptions.forkScript,
+ * e.g. dist/runtime/cli/arm-linux.js, so the child runs the same target) with posix_spawn, N being
  * the file's descriptor and each guest descriptor's host descriptor being placed at the
  * guest's number, so the child's descriptor table maps guest n to host n. The current
- * directory and umask are inherited through posix_spawn. The child reads the file, rebuilds
- * the process and runs it from the instruction after the system call, with r0 = 0.
+ * directory and umask are inherited through posix_spawn. The child (fork-child.ts) reads the
+ * file, rebuilds the process and runs it from the instruction after the system call, with
+ * fork's result 0.
  *
  * vfork and CLONE_VM|CLONE_VFORK (glibc's posix_spawn) get fork semantics with vfork's
  * ordering: the parent waits until the child has called execve or ended (a pipe whose write
@@ -25,22 +27,15 @@ import { closeSync, openSync, readSync, unlinkSync, writeSync, accessSync, const
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { ENV_WORDS, PAGE_SHIFT, PAGE_SIZE } from '../../ops/core.js';
-import { EXCEPTION, EXIT_REQUEST, ICOUNT, SP } from '../../ops/arm/state.js';
-import { KUSER_TLS_ADDR } from './arm/kuser.js';
-import { FdTable, type OpenFile } from './fd-table.js';
+import { PAGE_SHIFT, PAGE_SIZE } from '../../ops/core.js';
+import type { OpenFile } from './fd-table.js';
 import { host } from './host.js';
-import { GuestFault } from './memory.js';
-import { LinuxProcess, type ProcessEnd, type ProcessOptions } from './process.js';
-import { SignalState } from './signal.js';
+import type { LinuxProcess, ProcessOptions } from './process.js';
 import { EAGAIN, EINTR } from './errno.js';
 
 const O_CLOEXEC = 0o2000000;
 
-const MAGIC = 'dynwasm-fork-1';
-/** CPU state words carried over: all of ENV but the last 8 (which reset() leaves alone too). */
-const ENV_COPY = ENV_WORDS - 8;
+export const FORK_STATE_MAGIC = 'dynwasm-fork-1';
 const F_SETFD = 2, FD_CLOEXEC = 1;
 
 /** What clone() asks for the child besides a copy of the parent. */
@@ -57,11 +52,14 @@ export interface CloneRequest {
   vfork?: boolean;
 }
 
-interface Run { addr: number; prot: number; len: number; /** Offset of the bytes in the file; -1: all zero. */ off: number }
+export interface Run { addr: number; prot: number; len: number; /** Offset of the bytes in the file; -1: all zero. */ off: number }
 
-interface ForkState {
+/** The state file's header. */
+export interface ForkState {
   magic: string;
-  opts: Omit<ProcessOptions, 'log'>;
+  /** The parent's target (LinuxTarget.name): the child's CLI must run the same. */
+  target: string;
+  opts: Omit<ProcessOptions, 'log' | 'target'>;
   runs: Run[];
   brk: number;
   brkStart: number;
@@ -77,9 +75,6 @@ interface ForkState {
   vforkFd?: number;
 }
 
-/** The CLI the child emulator runs (this file is dist/runtime/linux-user/fork.js). */
-const CLI = fileURLToPath(new URL('../cli/arm-linux.js', import.meta.url));
-
 /** Where state files go: tmpfs when there is one. */
 function stateDir(): string {
   try {
@@ -94,7 +89,7 @@ let stateFiles = 0;
 /** Fork latency measurements (DYNWASM_FORK_TIMING=1 prints them on stderr). */
 const timing = process.env.DYNWASM_FORK_TIMING === '1';
 /** The parent's fork() time (epoch ms), for the child's report. */
-const T0_VAR = 'DYNWASM_FORK_T0';
+export const T0_VAR = 'DYNWASM_FORK_T0';
 
 function writeAll(fd: number, data: Uint8Array, offset: number, length: number, position: number): void {
   while (length > 0) {
@@ -103,7 +98,7 @@ function writeAll(fd: number, data: Uint8Array, offset: number, length: number, 
   }
 }
 
-function readAll(fd: number, data: Uint8Array, offset: number, length: number, position: number): void {
+export function readAll(fd: number, data: Uint8Array, offset: number, length: number, position: number): void {
   while (length > 0) {
     const n = readSync(fd, data, offset, length, position);
     if (n <= 0) throw new Error('fork: the state file is truncated');
@@ -114,9 +109,9 @@ function readAll(fd: number, data: Uint8Array, offset: number, length: number, p
 const ZERO_PAGE = Buffer.alloc(PAGE_SIZE);
 
 /**
- * The mapped pages as runs of equal permissions, the kuser page included (GuestMemory's
- * mappedRuns stops at TASK_SIZE, and walks page by page): 4096-entry blocks of the
- * permission table that are all zero are skipped with a memcmp.
+ * The mapped pages as runs of equal permissions, the target's vectors page included
+ * (GuestMemory's mappedRuns stops at the task size, and walks page by page): 4096-entry blocks
+ * of the permission table that are all zero are skipped with a memcmp.
  */
 function mappedRuns(prot: Uint8Array): { addr: number; prot: number; len: number }[] {
   const out: { addr: number; prot: number; len: number }[] = [];
@@ -199,11 +194,11 @@ export function forkProcess(p: LinuxProcess, clone: CloneRequest = {}): number {
 }
 
 function spawnChild(p: LinuxProcess, clone: CloneRequest, fds: [number, OpenFile][], fdMap: number[], vforkPipe: number[] | undefined, t0: number): number {
-  const { log: _log, ...opts } = p.opts;
+  const { log: _log, target: _target, ...opts } = p.opts;
   const runs = pageRuns(p);
   const file = join(stateDir(), `dynwasm-fork-${process.pid}-${stateFiles++}-${randomBytes(4).toString('hex')}`);
   const state: ForkState = {
-    magic: MAGIC, opts, runs: [], brk: p.mem.brk, brkStart: p.mem.brkStart, readImpliesExec: p.mem.readImpliesExec,
+    magic: FORK_STATE_MAGIC, target: p.target.name, opts, runs: [], brk: p.mem.brk, brkStart: p.mem.brkStart, readImpliesExec: p.mem.readImpliesExec,
     // A directory's entries are read again in the child, from the same position.
     fds: fds.map(([n, { host: _h, dir, ...f }]) => [n, { ...f, dirPos: dir?.pos ?? f.dirPos }]),
     signals: p.signals.serialize(), exePath: p.exePath, exeHostPath: p.exeHostPath, argv: p.argv,
@@ -211,7 +206,9 @@ function spawnChild(p: LinuxProcess, clone: CloneRequest, fds: [number, OpenFile
     ...(vforkPipe ? { vforkFd: fdMap.length - 1 } : {}), // the state file's descriptor comes after it
   };
   // The data part starts at the first page boundary after the header; offsets are from there.
-  let pos = PAGE_SIZE; // the CPU state words at 0
+  const cpuState = p.target.cpuState(p.cpu);
+  if (cpuState.length > PAGE_SIZE) throw new Error('fork: the CPU state does not fit its page of the state file');
+  let pos = PAGE_SIZE; // the CPU state at 0
   state.runs = runs.map((r) => {
     const run: Run = { addr: r.addr, prot: r.prot, len: r.len, off: r.zero ? -1 : pos };
     if (!r.zero) pos += r.len;
@@ -229,8 +226,7 @@ function spawnChild(p: LinuxProcess, clone: CloneRequest, fds: [number, OpenFile
     len.writeUInt32LE(header.length);
     writeAll(fd, len, 0, 4, 0);
     writeAll(fd, header, 0, header.length, 4);
-    const env = p.cpu.env;
-    writeAll(fd, new Uint8Array(env.buffer, env.byteOffset, ENV_COPY * 4), 0, ENV_COPY * 4, dataOff);
+    writeAll(fd, cpuState, 0, cpuState.length, dataOff);
     const u8 = p.mem.u8;
     for (const r of state.runs) if (r.off >= 0) writeAll(fd, u8, r.addr, r.len, dataOff + r.off);
   } catch (e) {
@@ -248,7 +244,7 @@ function spawnChild(p: LinuxProcess, clone: CloneRequest, fds: [number, OpenFile
 
   const env = Object.entries(process.env).filter(([k, v]) => v !== undefined && k !== T0_VAR).map(([k, v]) => `${k}=${v}`);
   if (timing) env.push(`${T0_VAR}=${performance.timeOrigin + t0}`);
-  const pid = host.spawn(process.execPath, [process.execPath, ...process.execArgv, CLI, '--fork-child', `/dev/fd/${stateFd}`, String(readyFd)], env, fdMap);
+  const pid = host.spawn(process.execPath, [process.execPath, ...process.execArgv, p.opts.forkScript, '--fork-child', `/dev/fd/${stateFd}`, String(readyFd)], env, fdMap);
   closeSync(fd);
   host.close(ready[1]);
   if (pid < 0) { host.close(ready[0]); return pid === -12 ? -EAGAIN : pid; }
@@ -268,8 +264,9 @@ function spawnChild(p: LinuxProcess, clone: CloneRequest, fds: [number, OpenFile
   return pid;
 }
 
-/** In a vfork child: the host descriptor whose closing lets the parent go on. */
+/** In a vfork child: the host descriptor whose closing lets the parent go on (fork-child.ts sets it). */
 let vforkFd = -1;
+export function setVforkFd(fd: number): void { vforkFd = fd; }
 
 /** execve in a vfork child: the parent goes on (called after the new image is in place). */
 export function releaseVforkParent(): void {
@@ -277,7 +274,6 @@ export function releaseVforkParent(): void {
   vforkFd = -1;
 }
 
-/** The forked child emulator (`--fork-child <statefile>`): rebuild the process and run it. */
 /**
  * Children whose emulator is still starting, with the read end of their readiness pipe. Until
  * a child has installed its signal listeners, Node's own handlers would take a signal instead
@@ -305,69 +301,4 @@ export function childReady(pid: number): void {
 export function childReaped(pid: number): void {
   const fd = startingChildren.get(pid);
   if (fd !== undefined) { host.close(fd); startingChildren.delete(pid); }
-}
-
-export async function resumeForkedChild(stateFile: string, readyFd?: number): Promise<ProcessEnd> {
-  const tStart = performance.now();
-  // /dev/fd/N: the parent's descriptor of the (already deleted) file; else a path to delete.
-  const inherited = /^\/dev\/fd\/(\d+)$/.exec(stateFile);
-  const fd = inherited ? Number(inherited[1]) : openSync(stateFile, 'r');
-  let p: LinuxProcess;
-  try {
-    if (!inherited) unlinkSync(stateFile);
-    const len = Buffer.alloc(4);
-    readAll(fd, len, 0, 4, 0);
-    const header = Buffer.alloc(len.readUInt32LE(0));
-    readAll(fd, header, 0, header.length, 4);
-    const s = JSON.parse(header.toString('utf8')) as ForkState;
-    const dataOff = Math.ceil((4 + header.length) / PAGE_SIZE) * PAGE_SIZE;
-    if (s.magic !== MAGIC) throw new Error(`fork: ${stateFile} is not a dynwasm fork state file`);
-    p = await LinuxProcess.restore(s.opts, (p) => {
-      const mem = p.mem;
-      mem.readImpliesExec = false; // the permissions are copied as they are
-      for (const r of s.runs) {
-        mem.setProt(r.addr, r.len, r.prot);
-        if (r.off >= 0) readAll(fd, mem.u8, r.addr, r.len, dataOff + r.off);
-      }
-      mem.readImpliesExec = s.readImpliesExec;
-      mem.brk = s.brk;
-      mem.brkStart = s.brkStart;
-      const env = p.cpu.env;
-      readAll(fd, new Uint8Array(env.buffer, env.byteOffset, ENV_COPY * 4), 0, ENV_COPY * 4, dataOff);
-      env[EXCEPTION] = 0;
-      env[EXIT_REQUEST] = 0;
-      env[ICOUNT] = 0;
-      env[0] = 0; // fork's result in the child
-
-      const fds = new FdTable();
-      for (const [n, f] of s.fds) fds.set(n, { host: n, ...f });
-      p.fds = fds;
-      p.signals = SignalState.deserialize(s.signals);
-      p.exePath = s.exePath;
-      p.exeHostPath = s.exeHostPath;
-      p.argv = s.argv;
-      p.clearChildTid = s.clearChildTid;
-      if (s.vforkFd !== undefined) vforkFd = s.vforkFd;
-
-      const c = s.clone;
-      if (c.stack) env[SP] = c.stack;
-      if (c.tls !== undefined) mem.view.setUint32(KUSER_TLS_ADDR, c.tls >>> 0, true);
-      if (c.childClearTid !== undefined) p.clearChildTid = c.childClearTid;
-      if (c.childSetTid !== undefined) {
-        try { mem.setU32(c.childSetTid, p.pid); } catch (e) { if (!(e instanceof GuestFault)) throw e; }
-      }
-    });
-  } finally {
-    closeSync(fd);
-  }
-  const t0 = Number(process.env[T0_VAR]);
-  delete process.env[T0_VAR];
-  if (t0) {
-    const now = performance.timeOrigin + performance.now();
-    writeSync(2, `[fork child ${process.pid}: running ${(now - t0).toFixed(1)} ms after fork(): node started at +${(performance.timeOrigin - t0).toFixed(1)}, `
-      + `state read from +${(performance.timeOrigin + tStart - t0).toFixed(1)}]\n`);
-  }
-  // Our listeners are in place (the state's signal dispositions): the parent may signal us now.
-  if (readyFd !== undefined && Number.isInteger(readyFd)) { host.write(readyFd, new Uint8Array([1])); host.close(readyFd); }
-  return p.run();
 }

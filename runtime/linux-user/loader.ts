@@ -7,17 +7,11 @@
 import { readFileSync } from 'node:fs';
 import { PAGE_SIZE } from '../../ops/core.js';
 import { ET_DYN, ElfError, PF_R, PF_W, PF_X, isElf, parseElf, type ElfFile } from '../elf.js';
-import {
-  GuestMemory, MMAP_BASE, PROT_EXEC, PROT_READ, PROT_WRITE, STACK_SIZE, STACK_TOP, VECTORS_PAGE, pageDown, pageUp,
-} from './memory.js';
-import { kuserPage } from './arm/kuser.js';
+import { GuestMemory, PROT_EXEC, PROT_READ, PROT_WRITE, STACK_SIZE, pageDown, pageUp } from './memory.js';
+import type { LinuxTarget } from './target.js';
 
 /** Where a position-independent main program goes (qemu-arm picks a free spot too; Linux: 2/3 of TASK_SIZE). */
 export const ET_DYN_BASE = 0x00400000;
-
-/** ARMv5TE's HWCAP bits (asm/hwcap.h): SWP, HALF, THUMB, FAST_MULT, EDSP. No VFP: armel is soft-float. */
-export const ARM_HWCAP = 1 | 2 | 4 | 16 | 128;
-export const ARM_PLATFORM = 'v5l';
 
 const AT = {
   NULL: 0, PHDR: 3, PHENT: 4, PHNUM: 5, PAGESZ: 6, BASE: 7, FLAGS: 8, ENTRY: 9, UID: 11, EUID: 12, GID: 13, EGID: 14,
@@ -42,8 +36,8 @@ export interface LoadedImage {
   elf: ElfFile;
 }
 
-/** Read and parse an ARM ELF executable; errors say what is wrong in one line. */
-export function readArmElf(path: string, shownAs = path): { elf: ElfFile; bytes: Uint8Array } {
+/** Read and parse an ELF executable for `machine` (e_machine); errors say what is wrong in one line. */
+export function readElf(path: string, shownAs: string, machine: number): { elf: ElfFile; bytes: Uint8Array } {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(path);
@@ -56,7 +50,7 @@ export function readArmElf(path: string, shownAs = path): { elf: ElfFile; bytes:
   }
   if (!isElf(bytes)) throw new ExecError(`${shownAs}: not an ELF executable (cannot execute binary file: Exec format error)`, 126, 8);
   try {
-    return { elf: parseElf(bytes), bytes };
+    return { elf: parseElf(bytes, machine), bytes };
   } catch (e) {
     if (e instanceof ElfError) throw new ExecError(`${shownAs}: ${e.message}`, 126, 8);
     throw e;
@@ -74,7 +68,7 @@ function mapSegments(mem: GuestMemory, elf: ElfFile, bias: number, name: string)
   for (const s of elf.segments) {
     if (s.memsz === 0) continue;
     const start = bias + s.vaddr, stop = start + s.memsz;
-    if (stop > STACK_TOP - STACK_SIZE) throw new ExecError(`${name}: segment ${s.index} at 0x${start.toString(16)} is outside user space`, 126, 8);
+    if (stop > mem.stackTop - STACK_SIZE) throw new ExecError(`${name}: segment ${s.index} at 0x${start.toString(16)} is outside user space`, 126, 8);
     const prot = segmentProt(s.flags);
     for (let page = pageDown(start); page < stop; page += PAGE_SIZE) {
       const had = taken.get(page);
@@ -111,13 +105,15 @@ export interface LoadOptions {
 }
 
 /** Load a program into an empty address space and build its initial stack. */
-export function loadProgram(mem: GuestMemory, opts: LoadOptions, elf: ElfFile): LoadedImage {
-  // ARMv5 Linux: without a PT_GNU_STACK that says the stack is not executable, reads imply exec.
-  mem.readImpliesExec = elf.gnuStackFlags === undefined || (elf.gnuStackFlags & PF_X) !== 0;
+export function loadProgram(mem: GuestMemory, target: LinuxTarget, opts: LoadOptions, elf: ElfFile): LoadedImage {
+  mem.readImpliesExec = target.readImpliesExec(elf.gnuStackFlags);
 
-  // The kernel's page of helpers, read-only and executable, above everything else.
-  mem.map(VECTORS_PAGE, PAGE_SIZE, PROT_READ | PROT_EXEC);
-  mem.poke(VECTORS_PAGE, kuserPage());
+  // The kernel's page of its own code (the target's vectors page), read-only and executable, above everything else.
+  const vectors = target.vectorsPage;
+  if (vectors) {
+    mem.map(vectors.addr, PAGE_SIZE, PROT_READ | PROT_EXEC);
+    mem.poke(vectors.addr, vectors.bytes());
+  }
 
   const bias = elf.type === ET_DYN ? ET_DYN_BASE - span(elf).lo : 0;
   const end = mapSegments(mem, elf, bias, opts.path);
@@ -127,10 +123,10 @@ export function loadProgram(mem: GuestMemory, opts: LoadOptions, elf: ElfFile): 
   let interpBase = 0;
   if (elf.interp !== undefined) {
     const interpPath = opts.hostPath(elf.interp);
-    const { elf: ld } = readArmElf(interpPath, elf.interp);
+    const { elf: ld } = readElf(interpPath, elf.interp, target.elfMachine);
     if (ld.interp !== undefined) throw new ExecError(`${elf.interp}: the dynamic linker itself asks for an interpreter`, 126, 8);
     const s = span(ld);
-    const base = ld.type === ET_DYN ? mem.findFree(s.hi - s.lo, MMAP_BASE) : s.lo;
+    const base = ld.type === ET_DYN ? mem.findFree(s.hi - s.lo, mem.mmapBase) : s.lo;
     if (base === undefined) throw new ExecError(`${elf.interp}: no room to load it`, 126, 12);
     const ldBias = ld.type === ET_DYN ? base - s.lo : 0;
     mapSegments(mem, ld, ldBias, elf.interp);
@@ -138,20 +134,21 @@ export function loadProgram(mem: GuestMemory, opts: LoadOptions, elf: ElfFile): 
     entry = ldBias + ld.entry;
   }
 
-  // The stack: 8 MiB below STACK_TOP, the strings at its top, then the tables (16-byte aligned).
-  mem.map(STACK_TOP - STACK_SIZE, STACK_SIZE, PROT_READ | PROT_WRITE | (mem.readImpliesExec ? PROT_EXEC : 0));
-  let sp = STACK_TOP - 4; // a zero word at the very top, as Linux leaves
+  // The stack: 8 MiB below the stack top, the strings at its top, then the tables (16-byte aligned).
+  const stackTop = mem.stackTop;
+  mem.map(stackTop - STACK_SIZE, STACK_SIZE, PROT_READ | PROT_WRITE | (mem.readImpliesExec ? PROT_EXEC : 0));
+  let sp = stackTop - 4; // a zero word at the very top, as Linux leaves
   const pushBytes = (data: Uint8Array): number => { sp -= data.length; mem.poke(sp, data); return sp; };
   const pushString = (s: string): number => pushBytes(Buffer.from(s + '\0', 'utf8'));
   const execfn = pushString(opts.path);
   const envPtrs = opts.env.map(pushString);
   const argPtrs = opts.argv.map(pushString);
-  const platform = pushString(ARM_PLATFORM);
+  const platform = pushString(target.platform);
   const random = pushBytes(opts.random.subarray(0, 16));
   sp &= ~15;
 
   const auxv: [number, number][] = [
-    [AT.HWCAP, ARM_HWCAP], [AT.PAGESZ, PAGE_SIZE], [AT.CLKTCK, 100],
+    [AT.HWCAP, target.hwcap], [AT.PAGESZ, PAGE_SIZE], [AT.CLKTCK, 100],
     [AT.PHDR, phdrAddr(elf, bias)], [AT.PHENT, elf.phentsize], [AT.PHNUM, elf.phnum],
     [AT.BASE, interpBase], [AT.FLAGS, 0], [AT.ENTRY, bias + elf.entry],
     [AT.UID, opts.ids.uid], [AT.EUID, opts.ids.euid], [AT.GID, opts.ids.gid], [AT.EGID, opts.ids.egid],

@@ -10,19 +10,13 @@
  * EFAULT, as the kernel's copy_from_user does.
  */
 import { PAGE_SHIFT, PAGE_SIZE } from '../../ops/core.js';
-import { PROT_EXEC, PROT_READ, PROT_WRITE, type ArmCpu } from '../arm/cpu.js';
+import type { AddressSpaceLayout, LinuxCpu } from './target.js';
 
-export { PROT_EXEC, PROT_READ, PROT_WRITE };
+/** Page permissions (Linux's PROT_*), the values the CPU's pageProt option takes. */
+export const PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
 
-/** The end of ARM Linux user space (3G/1G split, 16 MiB for modules): nothing maps above it. */
-export const TASK_SIZE = 0xbf000000;
-/** Where mmap looks for free space when the guest gives no address (Linux's TASK_UNMAPPED_BASE, as qemu-arm). */
-export const MMAP_BASE = 0x40000000;
-/** The top of the main thread's stack, and its size (RLIMIT_STACK's usual 8 MiB). */
-export const STACK_TOP = TASK_SIZE;
+/** The main thread's stack size (RLIMIT_STACK's usual 8 MiB); it ends at the layout's stackTop. */
 export const STACK_SIZE = 8 << 20;
-/** The kuser helpers page (arch/arm/kernel/entry-armv.S), readable and executable by user space. */
-export const VECTORS_PAGE = 0xffff0000;
 
 export const PAGES = 1 << (32 - PAGE_SHIFT);
 
@@ -40,22 +34,30 @@ export class GuestMemory {
   readonly prot = new Uint8Array(PAGES);
   readonly u8: Uint8Array;
   readonly view: DataView;
-  private cpu?: ArmCpu;
+  private cpu?: LinuxCpu;
   /** The program break: [brkStart, brk) is the heap. */
   brkStart = 0;
   brk = 0;
-  /** Reads imply exec (ARMv5 Linux for binaries without a non-executable PT_GNU_STACK). */
+  /** Reads imply exec (LinuxTarget.readImpliesExec: ARMv5 Linux for binaries without a non-executable PT_GNU_STACK). */
   readImpliesExec = false;
   /** Pages of file mappings that lie wholly past the end of the file: touching them is SIGBUS. */
   private readonly beyondFile = new Set<number>();
 
-  constructor(readonly memory: WebAssembly.Memory) {
+  /** The end of user space, where mmap searches first, the stack's top (the target's). */
+  readonly taskSize: number;
+  readonly mmapBase: number;
+  readonly stackTop: number;
+
+  constructor(readonly memory: WebAssembly.Memory, layout: AddressSpaceLayout) {
+    this.taskSize = layout.taskSize;
+    this.mmapBase = layout.mmapBase;
+    this.stackTop = layout.stackTop;
     this.u8 = new Uint8Array(memory.buffer);
     this.view = new DataView(memory.buffer);
   }
 
   /** The CPU whose page flags follow these permissions (set once it exists). */
-  attach(cpu: ArmCpu): void { this.cpu = cpu; }
+  attach(cpu: LinuxCpu): void { this.cpu = cpu; }
 
   /** Set pages [addr, addr + len) to `prot` (0 unmaps them and zeroes what was mapped). */
   setProt(addr: number, len: number, prot: number): void {
@@ -85,8 +87,8 @@ export class GuestMemory {
   isMapped(page: number): boolean { return this.prot[page] !== 0; }
 
   /** Lowest free run of `len` bytes at or above `from` (page-aligned), or undefined. */
-  findFree(len: number, from = MMAP_BASE): number | undefined {
-    const need = pageUp(len) >>> PAGE_SHIFT, end = TASK_SIZE >>> PAGE_SHIFT;
+  findFree(len: number, from = this.mmapBase): number | undefined {
+    const need = pageUp(len) >>> PAGE_SHIFT, end = this.taskSize >>> PAGE_SHIFT;
     let run = 0;
     for (let p = from >>> PAGE_SHIFT; p < end; p++) {
       if (this.prot[p] !== 0) { run = 0; continue; }
@@ -179,7 +181,7 @@ export class GuestMemory {
 
   /** The mapped pages as [first page, prot, bytes] runs (fork copies them into the child). */
   *mappedRuns(): Generator<{ addr: number; prot: number; len: number }> {
-    const end = TASK_SIZE >>> PAGE_SHIFT;
+    const end = this.taskSize >>> PAGE_SHIFT;
     for (let p = 0; p < end;) {
       if (this.prot[p] === 0) { p++; continue; }
       const prot = this.prot[p];

@@ -1,30 +1,30 @@
 /**
- * One emulated Linux process (qemu-user's TaskState with its cpu_loop): the ARM CPU in user
- * mode over a GuestMemory, the descriptor table, signal state, and the loop that runs guest
- * code and turns the CPU's exceptions into system calls and signals.
+ * One emulated Linux process (qemu-user's TaskState with its cpu_loop): the target's CPU in
+ * user mode over a GuestMemory, the descriptor table, signal state, and the loop that runs
+ * guest code and turns the CPU's events into system calls and signals.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, writeSync } from 'node:fs';
 import { posix } from 'node:path';
-import {
-  EXCP_BKPT, EXCP_DATA_ABORT, EXCP_PREFETCH_ABORT, EXCP_SWI, EXCP_UDEF, FAULT_ADDR, MODE_USR, PC, SP, THUMB,
-} from '../../ops/arm/state.js';
-import { writeCpsr } from '../../ops/arm/modes.js';
-import { ArmCpu, loadArmTable } from '../arm/cpu.js';
-import type { OpTable } from '../op-table.js';
 import type { Logger } from '../log.js';
 import { FdTable } from './fd-table.js';
-import { GuestMemory, PROT_READ } from './memory.js';
-import { ExecError, loadProgram, readArmElf } from './loader.js';
+import { GuestMemory } from './memory.js';
+import { ExecError, loadProgram, readElf } from './loader.js';
 import { UNDEFINED_SYSCALL, buildSyscallTable, guarded, syscallName, type SyscallEntry } from './syscall.js';
-import { SignalState, SIGBUS, BUS_ADRERR, SIGILL, SIGSEGV, SIGTRAP, ILL_ILLOPC, SEGV_ACCERR, SEGV_MAPERR, TRAP_BRKPT } from './signal.js';
+import { SignalState, SIGBUS, BUS_ADRERR, SIGSEGV, SEGV_ACCERR, SEGV_MAPERR } from './signal.js';
 import { Strace } from './strace.js';
 import { SharedFileMaps } from './shared-maps.js';
 import { ALL_SYSCALLS } from './syscalls/index.js';
 import { PAGE_SHIFT } from '../../ops/core.js';
 import { addCounters, cpuCounters, type ExecCounters } from '../stats.js';
+import type { CpuEvent, LinuxCpu, LinuxCpuOptions, LinuxTarget } from './target.js';
 
+/** How a process is run; all of it but the target and the log is carried into a forked child (fork.ts). */
 export interface ProcessOptions {
+  /** The guest architecture (chosen by the command line). */
+  target: LinuxTarget;
+  /** The emulator script a forked child runs (`node <script> --fork-child …`): the CLI that chose the target. */
+  forkScript: string;
   engine: 'jit' | 'interp';
   /** -L: the guest's root for absolute paths that exist under it (the dynamic linker, its libraries). */
   sysroot?: string;
@@ -38,7 +38,8 @@ export interface ProcessOptions {
 /** How the process ended: exit_group status, or the signal that killed it. */
 export type ProcessEnd = { exitCode: number } | { signal: number; core: boolean };
 
-let syscallTable: Map<number, SyscallEntry> | undefined;
+/** Each target's system calls by number (built once). */
+const syscallTables = new Map<LinuxTarget, Map<number, SyscallEntry>>();
 
 /** Thrown through the exec loop when the process is gone (exit, or execve that replaced the CPU). */
 class ProcessExit extends Error {
@@ -47,7 +48,8 @@ class ProcessExit extends Error {
 
 export class LinuxProcess {
   mem!: GuestMemory;
-  cpu!: ArmCpu;
+  cpu!: LinuxCpu;
+  readonly target: LinuxTarget;
   fds = FdTable.standard();
   signals = new SignalState();
   /** MAP_SHARED file mappings, kept in step with their files at every system call. */
@@ -70,7 +72,12 @@ export class LinuxProcess {
   /** The process this emulator runs (one per emulator process), for the exit statistics. */
   static current?: LinuxProcess;
 
-  private constructor(readonly table: OpTable, readonly opts: ProcessOptions) {
+  private constructor(
+    readonly opts: ProcessOptions,
+    private readonly newCpu: (opts: LinuxCpuOptions) => LinuxCpu,
+    private readonly syscallTable: Map<number, SyscallEntry>,
+  ) {
+    this.target = opts.target;
     if (opts.strace) this.strace = new Strace(this);
     LinuxProcess.current = this;
   }
@@ -82,9 +89,11 @@ export class LinuxProcess {
   }
 
   static async create(opts: ProcessOptions): Promise<LinuxProcess> {
-    const table = await loadArmTable();
-    syscallTable ??= buildSyscallTable(...ALL_SYSCALLS);
-    return new LinuxProcess(table, opts);
+    const target = opts.target;
+    const newCpu = await target.loadCpu();
+    let table = syscallTables.get(target);
+    if (!table) syscallTables.set(target, table = buildSyscallTable(target.syscallNumbers, ...ALL_SYSCALLS, target.syscalls));
+    return new LinuxProcess(opts, newCpu, table);
   }
 
   /** A forked child (fork.ts): a fresh machine that `fill` loads with the parent's state. */
@@ -98,10 +107,10 @@ export class LinuxProcess {
   /** A fresh address space and CPU (at start and at execve). */
   private newMachine(): void {
     const memory = new WebAssembly.Memory({ initial: 65536, maximum: 65536 });
-    this.mem = new GuestMemory(memory);
-    this.cpu = new ArmCpu(this.table, {
-      engine: this.opts.engine, ramSize: 0, memory, pageProt: this.mem.prot, log: this.opts.log,
-      onException: (_cpu, excp) => this.onException(excp), chain: this.opts.chain, hotThreshold: this.opts.hotThreshold,
+    this.mem = new GuestMemory(memory, this.target.layout);
+    this.cpu = this.newCpu({
+      engine: this.opts.engine, memory, pageProt: this.mem.prot, log: this.opts.log,
+      onEvent: (event) => this.onEvent(event), chain: this.opts.chain, hotThreshold: this.opts.hotThreshold,
       singleStep: this.opts.singleStep,
     });
     this.mem.attach(this.cpu);
@@ -122,7 +131,7 @@ export class LinuxProcess {
 
   /** Load `path` with `argv` and `env` into a fresh address space (the start, and execve). */
   exec(path: string, argv: string[], env: string[], hostFile = this.hostPath(path)): void {
-    const { elf } = readArmElf(hostFile, path);
+    const { elf } = readElf(hostFile, path, this.target.elfMachine);
     const old = this.cpu;
     if (old) {
       this.sharedMaps.clear(this.mem);
@@ -132,18 +141,14 @@ export class LinuxProcess {
     }
     this.newMachine();
     if (old) old.halted = true; // execve from inside the old CPU's loop: it must stop there
-    const image = loadProgram(this.mem, {
+    const image = loadProgram(this.mem, this.target, {
       path, argv, env, hostPath: (p) => this.hostPath(p), random: randomBytes(16),
       ids: { uid: process.getuid!(), euid: process.geteuid!(), gid: process.getgid!(), egid: process.getegid!() },
     }, elf);
     this.exePath = path.startsWith('/') ? path : posix.join(process.cwd(), path);
     this.exeHostPath = hostFile.startsWith('/') ? hostFile : posix.join(process.cwd(), hostFile);
     this.argv = argv;
-    const env_ = this.cpu.env;
-    writeCpsr(env_, MODE_USR, -1);
-    env_[SP] = image.sp;
-    this.cpu.pc = image.entry;
-    // r0 is the dynamic linker's termination function for the program (none here).
+    this.target.startProgram(this.cpu, image.entry, image.sp);
     this.signals.resetForExec();
   }
 
@@ -177,48 +182,36 @@ export class LinuxProcess {
     throw new ProcessExit(end);
   }
 
-  private onException(excp: number): boolean {
-    const env = this.cpu.env;
-    const pc = env[PC] >>> 0;
-    switch (excp) {
-      case EXCP_SWI: {
-        const r0 = env[0];
-        this.syscall();
-        this.signals.afterSyscall(this, r0); // restarts, EINTR, and signals taken on the way back
+  private onEvent(event: CpuEvent): boolean {
+    switch (event.kind) {
+      case 'syscall': this.syscall(); break;
+      case 'signal': this.signals.force(this, event.signo, event.code, event.addr); break;
+      case 'memoryFault': {
+        const page = event.addr >>> PAGE_SHIFT;
+        if (!event.fetch && this.mem.isBeyondFile(page)) { this.signals.force(this, SIGBUS, BUS_ADRERR, event.addr); break; }
+        this.signals.force(this, SIGSEGV, this.mem.isMapped(page) ? SEGV_ACCERR : SEGV_MAPERR, event.addr);
         break;
       }
-      case EXCP_UDEF: this.signals.force(this, SIGILL, ILL_ILLOPC, pc); break;
-      case EXCP_PREFETCH_ABORT: this.signals.force(this, SIGSEGV, this.mem.isMapped(pc >>> PAGE_SHIFT) ? SEGV_ACCERR : SEGV_MAPERR, pc); break;
-      case EXCP_DATA_ABORT: {
-        const addr = env[FAULT_ADDR] >>> 0;
-        if (this.mem.isBeyondFile(addr >>> PAGE_SHIFT)) { this.signals.force(this, SIGBUS, BUS_ADRERR, addr); break; }
-        this.signals.force(this, SIGSEGV, this.mem.isMapped(addr >>> PAGE_SHIFT) ? SEGV_ACCERR : SEGV_MAPERR, addr);
-        break;
-      }
-      case EXCP_BKPT: this.signals.force(this, SIGTRAP, TRAP_BRKPT, pc); break;
-      default: return false;
     }
     return true;
   }
 
-  /** The ARM EABI system call convention: number in r7, arguments in r0-r6, result in r0. */
+  /** One system call (qemu-user's do_syscall), then what the kernel does on its way back to user space. */
   private syscall(): void {
-    const env = this.cpu.env;
-    const thumb = env[THUMB] !== 0;
-    const at = (env[PC] >>> 0) - (thumb ? 2 : 4);
-    // OABI calls (swi 0x900000 + n) are not supported: armel binaries use EABI (swi 0).
-    const imm = thumb ? 0 : this.mem.accessible(at, 4, PROT_READ) ? this.mem.u32(at) & 0xffffff : 0;
-    const nr = imm === 0 ? env[7] >>> 0 : imm >= 0x900000 ? imm - 0x900000 : -1;
-    const def = syscallTable!.get(nr);
-    const args = [env[0], env[1], env[2], env[3], env[4], env[5], env[6]];
-    const entry = def ?? { ...UNDEFINED_SYSCALL, name: syscallName(nr), nr };
-    this.strace?.enter(entry, args);
+    const { target, cpu } = this;
+    const nr = target.syscallNumber(cpu, this.mem);
+    const args = target.syscallArgs(cpu);
+    const entry = this.syscallTable.get(nr) ?? { ...UNDEFINED_SYSCALL, name: syscallName(target.syscallNumbers, nr), nr };
+    // The definitions' arguments: with the pad before a 64-bit pair, which only some ABIs have.
+    const callArgs = entry.pairPad !== undefined && !target.alignsRegisterPairs ? [...args.slice(0, entry.pairPad), 0, ...args.slice(entry.pairPad)] : args;
+    this.strace?.enter(entry, callArgs);
     const shared = this.sharedMaps.active;
     if (shared) this.sharedMaps.syncOut(this.mem);
-    const r = imm !== 0 && imm < 0x900000 ? -38 : guarded(() => entry.run(this, ...args));
+    const r = guarded(() => entry.run(this, ...callArgs));
     if (shared && this.sharedMaps.active) this.sharedMaps.syncIn(this.mem);
-    if (r !== undefined) env[0] = r;
+    if (r !== undefined) target.setSyscallResult(cpu, r);
     this.strace?.leave(entry, r);
+    this.signals.afterSyscall(this, { name: entry.name, nr, args }); // restarts, EINTR, and signals taken on the way back
   }
 
   /** A line on stderr from the emulator itself (not the guest). */

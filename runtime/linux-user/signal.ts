@@ -1,6 +1,6 @@
 /**
  * Guest signals (qemu-user's signal.c): dispositions, the blocked mask, pending signals, and
- * delivery on ARM Linux signal frames (arm/signal-frame.ts). Synchronous faults (SIGSEGV,
+ * delivery on the target's signal frames (LinuxTarget.setupSignalFrame). Synchronous faults (SIGSEGV,
  * SIGILL…) are forced on the guest at the faulting instruction; asynchronous ones are taken
  * on the way back from a system call (as the kernel's ret_to_user does) or between the run
  * loop's slices.
@@ -18,7 +18,7 @@
  *
  * Blocking waits (pause, sigsuspend, rt_sigtimedwait) cannot let Node's event loop turn from
  * inside a system call, so they sleep in slices: when a slice ends with nothing to take, the
- * call is restarted (pc back on the SWI, as for -ERESTARTNOHAND) after the run loop has
+ * call is restarted (pc back on the system call instruction, as for -ERESTARTNOHAND) after the run loop has
  * yielded, so host-signal listeners run in between. Without host listeners a wait sleeps until
  * the timer's deadline (or forever, as nothing could wake it). Limits: a host system call
  * that blocks (a read from a terminal or a pipe) is not interrupted by a guest signal, and
@@ -27,14 +27,8 @@
 import { writeSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import type { LinuxProcess } from './process.js';
-import { CPSR_T, PC, SP, THUMB } from '../../ops/arm/state.js';
-import { readCpsr, writeCpsr } from '../../ops/arm/modes.js';
-import { GuestFault, VECTORS_PAGE } from './memory.js';
-import { KUSER_SIGRETURN } from './arm/kuser.js';
-import {
-  RT_SIGFRAME_SIZE, RT_SIGFRAME_UC, SIGFRAME_RETCODE, SIGFRAME_SIZE, SIGFRAME_UC_FLAGS, SIGRETURN_CODES, readUcontext,
-  sigreturnSlot, writeSiginfo, writeUcontext,
-} from './arm/signal-frame.js';
+import type { SyscallCall } from './target.js';
+import { GuestFault, type GuestMemory } from './memory.js';
 import { host } from './host.js';
 import { EINTR, EPIPE } from './errno.js';
 
@@ -52,11 +46,11 @@ export const SEGV_MAPERR = 1, SEGV_ACCERR = 2;
 export const BUS_ADRERR = 2;
 export const TRAP_BRKPT = 1;
 
-/** Handler values and sa_flags (ARM). */
+/** Handler values and sa_flags (asm-generic's, which ARM and i386 share). */
 export const SIG_DFL = 0, SIG_IGN = 1;
-export const SA_NOCLDSTOP = 0x1, SA_NOCLDWAIT = 0x2, SA_SIGINFO = 0x4, SA_THIRTYTWO = 0x02000000, SA_RESTORER = 0x04000000,
+export const SA_NOCLDSTOP = 0x1, SA_NOCLDWAIT = 0x2, SA_SIGINFO = 0x4, SA_RESTORER = 0x04000000,
   SA_ONSTACK = 0x08000000, SA_RESTART = 0x10000000, SA_NODEFER = 0x40000000, SA_RESETHAND = 0x80000000 | 0;
-/** sigaltstack's ss_flags and the smallest stack it takes (ARM). */
+/** sigaltstack's ss_flags and the smallest stack it takes (ARM and i386 alike). */
 export const SS_ONSTACK = 1, SS_DISABLE = 2, SS_AUTODISARM = 1 << 31, MINSIGSTKSZ = 2048;
 /** Kernel-internal results: the call is restarted, or fails with EINTR when a handler runs. */
 export const ERESTARTSYS = 512, ERESTARTNOINTR = 513, ERESTARTNOHAND = 514, ERESTART_RESTARTBLOCK = 516;
@@ -73,7 +67,7 @@ export interface SigInfo {
   value?: number;
 }
 
-/** A guest sigaction (the kernel's struct sigaction on ARM). */
+/** A guest sigaction (the kernel's struct sigaction: the same fields on ARM and i386). */
 export interface SigAction {
   handler: number;
   flags: number;
@@ -100,11 +94,35 @@ for (const sig of [SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGTERM, 
   if (name) HOST_SIGNALS.set(sig, name as NodeJS.Signals);
 }
 
-/** System calls after which an EPIPE raises SIGPIPE (unless send's flags say MSG_NOSIGNAL), by r7. */
-const WRITE_CALLS = new Map<number, number>([[4, -1], [146, -1], [181, -1], [362, -1], [289, 3], [290, 3], [296, 2], [374, 3]]);
+/**
+ * System calls after which an EPIPE raises SIGPIPE, by name, with the argument that holds
+ * send's flags (MSG_NOSIGNAL spares the signal), -1 for calls without flags.
+ */
+const WRITE_CALLS = new Map<string, number>([
+  ['write', -1], ['writev', -1], ['pwrite64', -1], ['pwritev', -1], ['send', 3], ['sendto', 3], ['sendmsg', 2], ['sendmmsg', 3],
+]);
 const MSG_NOSIGNAL = 0x4000;
-/** wait4 and waitid, by r7. */
-const WAIT_CALLS = new Set([114, 280]);
+const WAIT_CALLS = new Set(['wait4', 'waitid']);
+
+/** The size of a 32-bit siginfo_t. */
+export const SIGINFO_SIZE = 128;
+
+/** The 32-bit siginfo_t (the same on ARM and i386): signo, errno, code, then the union at 12. */
+export function writeSiginfo(mem: GuestMemory, addr: number, info: SigInfo): void {
+  const out = mem.writable(addr, SIGINFO_SIZE);
+  out.fill(0);
+  const v = new DataView(out.buffer, out.byteOffset, SIGINFO_SIZE);
+  v.setInt32(0, info.signo, true);
+  v.setInt32(8, info.code, true);
+  if (info.addr !== undefined) {
+    v.setUint32(12, info.addr >>> 0, true); // _sigfault.si_addr
+  } else {
+    v.setInt32(12, info.pid ?? 0, true); // _kill / _rt / _sigchld: si_pid, si_uid
+    v.setUint32(16, info.uid ?? 0, true);
+    if (info.status !== undefined) v.setInt32(20, info.status, true); // _sigchld.si_status
+    else if (info.value !== undefined) v.setInt32(20, info.value, true); // _rt.si_sigval
+  }
+}
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 function sleepMs(ms: number): void { if (ms > 0) Atomics.wait(sleeper, 0, 0, ms); }
@@ -135,9 +153,9 @@ export class SignalState {
   readonly otherTimers = new Map<number, [number, number]>();
   /** sigsuspend's caller's mask, while the call runs with its temporary one. */
   private savedMask: bigint | undefined;
-  /** The last call was sigreturn: r0 is the guest's, not a result to restart. */
+  /** The last call was sigreturn: the result register is the guest's, not a result to restart. */
   private returnedFromHandler = false;
-  /** The SWI of a call restarted after a yield: take no signal before it runs again. */
+  /** The instruction of a call restarted after a yield: take no signal before it runs again. */
   private holdPc: number | undefined;
   restartedWait?: RestartedWait;
   /** The pc of a sigprocmask call restarted so that host signals reach their listeners first. */
@@ -286,9 +304,7 @@ export class SignalState {
       // force_sig_info: a blocked or ignored fault cannot be taken; the default action runs.
       this.die(p, sig);
     }
-    const trapNo = sig === SIGSEGV ? 14 : sig === SIGILL ? 6 : sig === SIGTRAP ? 1 : 0;
-    const errorCode = sig === SIGSEGV ? (code === SEGV_ACCERR ? 0xf : 0x7) : 0;
-    this.handle(p, { signo: sig, code, addr }, { trapNo, errorCode, faultAddress: sig === SIGSEGV ? addr : 0 });
+    this.handle(p, { signo: sig, code, addr }, true);
   }
 
   /** Make `sig` pending (kill, EPIPE's SIGPIPE, a host signal); it is taken between blocks. */
@@ -356,7 +372,7 @@ export class SignalState {
   /** Deliver pending asynchronous signals that are not blocked (between blocks). */
   deliverPending(p: LinuxProcess): void {
     // A restarted call runs again before anything is taken (pause must see what came meanwhile).
-    if (this.holdPc !== undefined && (p.cpu.env[PC] >>> 0) === this.holdPc) return;
+    if (this.holdPc !== undefined && p.target.getPc(p.cpu) === this.holdPc) return;
     this.holdPc = undefined;
     this.checkTimers();
     for (let guard = 0; guard < NSIG; guard++) {
@@ -380,7 +396,7 @@ export class SignalState {
       }
       this.die(p, sig);
     }
-    this.handle(p, info, { trapNo: 0, errorCode: 0, faultAddress: 0 });
+    this.handle(p, info, false);
     return true;
   }
 
@@ -390,27 +406,27 @@ export class SignalState {
   }
 
   /**
-   * Called by process.ts after every system call, with the r0 the call was made with: turns
-   * the -ERESTART* results into a restart (pc back on the SWI) or -EINTR, queues SIGPIPE for a
-   * write that met EPIPE, and takes the signals now pending, as the kernel does on its way
-   * back to user space.
+   * Called by process.ts after every system call, with the call as it was made: turns the
+   * -ERESTART* results into a restart (pc back on the call's instruction) or -EINTR, queues
+   * SIGPIPE for a write that met EPIPE, and takes the signals now pending, as the kernel does
+   * on its way back to user space.
    */
-  afterSyscall(p: LinuxProcess, origR0: number): void {
-    const env = p.cpu.env;
+  afterSyscall(p: LinuxProcess, call: SyscallCall & { name: string }): void {
+    const { target, cpu } = p;
     this.holdPc = undefined;
     if (this.returnedFromHandler) {
       this.returnedFromHandler = false;
       this.deliverPending(p);
       return;
     }
-    const r = env[0];
+    const r = target.syscallResult(cpu);
     if (r === -EPIPE) {
-      const flagsReg = WRITE_CALLS.get(env[7] >>> 0);
-      if (flagsReg !== undefined && (flagsReg < 0 || !(env[flagsReg] & MSG_NOSIGNAL))) {
+      const flagsArg = WRITE_CALLS.get(call.name);
+      if (flagsArg !== undefined && (flagsArg < 0 || !(call.args[flagsArg] & MSG_NOSIGNAL))) {
         this.queue({ signo: SIGPIPE, code: SI_USER, pid: p.pid, uid: process.getuid?.() ?? 0 });
       }
     }
-    if (r > 0 && WAIT_CALLS.has(env[7] >>> 0) && this.listeners.has(SIGCHLD)) {
+    if (r > 0 && WAIT_CALLS.has(call.name) && this.listeners.has(SIGCHLD)) {
       // A child was reaped: its exit sent the host SIGCHLD, which waits in libuv for the event
       // loop. Let it reach the listener before the guest goes on, as the kernel sends SIGCHLD
       // before the wait returns.
@@ -423,19 +439,18 @@ export class SignalState {
       const act = sig ? this.actions[sig] : undefined;
       const handled = act !== undefined && act.handler !== SIG_DFL && act.handler !== SIG_IGN;
       if (handled && (r !== -ERESTARTSYS || !(act.flags & SA_RESTART)) && r !== -ERESTARTNOINTR) {
-        env[0] = -EINTR; // the handler runs, and the call fails
+        target.setSyscallResult(cpu, -EINTR); // the handler runs, and the call fails
       } else {
-        // Restart: back on the SWI with the call's first argument (after the handler if one
+        // Restart: back on the call's instruction with its registers (after the handler if one
         // runs; a default action ends the process or drops the signal).
-        env[0] = origR0;
-        env[PC] = (env[PC] - (env[THUMB] ? 2 : 4)) | 0;
+        target.restartSyscall(cpu, call);
         if (this.savedMask !== undefined) { this.blocked = this.savedMask; this.savedMask = undefined; }
         if (!sig) {
           // Nothing to take: a blocking wait's slice ended (or sigprocmask waits for host
           // signals to reach their listeners). Let the run loop yield (listeners run then)
           // before the call runs again.
           p.cpu.leaveRun = true;
-          this.holdPc = env[PC] >>> 0;
+          this.holdPc = target.getPc(cpu);
           this.yieldRequested = true;
           return;
         }
@@ -491,34 +506,22 @@ export class SignalState {
     return (this.onAltStack(sp) ? SS_ONSTACK : 0) | (this.altStack.flags & SS_AUTODISARM);
   }
 
-  /** Push a frame for `info`'s handler and point the CPU at it (arch/arm/kernel/signal.c). */
-  private handle(p: LinuxProcess, info: SigInfo, extra: { trapNo: number; errorCode: number; faultAddress: number }): void {
+  /** Push a frame for `info`'s handler and point the CPU at it (the kernel's handle_signal). */
+  private handle(p: LinuxProcess, info: SigInfo, fault: boolean): void {
     const sig = info.signo;
     const act = this.actions[sig];
-    const env = p.cpu.env;
     const rt = (act.flags & SA_SIGINFO) !== 0;
     if (p.strace) writeSync(2, `--- ${signalId(sig)} ${siginfoText(info)} ---\n`);
     const oldMask = this.savedMask ?? this.blockedMask;
     this.savedMask = undefined;
-    const sp0 = env[SP] >>> 0;
+    const sp0 = p.target.getSp(p.cpu);
     let sp = sp0;
     if (act.flags & SA_ONSTACK && this.altStack.size !== 0 && !this.onAltStack(sp)) sp = (this.altStack.sp + this.altStack.size) >>> 0;
-    const size = rt ? RT_SIGFRAME_SIZE : SIGFRAME_SIZE;
-    const frame = ((sp - size) & ~7) >>> 0;
-    const uc = rt ? frame + RT_SIGFRAME_UC : frame;
-    const handler = act.handler >>> 0;
-    const thumb = (handler & 1) !== 0;
-    const regs = { r: Array.from({ length: 16 }, (_, i) => env[i] >>> 0), cpsr: readCpsr(env) >>> 0 };
-    const slot = sigreturnSlot(thumb, rt);
     try {
-      if (rt) writeSiginfo(p.mem, frame, info);
-      writeUcontext(p.mem, uc, {
-        flags: rt ? 0 : SIGFRAME_UC_FLAGS,
-        stack: rt ? { sp: this.altStack.sp, flags: this.altStackFlags(sp0), size: this.altStack.size } : { sp: 0, flags: 0, size: 0 },
-        regs, extra, mask: oldMask,
+      p.target.setupSignalFrame(p.cpu, p.mem, {
+        info, action: act, rt, oldMask, sp, fault,
+        ucStack: { sp: this.altStack.sp, flags: this.altStackFlags(sp0), size: this.altStack.size },
       });
-      p.mem.setU32(uc + SIGFRAME_RETCODE, SIGRETURN_CODES[slot]);
-      p.mem.setU32(uc + SIGFRAME_RETCODE + 4, SIGRETURN_CODES[slot + 1]);
     } catch (e) {
       if (!(e instanceof GuestFault)) throw e;
       // No room for the frame: the kernel's force_sigsegv.
@@ -528,36 +531,21 @@ export class SignalState {
     // The handler's mask, and SA_RESETHAND's one-shot disposition.
     let mask = this.blockedMask | act.mask;
     if (!(act.flags & SA_NODEFER)) mask |= sigBit(sig);
-    const restorer = act.flags & SA_RESTORER ? act.restorer >>> 0 : (VECTORS_PAGE + KUSER_SIGRETURN + 4 * slot + (thumb ? 1 : 0)) >>> 0;
     if (act.flags & SA_RESETHAND) this.setAction(sig, defaultAction());
     this.blocked = mask;
-    env[0] = sig;
-    if (rt) { env[1] = frame; env[2] = uc; }
-    env[SP] = frame | 0;
-    env[14] = restorer | 0;
-    writeCpsr(env, thumb ? CPSR_T : 0, 0xf8000000 | CPSR_T); // flags cleared, T for a Thumb handler
-    env[PC] = (handler & ~1) | 0;
   }
 
   /**
-   * sigreturn / rt_sigreturn: restore the registers, the user-writable CPSR bits and the mask
-   * from the frame at sp. A bad frame is SIGSEGV, as in the kernel.
+   * sigreturn / rt_sigreturn: restore the registers (the target's frame), the mask and, for
+   * rt frames, the alternate stack. A bad frame is SIGSEGV, as in the kernel.
    */
   sigreturn(p: LinuxProcess, rt: boolean): undefined {
-    const env = p.cpu.env;
-    const frame = env[SP] >>> 0;
     this.returnedFromHandler = true;
     this.restartedWait = undefined;
     try {
-      if (frame & 7) throw new GuestFault(frame);
-      const uc = rt ? frame + RT_SIGFRAME_UC : frame;
-      const { regs, mask, stack } = readUcontext(p.mem, uc);
+      const { mask, ucStack: stack } = p.target.restoreSignalFrame(p.cpu, p.mem, rt);
       this.blocked = mask;
-      const thumb = (regs.cpsr & CPSR_T) !== 0;
-      for (let i = 0; i < 15; i++) env[i] = regs.r[i] | 0;
-      writeCpsr(env, regs.cpsr, 0xf8000000 | CPSR_T);
-      env[PC] = (regs.r[15] & (thumb ? ~1 : ~3)) | 0;
-      if (rt && !this.onAltStack(env[SP])) {
+      if (rt && !this.onAltStack(p.target.getSp(p.cpu))) {
         // restore_altstack: errors other than EFAULT are ignored.
         const disable = (stack.flags & SS_DISABLE) !== 0;
         if (disable) this.altStack = { sp: 0, flags: SS_DISABLE, size: 0 };

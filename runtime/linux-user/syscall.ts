@@ -1,11 +1,11 @@
 /**
  * The system call table of user-mode emulation (qemu-user's do_syscall): each call is defined
  * once, by name, with its argument formats for -strace and its implementation; the target's
- * number table (arm/syscall-numbers.ts) gives the numbers. Definitions live by subject in
- * syscalls/*.ts. A number without a definition returns -ENOSYS, and -strace shows it.
+ * number table (LinuxTarget.syscallNumbers) gives the numbers. Definitions live by subject in
+ * syscalls/*.ts, and the architecture's own calls in its target. A number without a
+ * definition returns -ENOSYS, and -strace shows it.
  */
 import type { LinuxProcess } from './process.js';
-import { ARM_SYSCALL_NUMBERS } from './arm/syscall-numbers.js';
 import { GuestFault } from './memory.js';
 import { EFAULT, ENOSYS } from './errno.js';
 
@@ -21,9 +21,15 @@ export interface SyscallDef {
   /** -strace prints the result as hex (addresses) rather than decimal. */
   hexResult?: boolean;
   /**
-   * The call, with the guest's argument registers (r0..r6 as signed 32-bit values). Returns
-   * the result for r0 (negative errno for failures), or undefined when r0 must be left alone
-   * (execve and sigreturn replace all registers; exit does not return).
+   * The padding argument that ABIs which pass 64-bit values in even register pairs (the ARM
+   * EABI) put before such a pair; definitions are written with it, and on a target without
+   * aligned pairs (LinuxTarget.alignsRegisterPairs false) process.ts inserts a 0 there.
+   */
+  pairPad?: number;
+  /**
+   * The call, with the guest's argument registers (as signed 32-bit values). Returns the
+   * result for the result register (negative errno for failures), or undefined when it must be
+   * left alone (execve and sigreturn replace all registers; exit does not return).
    */
   run(p: LinuxProcess, ...a: number[]): number | undefined;
 }
@@ -45,13 +51,13 @@ export interface SyscallEntry extends SyscallDef {
   nr: number;
 }
 
-/** Join the definitions with the numbers; every defined name must have a number. */
-export function buildSyscallTable(...groups: SyscallTable[]): Map<number, SyscallEntry> {
+/** Join the definitions with the target's numbers; every defined name must have a number. */
+export function buildSyscallTable(numbers: Readonly<Record<string, number>>, ...groups: SyscallTable[]): Map<number, SyscallEntry> {
   const byNr = new Map<number, SyscallEntry>();
   for (const group of groups) {
     for (const [name, def] of Object.entries(group)) {
-      const nr = ARM_SYSCALL_NUMBERS[name];
-      if (nr === undefined) throw new Error(`system call ${name} has no ARM EABI number`);
+      const nr = numbers[name];
+      if (nr === undefined) throw new Error(`system call ${name} has no number on this target`);
       if (byNr.has(nr)) throw new Error(`system call ${name} is defined twice`);
       byNr.set(nr, { ...def, name, nr });
     }
@@ -60,8 +66,8 @@ export function buildSyscallTable(...groups: SyscallTable[]): Map<number, Syscal
 }
 
 /** The name of a system call number (for -strace of calls without a definition). */
-export function syscallName(nr: number): string {
-  for (const [name, n] of Object.entries(ARM_SYSCALL_NUMBERS)) if (n === nr) return name;
+export function syscallName(numbers: Readonly<Record<string, number>>, nr: number): string {
+  for (const [name, n] of Object.entries(numbers)) if (n === nr) return name;
   return `syscall_${nr}`;
 }
 

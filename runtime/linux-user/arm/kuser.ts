@@ -7,8 +7,10 @@
  * blocks and each sequence is one block, so cmpxchg is atomic, as the kernel makes it by
  * restarting an interrupted sequence.
  */
-import { VECTORS_PAGE } from '../memory.js';
 import { SIGRETURN_CODES } from './signal-frame.js';
+
+/** Where the page is (arch/arm/kernel/entry-armv.S's vectors page), readable and executable by user space. */
+export const VECTORS_PAGE = 0xffff0000;
 
 /** Offsets in the page. */
 export const KUSER_CMPXCHG64 = 0xf60;

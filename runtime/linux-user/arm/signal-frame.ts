@@ -14,10 +14,12 @@
  * (unwinders look for it there), and lr points at the copy in the kuser page, which is
  * executable where the stack may not be (Linux points lr at its sigpage the same way).
  */
-import type { GuestMemory } from '../memory.js';
-import type { SigInfo } from '../signal.js';
-
-export const SIGINFO_SIZE = 128;
+import { CPSR_T, PC, SP, THUMB } from '../../../ops/arm/state.js';
+import { readCpsr, writeCpsr } from '../../../ops/arm/modes.js';
+import { GuestFault, type GuestMemory } from '../memory.js';
+import { SA_RESTORER, SIGILL, SIGINFO_SIZE, SIGSEGV, SIGTRAP, SEGV_ACCERR, writeSiginfo } from '../signal.js';
+import type { AltStack } from '../signal.js';
+import type { SignalFrameRequest } from '../target.js';
 export const SIGCONTEXT_SIZE = 21 * 4;
 export const UC_FLAGS = 0, UC_LINK = 4, UC_STACK = 8, UC_MCONTEXT = 20, UC_SIGMASK = 104, UC_REGSPACE = 232;
 export const UCONTEXT_SIZE = UC_REGSPACE + 128 * 4;
@@ -46,23 +48,6 @@ export const SIGRETURN_CODES = [
   0xdf0027ad, // thumb: movs r7, #173; svc 0
 ];
 export function sigreturnSlot(thumb: boolean, rt: boolean): number { return (thumb ? 2 : 0) + (rt ? 3 : 0); }
-
-/** The 32-bit ARM siginfo_t: signo, errno, code, then the union at 12. */
-export function writeSiginfo(mem: GuestMemory, addr: number, info: SigInfo): void {
-  const out = mem.writable(addr, SIGINFO_SIZE);
-  out.fill(0);
-  const v = new DataView(out.buffer, out.byteOffset, SIGINFO_SIZE);
-  v.setInt32(0, info.signo, true);
-  v.setInt32(8, info.code, true);
-  if (info.addr !== undefined) {
-    v.setUint32(12, info.addr >>> 0, true); // _sigfault.si_addr
-  } else {
-    v.setInt32(12, info.pid ?? 0, true); // _kill / _rt / _sigchld: si_pid, si_uid
-    v.setUint32(16, info.uid ?? 0, true);
-    if (info.status !== undefined) v.setInt32(20, info.status, true); // _sigchld.si_status
-    else if (info.value !== undefined) v.setInt32(20, info.value, true); // _rt.si_sigval
-  }
-}
 
 /** The registers a frame saves and restores. */
 export interface FrameRegs {
@@ -110,4 +95,59 @@ export function readUcontext(mem: GuestMemory, uc: number): { regs: FrameRegs; m
     mask: d.getBigUint64(UC_SIGMASK, true),
     stack: { sp: d.getUint32(UC_STACK, true), flags: d.getInt32(UC_STACK + 4, true), size: d.getUint32(UC_STACK + 8, true) },
   };
+}
+
+/** The sigcontext's trap fields for a synchronous fault (the ARM kernel's trap_no and error_code). */
+function faultExtra(req: SignalFrameRequest): SigcontextExtra {
+  if (!req.fault) return { trapNo: 0, errorCode: 0, faultAddress: 0 };
+  const { signo: sig, code, addr = 0 } = req.info;
+  const trapNo = sig === SIGSEGV ? 14 : sig === SIGILL ? 6 : sig === SIGTRAP ? 1 : 0;
+  const errorCode = sig === SIGSEGV ? (code === SEGV_ACCERR ? 0xf : 0x7) : 0;
+  return { trapNo, errorCode, faultAddress: sig === SIGSEGV ? addr : 0 };
+}
+
+/**
+ * Push a sigframe or rt_sigframe below req.sp and enter the handler with r0 = signal (r1, r2 =
+ * siginfo, ucontext for rt), lr = the return trampoline, and the Thumb bit of the handler's
+ * address (arch/arm/kernel/signal.c's setup_frame, setup_rt_frame, setup_return).
+ * `trampolines`: where the kuser page holds SIGRETURN_CODES (lr's default without SA_RESTORER).
+ */
+export function setupSignalFrame(env: Int32Array, mem: GuestMemory, req: SignalFrameRequest, trampolines: number): void {
+  const { info, action: act, rt } = req;
+  const frame = ((req.sp - (rt ? RT_SIGFRAME_SIZE : SIGFRAME_SIZE)) & ~7) >>> 0;
+  const uc = rt ? frame + RT_SIGFRAME_UC : frame;
+  const handler = act.handler >>> 0;
+  const thumb = (handler & 1) !== 0;
+  const regs = { r: Array.from({ length: 16 }, (_, i) => env[i] >>> 0), cpsr: readCpsr(env) >>> 0 };
+  const slot = sigreturnSlot(thumb, rt);
+  if (rt) writeSiginfo(mem, frame, info);
+  writeUcontext(mem, uc, {
+    flags: rt ? 0 : SIGFRAME_UC_FLAGS,
+    stack: rt ? req.ucStack : { sp: 0, flags: 0, size: 0 },
+    regs, extra: faultExtra(req), mask: req.oldMask,
+  });
+  mem.setU32(uc + SIGFRAME_RETCODE, SIGRETURN_CODES[slot]);
+  mem.setU32(uc + SIGFRAME_RETCODE + 4, SIGRETURN_CODES[slot + 1]);
+  const restorer = act.flags & SA_RESTORER ? act.restorer >>> 0 : (trampolines + 4 * slot + (thumb ? 1 : 0)) >>> 0;
+  env[0] = info.signo;
+  if (rt) { env[1] = frame; env[2] = uc; }
+  env[SP] = frame | 0;
+  env[14] = restorer | 0;
+  writeCpsr(env, thumb ? CPSR_T : 0, 0xf8000000 | CPSR_T); // flags cleared, T for a Thumb handler
+  env[PC] = (handler & ~1) | 0;
+}
+
+/**
+ * sigreturn / rt_sigreturn: r0-r15 and the user-writable CPSR bits from the frame at sp
+ * (which must be 8-aligned); returns the mask and uc_stack for signal.ts.
+ */
+export function restoreSignalFrame(env: Int32Array, mem: GuestMemory, rt: boolean): { mask: bigint; ucStack: AltStack } {
+  const frame = env[SP] >>> 0;
+  if (frame & 7) throw new GuestFault(frame);
+  const { regs, mask, stack } = readUcontext(mem, rt ? frame + RT_SIGFRAME_UC : frame);
+  const thumb = (regs.cpsr & CPSR_T) !== 0;
+  for (let i = 0; i < 15; i++) env[i] = regs.r[i] | 0;
+  writeCpsr(env, regs.cpsr, 0xf8000000 | CPSR_T);
+  env[PC] = (regs.r[15] & (thumb ? ~1 : ~3)) | 0;
+  return { mask, ucStack: stack };
 }

@@ -8,7 +8,6 @@
  */
 import { host } from '../host.js';
 import type { LinuxProcess } from '../process.js';
-import { PC } from '../../../ops/arm/state.js';
 import { O_NONBLOCK } from './fs-common.js';
 
 export const ERESTARTSYS = 512, ERESTARTNOHAND = 514;
@@ -50,7 +49,7 @@ const carried = new WeakMap<LinuxProcess, { key: string; deadline: number }>();
  */
 export function sliceTimeout(p: LinuxProcess, args: number[], timeoutMs: number): { ms: number; last: boolean; done(): void } {
   const slice = interruptible(p);
-  const key = `${p.cpu.env[PC]}:${args.join(',')}`;
+  const key = `${p.target.getPc(p.cpu) | 0}:${args.join(',')}`;
   if (slice === undefined || timeoutMs === 0) return { ms: timeoutMs, last: true, done: () => carried.delete(p) };
   const now = performance.now();
   const prev = carried.get(p);

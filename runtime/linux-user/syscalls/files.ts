@@ -10,11 +10,11 @@ import { host } from '../host.js';
 import { MAX_FDS, type DirEntry, type DirState, type OpenFile } from '../fd-table.js';
 import type { LinuxProcess } from '../process.js';
 import type { SyscallDef, SyscallTable } from '../syscall.js';
-import { PROT_EXEC, PROT_READ, PROT_WRITE, STACK_TOP } from '../memory.js';
+import { PROT_EXEC, PROT_READ, PROT_WRITE } from '../memory.js';
 import { hostFiles } from '../host-files.js';
 import { waitFd } from './blocking.js';
 import {
-  ARM_O_LARGEFILE, X86_O_LARGEFILE, AT_EMPTY_PATH, AT_FDCWD, AT_REMOVEDIR, AT_SYMLINK_FOLLOW, AT_SYMLINK_NOFOLLOW, O_ACCMODE, O_CLOEXEC, O_CREAT,
+  HOST_OPEN_FLAGS, AT_EMPTY_PATH, AT_FDCWD, AT_REMOVEDIR, AT_SYMLINK_FOLLOW, AT_SYMLINK_NOFOLLOW, O_ACCMODE, O_CLOEXEC, O_CREAT,
   O_TRUNC, O_WRONLY, cPath, nodeErrno, oflagsToGuest, oflagsToHost, readGuestPath, resolve, resolveAt,
   type HostAt,
 } from './fs-common.js';
@@ -29,8 +29,8 @@ const F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_GETLK =
 const FD_CLOEXEC = 1;
 const UTIME_NOW = (1 << 30) - 1, UTIME_OMIT = (1 << 30) - 2;
 
-/** A 64-bit value from an EABI register pair (low word first). */
-const pair = (lo: number, hi: number): bigint => (BigInt(hi | 0) << 32n) | BigInt(lo >>> 0);
+/** A 64-bit value from a register pair (low word first, as both the ARM EABI and i386 pass it). */
+export const pair = (lo: number, hi: number): bigint => (BigInt(hi | 0) << 32n) | BigInt(lo >>> 0);
 
 /** A write's result: EPIPE also sends SIGPIPE, as the kernel does. */
 function wrote(p: LinuxProcess, r: number): number {
@@ -50,7 +50,7 @@ function procSelfFile(p: LinuxProcess, guestPath: string): Uint8Array | undefine
     const prot = run.prot;
     const perms = `${prot & PROT_READ ? 'r' : '-'}${prot & PROT_WRITE ? 'w' : '-'}${prot & PROT_EXEC ? 'x' : '-'}p`;
     const end = run.addr + run.len;
-    const name = end === STACK_TOP ? '[stack]' : '';
+    const name = end === p.mem.stackTop ? '[stack]' : '';
     out += `${hex8(run.addr)}-${hex8(end)} ${perms} 00000000 00:00 0${name ? ' '.repeat(10) + name : ''}\n`;
   }
   out += 'ffff0000-ffff1000 r-xp 00000000 00:00 0          [vectors]\n';
@@ -96,13 +96,13 @@ function doOpen(p: LinuxProcess, dirfd: number, pathAddr: number, flags: number,
   let h: number;
   const fake = at.path[0] === 0x2f ? procSelfFile(p, at.guest) : undefined;
   if (fake && (flags & O_ACCMODE) === 0) h = memfdWith(fake);
-  else h = hostFiles.openat(at.dirfd, at.path, oflagsToHost(flags) | O_CLOEXEC, mode & 0o7777);
+  else h = hostFiles.openat(at.dirfd, at.path, oflagsToHost(p.target.openFlags, flags) | O_CLOEXEC, mode & 0o7777);
   if (h < 0) return h;
   const dir: DirState = { pos: 0 };
   if (at.path[0] === 0x2f && procFdDir(p, at.guest)) dir.source = () => guestFdEntries(p);
   return p.fds.add({
     host: h, cloexec: (flags & O_CLOEXEC) !== 0, path: guestAbsolute(p, dirfd, at.guest), dir,
-    largefile: (flags & ARM_O_LARGEFILE) !== 0,
+    largefile: (flags & p.target.openFlags.largefile) !== 0,
   }, slot);
 }
 
@@ -201,9 +201,10 @@ function fcntl(p: LinuxProcess, fd: number, cmd: number, arg: number, wide: bool
     case F_SETFD: f.cloexec = (arg & FD_CLOEXEC) !== 0; return 0;
     case F_GETFL: {
       const r = host.fcntlInt(f.host, F_GETFL, 0);
-      return r < 0 ? r : oflagsToGuest(r & ~X86_O_LARGEFILE) | (f.largefile ? ARM_O_LARGEFILE : 0);
+      const guest = p.target.openFlags;
+      return r < 0 ? r : oflagsToGuest(guest, r & ~HOST_OPEN_FLAGS.largefile) | (f.largefile ? guest.largefile : 0);
     }
-    case F_SETFL: return host.fcntlInt(f.host, F_SETFL, oflagsToHost(arg) & ~O_CLOEXEC);
+    case F_SETFL: return host.fcntlInt(f.host, F_SETFL, oflagsToHost(p.target.openFlags, arg) & ~O_CLOEXEC);
     case F_GETLK: case F_SETLK: case F_SETLKW: return lock(p, f, cmd, arg >>> 0, false);
     // struct flock64 only through fcntl64; the OFD locks take the structure of the call.
     case F_GETLK64: case F_SETLK64: case F_SETLKW64: return wide ? lock(p, f, cmd, arg >>> 0, true) : -EINVAL;
@@ -293,7 +294,8 @@ function utimes(p: LinuxProcess, dirfd: number, path: number, tv: number): numbe
 /** 16-bit uid/gid (chown, lchown, fchown): 0xffff is -1 ("unchanged"). */
 const id16 = (v: number): number => ((v & 0xffff) === 0xffff ? -1 : v & 0xffff);
 
-function fdCall(op: (f: OpenFile, ...a: number[]) => number, args: string[] = ['fd']): SyscallDef {
+/** A call on an open descriptor (the first argument): EBADF for one that is not open. */
+export function fdCall(op: (f: OpenFile, ...a: number[]) => number, args: string[] = ['fd']): SyscallDef {
   return { args, run: (p, fd, ...a) => { const f = p.fds.get(fd); return f ? op(f, ...a) : -EBADF; } };
 }
 
@@ -369,6 +371,7 @@ export const fileSyscalls: SyscallTable = {
   // pread64(fd, buf, count, pad, lo, hi): EABI passes 64-bit arguments in even register pairs.
   pread64: {
     args: ['fd', 'p', 'u', 'x', 'u', 'u'],
+    pairPad: 3,
     run(p, fd, buf, count, _pad, lo, hi) {
       const f = p.fds.get(fd);
       if (!f) return -EBADF;
@@ -379,6 +382,7 @@ export const fileSyscalls: SyscallTable = {
   },
   pwrite64: {
     args: ['fd', 'p', 'u', 'x', 'u', 'u'],
+    pairPad: 3,
     run(p, fd, buf, count, _pad, lo, hi) {
       const f = p.fds.get(fd);
       if (!f) return -EBADF;
@@ -462,16 +466,15 @@ export const fileSyscalls: SyscallTable = {
   syncfs: fdCall((f) => hostFiles.syncfs(f.host)),
   sync: { args: [], run: () => { hostFiles.sync(); return 0; } },
   ftruncate: fdCall((f, len) => hostFiles.ftruncate(f.host, BigInt(len | 0)), ['fd', 'd']),
-  ftruncate64: fdCall((f, _pad, lo, hi) => hostFiles.ftruncate(f.host, pair(lo, hi)), ['fd', 'x', 'u', 'u']),
+  ftruncate64: { ...fdCall((f, _pad, lo, hi) => hostFiles.ftruncate(f.host, pair(lo, hi)), ['fd', 'x', 'u', 'u']), pairPad: 1 },
   truncate: { args: ['s', 'd'], run: (p, path, len) => onPath(p, AT_FDCWD, path, (at) => hostFiles.truncate(at.path, BigInt(len | 0))) },
   truncate64: {
     args: ['s', 'x', 'u', 'u'],
+    pairPad: 1,
     run: (p, path, _pad, lo, hi) => onPath(p, AT_FDCWD, path, (at) => hostFiles.truncate(at.path, pair(lo, hi))),
   },
-  // fallocate(fd, mode, offset, len): offset in r2/r3, len in r4/r5.
+  // fallocate(fd, mode, offset, len): the offset in the third and fourth argument, len in the fifth and sixth.
   fallocate: fdCall((f, mode, olo, ohi, llo, lhi) => hostFiles.fallocate(f.host, mode, pair(olo, ohi), pair(llo, lhi)), ['fd', 'x', 'u', 'u', 'u', 'u']),
-  // arm_fadvise64_64(fd, advice, offset, len): the advice moved up so the pairs are aligned.
-  arm_fadvise64_64: fdCall((f, advice, olo, ohi, llo, lhi) => hostFiles.fadvise(f.host, pair(olo, ohi), pair(llo, lhi), advice), ['fd', 'd', 'u', 'u', 'u', 'u']),
 
   pipe: { args: ['p'], run: (p, fds) => pipe(p, fds, 0) },
   pipe2: { args: ['p', 'oflags'], run: (p, fds, flags) => pipe(p, fds, flags) },
@@ -628,12 +631,12 @@ function symlinkAt(p: LinuxProcess, targetAddr: number, dirfd: number, path: num
 }
 
 function pipe(p: LinuxProcess, fdsAddr: number, flags: number): number {
-  if (flags & ~(O_CLOEXEC | 0x800 /* O_NONBLOCK */ | 0x10000 /* ARM O_DIRECT */ | 0x80 /* O_NOTIFICATION_PIPE */)) return -EINVAL;
+  if (flags & ~(O_CLOEXEC | 0x800 /* O_NONBLOCK */ | p.target.openFlags.direct | 0x80 /* O_NOTIFICATION_PIPE */)) return -EINVAL;
   p.mem.writable(fdsAddr >>> 0, 8); // EFAULT before anything is created
   const a = p.fds.lowestFree();
   const b = a < 0 ? -1 : p.fds.lowestFree(a + 1);
   if (b < 0) return -EMFILE;
-  const r = host.pipe2(oflagsToHost(flags) | O_CLOEXEC);
+  const r = host.pipe2(oflagsToHost(p.target.openFlags, flags) | O_CLOEXEC);
   if (typeof r === 'number') return r;
   const cloexec = (flags & O_CLOEXEC) !== 0;
   p.fds.add({ host: r[0], cloexec }, a);

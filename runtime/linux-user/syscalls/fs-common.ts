@@ -1,12 +1,13 @@
 /**
  * What the file system calls share: guest paths to host paths (the -L sysroot, *at directory
  * descriptors, the /proc/self entries that must name the guest rather than the emulator), the
- * ARM <-> x86-64 open flag translation, and -strace formats for their arguments.
+ * guest <-> host (x86-64) open flag translation, and -strace formats for their arguments.
  */
 import { EBADF, EFAULT, ENAMETOOLONG, ENOENT } from '../errno.js';
 import { PROT_READ } from '../memory.js';
 import type { LinuxProcess } from '../process.js';
 import type { OpenFile } from '../fd-table.js';
+import type { OpenFlagValues } from '../target.js';
 import { ARG_FORMATTERS } from '../strace.js';
 import { AT_FDCWD } from '../host-files.js';
 import { PAGE_SHIFT } from '../../../ops/core.js';
@@ -18,31 +19,25 @@ export const PATH_MAX = 4096;
 export const AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200, AT_EACCESS = 0x200, AT_SYMLINK_FOLLOW = 0x400,
   AT_NO_AUTOMOUNT = 0x800, AT_EMPTY_PATH = 0x1000, AT_STATX_FORCE_SYNC = 0x2000, AT_STATX_DONT_SYNC = 0x4000;
 
-/** Open flags that differ between ARM (asm/fcntl.h) and x86-64 (asm-generic). */
-const ARM_O_DIRECTORY = 0x4000, ARM_O_NOFOLLOW = 0x8000, ARM_O_DIRECT = 0x10000, ARM_O_LARGEFILE = 0x20000;
-const X86_O_DIRECT = 0x4000, X86_O_LARGEFILE = 0x8000, X86_O_DIRECTORY = 0x10000, X86_O_NOFOLLOW = 0x20000;
-const SWAPPED_ARM = ARM_O_DIRECTORY | ARM_O_NOFOLLOW | ARM_O_DIRECT | ARM_O_LARGEFILE;
+/** The host's (x86-64, asm-generic) values of the open flags that differ between architectures. */
+export const HOST_OPEN_FLAGS: OpenFlagValues = { direct: 0x4000, largefile: 0x8000, directory: 0x10000, nofollow: 0x20000 };
+const OPEN_FLAG_KEYS = ['directory', 'nofollow', 'direct', 'largefile'] as const;
 export const O_ACCMODE = 3, O_WRONLY = 1, O_CREAT = 0x40, O_TRUNC = 0x200, O_NONBLOCK = 0x800, O_CLOEXEC = 0x80000;
 export const O_PATH = 0x200000;
-export { ARM_O_LARGEFILE, X86_O_LARGEFILE };
 
-export function oflagsToHost(f: number): number {
-  let h = f & ~SWAPPED_ARM;
-  if (f & ARM_O_DIRECTORY) h |= X86_O_DIRECTORY;
-  if (f & ARM_O_NOFOLLOW) h |= X86_O_NOFOLLOW;
-  if (f & ARM_O_DIRECT) h |= X86_O_DIRECT;
-  if (f & ARM_O_LARGEFILE) h |= X86_O_LARGEFILE;
-  return h;
+/** Open flags from one architecture's values to another's (the others are the same everywhere). */
+function translateOpenFlags(flags: number, from: OpenFlagValues, to: OpenFlagValues): number {
+  let out = flags;
+  for (const k of OPEN_FLAG_KEYS) out &= ~from[k];
+  for (const k of OPEN_FLAG_KEYS) if (flags & from[k]) out |= to[k];
+  return out;
 }
 
-export function oflagsToGuest(h: number): number {
-  let f = h & ~(X86_O_DIRECT | X86_O_LARGEFILE | X86_O_DIRECTORY | X86_O_NOFOLLOW);
-  if (h & X86_O_DIRECTORY) f |= ARM_O_DIRECTORY;
-  if (h & X86_O_NOFOLLOW) f |= ARM_O_NOFOLLOW;
-  if (h & X86_O_DIRECT) f |= ARM_O_DIRECT;
-  if (h & X86_O_LARGEFILE) f |= ARM_O_LARGEFILE;
-  return f;
-}
+/** The guest's open flags (the target's values, `guest`) as the host's. */
+export function oflagsToHost(guest: OpenFlagValues, flags: number): number { return translateOpenFlags(flags, guest, HOST_OPEN_FLAGS); }
+
+/** The host's open flags as the guest's. */
+export function oflagsToGuest(guest: OpenFlagValues, flags: number): number { return translateOpenFlags(flags, HOST_OPEN_FLAGS, guest); }
 
 /** An error thrown by Node's fs or process calls, as -errno. */
 export function nodeErrno(e: unknown): number {
@@ -151,10 +146,11 @@ function flagNames(v: number, table: [number, string][], zero?: string): string 
   return parts.length ? parts.join('|') : zero ?? '0';
 }
 
-const OPEN_FLAGS: [number, string][] = [
-  [0x400, 'O_APPEND'], [0x40, 'O_CREAT'], [ARM_O_DIRECTORY, 'O_DIRECTORY'], [0x80, 'O_EXCL'],
-  [ARM_O_LARGEFILE, 'O_LARGEFILE'], [0x100, 'O_NOCTTY'], [ARM_O_NOFOLLOW, 'O_NOFOLLOW'], [0x800, 'O_NONBLOCK'],
-  [0x101000, 'O_SYNC'], [0x1000, 'O_DSYNC'], [0x200, 'O_TRUNC'], [ARM_O_DIRECT, 'O_DIRECT'], [0x40000, 'O_NOATIME'],
+/** The open flags' names for -strace, in the guest's values. */
+const openFlagNames = (o: OpenFlagValues): [number, string][] => [
+  [0x400, 'O_APPEND'], [0x40, 'O_CREAT'], [o.directory, 'O_DIRECTORY'], [0x80, 'O_EXCL'],
+  [o.largefile, 'O_LARGEFILE'], [0x100, 'O_NOCTTY'], [o.nofollow, 'O_NOFOLLOW'], [0x800, 'O_NONBLOCK'],
+  [0x101000, 'O_SYNC'], [0x1000, 'O_DSYNC'], [0x200, 'O_TRUNC'], [o.direct, 'O_DIRECT'], [0x40000, 'O_NOATIME'],
   [0x80000, 'O_CLOEXEC'], [0x200000, 'O_PATH'], [0x400000, '__O_TMPFILE'], [0x2000, 'O_ASYNC'],
 ];
 const AT_FLAGS: [number, string][] = [
@@ -185,9 +181,9 @@ export const IOCTL_NAMES: Record<number, string> = {
 
 Object.assign(ARG_FORMATTERS, {
   at_dirfd: (_p: LinuxProcess, v: number) => ((v | 0) === AT_FDCWD ? 'AT_FDCWD' : String(v | 0)),
-  oflags: (_p: LinuxProcess, v: number) => {
+  oflags: (p: LinuxProcess, v: number) => {
     const acc = ['O_RDONLY', 'O_WRONLY', 'O_RDWR', 'O_ACCMODE'][v & 3];
-    const rest = flagNames(v & ~3, OPEN_FLAGS, '');
+    const rest = flagNames(v & ~3, openFlagNames(p.target.openFlags), '');
     return rest ? `${acc}|${rest}` : acc;
   },
   at_flags: (_p: LinuxProcess, v: number) => flagNames(v, AT_FLAGS),

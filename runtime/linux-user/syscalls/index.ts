@@ -1,4 +1,4 @@
-/** Every system call definition, by subject; process.ts joins them with the ARM numbers. */
+/** Every system call definition, by subject; process.ts joins them (and the target's own) with the target's numbers. */
 import type { SyscallTable } from '../syscall.js';
 import { fileSyscalls } from './files.js';
 import { memorySyscalls } from './memory.js';

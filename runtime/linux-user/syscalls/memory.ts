@@ -3,7 +3,7 @@ import { fstatSync, readSync } from 'node:fs';
 import { host } from '../host.js';
 import { PAGE_SIZE } from '../../../ops/core.js';
 import { EACCES, EBADF, EEXIST, EFAULT, EINVAL, ENODEV, ENOMEM } from '../errno.js';
-import { MMAP_BASE, PROT_EXEC, PROT_NONE_MAPPED, PROT_READ, PROT_WRITE, STACK_SIZE, STACK_TOP, TASK_SIZE, pageUp } from '../memory.js';
+import { PROT_EXEC, PROT_NONE_MAPPED, PROT_READ, PROT_WRITE, STACK_SIZE, pageUp, type GuestMemory } from '../memory.js';
 import type { LinuxProcess } from '../process.js';
 import type { SyscallTable } from '../syscall.js';
 
@@ -17,7 +17,7 @@ function guestProt(prot: number): number {
 }
 
 /** Is [addr, addr + len) inside user space? */
-const inUserSpace = (addr: number, len: number): boolean => addr >= PAGE_SIZE && addr + len <= TASK_SIZE;
+const inUserSpace = (mem: GuestMemory, addr: number, len: number): boolean => addr >= PAGE_SIZE && addr + len <= mem.taskSize;
 
 function doMmap(p: LinuxProcess, addr: number, len: number, prot: number, flags: number, fd: number, pgoff: number): number {
   addr >>>= 0; len >>>= 0;
@@ -27,15 +27,15 @@ function doMmap(p: LinuxProcess, addr: number, len: number, prot: number, flags:
   const mem = p.mem;
   let at: number | undefined;
   if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
-    if (!inUserSpace(addr, size)) return -ENOMEM;
+    if (!inUserSpace(mem, addr, size)) return -ENOMEM;
     if (flags & MAP_FIXED_NOREPLACE) {
       for (let a = addr; a < addr + size; a += PAGE_SIZE) if (mem.isMapped(a / PAGE_SIZE)) return -EEXIST;
     }
     at = addr;
   } else {
     // A hint is honoured when the space is free, as Linux does.
-    if (addr && inUserSpace(addr, size) && mem.findFree(size, addr) === addr) at = addr;
-    else at = mem.findFree(size, MMAP_BASE) ?? mem.findFree(size, PAGE_SIZE * 16);
+    if (addr && inUserSpace(mem, addr, size) && mem.findFree(size, addr) === addr) at = addr;
+    else at = mem.findFree(size, mem.mmapBase) ?? mem.findFree(size, PAGE_SIZE * 16);
     if (at === undefined) return -ENOMEM;
   }
   let data: Uint8Array | undefined;
@@ -83,7 +83,7 @@ export const memorySyscalls: SyscallTable = {
       if (want < mem.brkStart) return mem.brk | 0;
       const oldEnd = pageUp(mem.brk), newEnd = pageUp(want);
       if (newEnd > oldEnd) {
-        if (newEnd > STACK_TOP - STACK_SIZE || mem.findFree(newEnd - oldEnd, oldEnd) !== oldEnd) return mem.brk | 0;
+        if (newEnd > mem.stackTop - STACK_SIZE || mem.findFree(newEnd - oldEnd, oldEnd) !== oldEnd) return mem.brk | 0;
         mem.map(oldEnd, newEnd - oldEnd, PROT_READ | PROT_WRITE);
       } else if (newEnd < oldEnd) {
         mem.unmap(newEnd, oldEnd - newEnd);
@@ -100,7 +100,7 @@ export const memorySyscalls: SyscallTable = {
     args: ['p', 'u'],
     run(p, addr, len) {
       addr >>>= 0; len >>>= 0;
-      if (addr % PAGE_SIZE || len === 0 || !inUserSpace(addr, pageUp(len))) return -EINVAL;
+      if (addr % PAGE_SIZE || len === 0 || !inUserSpace(p.mem, addr, pageUp(len))) return -EINVAL;
       p.sharedMaps.unmap(p.mem, addr, pageUp(len));
       p.mem.unmap(addr, pageUp(len));
       return 0;
@@ -112,7 +112,7 @@ export const memorySyscalls: SyscallTable = {
       addr >>>= 0; len >>>= 0;
       if (addr % PAGE_SIZE) return -EINVAL;
       const size = pageUp(len);
-      if (!inUserSpace(addr, size)) return -ENOMEM;
+      if (!inUserSpace(p.mem, addr, size)) return -ENOMEM;
       for (let a = addr; a < addr + size; a += PAGE_SIZE) if (!p.mem.isMapped(a / PAGE_SIZE)) return -ENOMEM;
       p.mem.setProt(addr, size, guestProt(prot));
       return 0;
@@ -133,7 +133,7 @@ export const memorySyscalls: SyscallTable = {
         return oldAddr | 0;
       }
       if (!(flags & MREMAP_MAYMOVE)) return -ENOMEM;
-      const at = mem.findFree(newLen, MMAP_BASE);
+      const at = mem.findFree(newLen, mem.mmapBase);
       if (at === undefined) return -ENOMEM;
       const bytes = Uint8Array.from(mem.u8.subarray(oldAddr, oldAddr + oldLen));
       mem.unmap(oldAddr, oldLen);

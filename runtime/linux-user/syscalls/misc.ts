@@ -1,13 +1,9 @@
-/** Identity, system information, limits, randomness, and the ARM private calls. */
+/** Identity, system information, limits, randomness. */
 import { randomFillSync } from 'node:crypto';
 import { hostname, release, version, totalmem, freemem, uptime, loadavg } from 'node:os';
 import { EINVAL, EPERM } from '../errno.js';
-import { KUSER_TLS_ADDR } from '../arm/kuser.js';
 import { STACK_SIZE } from '../memory.js';
 import type { SyscallTable } from '../syscall.js';
-
-/** uname's machine: what an ARMv5TE little-endian Linux kernel reports. */
-export const UNAME_MACHINE = 'armv5tel';
 
 const RLIM_INFINITY = 0xffffffff;
 /** The limits a process starts with (RLIMIT_* order): stack 8 MiB, 1024 files, the rest unlimited. */
@@ -35,7 +31,7 @@ export const miscSyscalls: SyscallTable = {
     run(p, buf) {
       const out = p.mem.writable(buf >>> 0, 65 * 6);
       out.fill(0);
-      ['Linux', hostname(), release(), version(), UNAME_MACHINE, '(none)'].forEach((s, i) => {
+      ['Linux', hostname(), release(), version(), p.target.unameMachine, '(none)'].forEach((s, i) => {
         out.set(Buffer.from(s, 'utf8').subarray(0, 64), 65 * i);
       });
       return 0;
@@ -117,22 +113,4 @@ export const miscSyscalls: SyscallTable = {
   set_robust_list: { args: ['p', 'u'], run: () => 0 },
   prctl: { args: ['d', 'x', 'x', 'x', 'x'], run: (_p, option) => (option === 15 /* PR_SET_NAME */ || option === 16 /* PR_GET_NAME */ ? 0 : -EINVAL) },
   personality: { args: ['x'], run: () => 0 },
-  ARM_set_tls: {
-    args: ['p'],
-    run(p, tls) {
-      // The kuser page is read-only to the guest; the kernel writes its TLS word.
-      p.mem.view.setUint32(KUSER_TLS_ADDR, tls >>> 0, true);
-      return 0;
-    },
-  },
-  ARM_cacheflush: {
-    args: ['p', 'p', 'x'],
-    run(p, start, end) {
-      // Translated code from the range is dropped, so the next fetch sees the new instructions.
-      start >>>= 0; end >>>= 0;
-      if (end < start) return -EINVAL;
-      p.mem.invalidateCode(start, end - start);
-      return 0;
-    },
-  },
 };

@@ -25,7 +25,6 @@ const CLD_EXITED = 1, CLD_KILLED = 2, CLD_DUMPED = 3, CLD_STOPPED = 5, CLD_CONTI
 const BINPRM_BUF_SIZE = 256;
 /** Interpreter nesting (a #! interpreter that is a script itself), as Linux allows. */
 const MAX_INTERP_DEPTH = 4;
-const EM_ARM = 40;
 
 /** errno of a Node fs error (the host's numbers are Linux's). */
 function errnoOf(e: unknown): number {
@@ -59,7 +58,7 @@ function execHostPath(p: LinuxProcess, path: string): string {
 }
 
 /**
- * execve of `path` (a guest path): an ARM ELF replaces the process image; a #! script runs
+ * execve of `path` (a guest path): an ELF for the target replaces the process image; a #! script runs
  * its interpreter with the script as argument, as Linux's binfmt_script. Returns -errno, or
  * undefined when the new program is in place (its registers are set).
  */
@@ -80,8 +79,8 @@ function execProgram(p: LinuxProcess, path: string, argv: string[], envp: string
     return -errnoOf(e);
   }
   if (n >= 20 && head[0] === 0x7f && head[1] === 0x45 && head[2] === 0x4c && head[3] === 0x46) {
-    // 32-bit, and e_machine ARM: anything else is not ours to run.
-    if (head[4] !== 1 || (head[18] | (head[19] << 8)) !== EM_ARM) return -ENOEXEC;
+    // 32-bit, and the target's e_machine: anything else is not ours to run.
+    if (head[4] !== 1 || (head[18] | (head[19] << 8)) !== p.target.elfMachine) return -ENOEXEC;
     const old = p.cpu;
     try {
       p.exec(isProcSelfExe(p, path) ? p.exeHostPath : path, argv, envp, hostFile);
@@ -216,7 +215,7 @@ export const processSyscalls: SyscallTable = {
 
   fork: { args: [], run: (p) => forkProcess(p) },
   vfork: { args: [], run: (p) => forkProcess(p, { vfork: true }) },
-  // ARM's clone takes (flags, newsp, parent_tidptr, tls, child_tidptr).
+  // clone's arguments in ARM's and i386's order (CLONE_BACKWARDS): (flags, newsp, parent_tidptr, tls, child_tidptr).
   clone: { args: ['x', 'p', 'p', 'p', 'p'], run: (p, flags, stack, ptid, tls, ctid) => clone(p, flags, stack, ptid, tls, ctid) },
   execve: {
     args: ['s', 'p', 'p'],

@@ -1,6 +1,5 @@
 /**
- * Signal system calls (signal.ts holds the state and delivery, arm/signal-frame.ts the
- * frames): sigaction, the blocked mask, pending signals, waits, the alternate stack, kill and
+ * Signal system calls (signal.ts holds the state and delivery, the target the frames): sigaction, the blocked mask, pending signals, waits, the alternate stack, kill and
  * its thread variants, ITIMER_REAL, and sigreturn.
  */
 import { childReady } from '../fork.js';
@@ -10,16 +9,14 @@ import type { LinuxProcess } from '../process.js';
 import {
   ERESTARTNOHAND, ERESTARTNOINTR, MINSIGSTKSZ, NSIG, SIGKILL, SIGSTOP, SI_TKILL, SI_USER, SS_AUTODISARM, SS_DISABLE, SS_ONSTACK,
   SA_RESTORER, SA_SIGINFO, SA_ONSTACK, SA_RESTART, SA_NODEFER, SA_RESETHAND, SA_NOCLDSTOP, SA_NOCLDWAIT,
-  sigBit, signalId, type SigInfo,
+  sigBit, signalId, writeSiginfo, type SigInfo,
 } from '../signal.js';
 import { ARG_FORMATTERS } from '../strace.js';
-import { writeSiginfo } from '../arm/signal-frame.js';
 import type { SyscallTable } from '../syscall.js';
-import { PC, SP, THUMB } from '../../../ops/arm/state.js';
 
 const SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;
 const ITIMER_REAL = 0, ITIMER_PROF = 2;
-/** The kernel's sigset_t on ARM: 64 signals, 8 bytes. */
+/** The kernel's sigset_t (ARM and i386): 64 signals, 8 bytes. */
 const SIGSET_SIZE = 8;
 
 const hex = (v: number): string => `0x${(v >>> 0).toString(16)}`;
@@ -88,10 +85,9 @@ function sigprocmask(p: LinuxProcess, how: number, set: number, oset: number, si
     }
   }
   // Unblocking a signal the host may have sent meanwhile: run again after the event loop turned.
-  const env = p.cpu.env;
-  const swi = ((env[PC] >>> 0) - (env[THUMB] ? 2 : 4)) >>> 0;
-  if (s.unblockRestartPc !== swi && s.unblockNeedsYield(old & ~next)) {
-    s.unblockRestartPc = swi;
+  const callPc = p.target.syscallPc(p.cpu);
+  if (s.unblockRestartPc !== callPc && s.unblockNeedsYield(old & ~next)) {
+    s.unblockRestartPc = callPc;
     return -ERESTARTNOINTR;
   }
   if (oset) {
@@ -134,10 +130,9 @@ function sigtimedwait(wide: boolean): SyscallTable[string] {
       const set = p.mem.u64(setAddr >>> 0) & ~(sigBit(SIGKILL) | sigBit(SIGSTOP));
       const t = timeoutMs(p, ts >>> 0, wide);
       if (Number.isNaN(t)) return -EINVAL;
-      const env = p.cpu.env;
-      const swi = ((env[PC] >>> 0) - (env[THUMB] ? 2 : 4)) >>> 0;
+      const callPc = p.target.syscallPc(p.cpu);
       // A wait restarted after a slice keeps its deadline.
-      const deadline = s.restartedWait?.pc === swi ? s.restartedWait.deadline : t === undefined ? Infinity : performance.now() + t;
+      const deadline = s.restartedWait?.pc === callPc ? s.restartedWait.deadline : t === undefined ? Infinity : performance.now() + t;
       s.restartedWait = undefined;
       // The signals of `set` are taken even though blocked; others interrupt the wait as usual.
       const take = (): number | undefined => {
@@ -150,7 +145,7 @@ function sigtimedwait(wide: boolean): SyscallTable[string] {
       if (got !== undefined) return got;
       if (s.waitForSignal(s.blocked & ~set, deadline)) return take() ?? -ERESTARTNOHAND;
       if (performance.now() >= deadline) return -EAGAIN;
-      s.restartedWait = { pc: swi, deadline };
+      s.restartedWait = { pc: callPc, deadline };
       return -ERESTARTNOHAND;
     },
   };
@@ -232,7 +227,7 @@ export const signalSyscalls: SyscallTable = {
     },
   },
   sigsuspend: {
-    // The old call (OLD_SIGSUSPEND3 on ARM): (unused, unused, mask), the mask of signals 1-32.
+    // The old call (OLD_SIGSUSPEND3, ARM's and i386's): (unused, unused, mask), the mask of signals 1-32.
     args: ['x', 'x', 'x'],
     run(p, _a0, _a1, mask) {
       p.signals.suspend(BigInt(mask >>> 0));
@@ -265,7 +260,7 @@ export const signalSyscalls: SyscallTable = {
     args: ['p', 'p'],
     run(p, ss, oss) {
       const s = p.signals;
-      const sp = p.cpu.env[SP];
+      const sp = p.target.getSp(p.cpu);
       let next;
       if (ss) {
         ss >>>= 0;

@@ -1,6 +1,6 @@
 /**
- * File status and directory reading: the stat family (ARM's struct stat64 and old struct stat
- * filled from the host's statx), statx itself (its layout is the same everywhere, so the host
+ * File status and directory reading: the stat family (the target's struct stat64 and the old
+ * struct stat, filled from the host's statx), statx itself (its layout is the same everywhere, so the host
  * writes the guest's buffer), statfs, and getdents/getdents64 with small d_off values (the
  * index of the next entry) that a 32-bit telldir can hold.
  */
@@ -53,30 +53,31 @@ const sx = {
 };
 const ATIME = 64, CTIME = 96, MTIME = 112;
 
-/** ARM EABI struct stat64 (104 bytes, asm/stat.h). */
+/** struct stat64, laid out as the target's ABI pads it (asm/stat.h; ARM EABI: 104 bytes). */
 function putStat64(p: LinuxProcess, addr: number, s: DataView): number {
-  const out = new DataView(new ArrayBuffer(104));
-  out.setBigUint64(0, BigInt(sx.dev(s)), true);
-  out.setUint32(12, Number(sx.ino(s) & 0xffffffffn), true);
-  out.setUint32(16, sx.mode(s), true);
-  out.setUint32(20, sx.nlink(s), true);
-  out.setUint32(24, sx.uid(s), true);
-  out.setUint32(28, sx.gid(s), true);
-  out.setBigUint64(32, BigInt(sx.rdev(s)), true);
-  out.setBigUint64(48, sx.size(s), true);
-  out.setUint32(56, sx.blksize(s), true);
-  out.setBigUint64(64, sx.blocks(s), true);
-  [ATIME, MTIME, CTIME].forEach((t, i) => {
+  const l = p.target.stat64;
+  const out = new DataView(new ArrayBuffer(l.size));
+  out.setBigUint64(l.dev, BigInt(sx.dev(s)), true);
+  out.setUint32(l.shortIno, Number(sx.ino(s) & 0xffffffffn), true);
+  out.setUint32(l.mode, sx.mode(s), true);
+  out.setUint32(l.nlink, sx.nlink(s), true);
+  out.setUint32(l.uid, sx.uid(s), true);
+  out.setUint32(l.gid, sx.gid(s), true);
+  out.setBigUint64(l.rdev, BigInt(sx.rdev(s)), true);
+  out.setBigUint64(l.fileSize, sx.size(s), true);
+  out.setUint32(l.blksize, sx.blksize(s), true);
+  out.setBigUint64(l.blocks, sx.blocks(s), true);
+  [[ATIME, l.atime], [MTIME, l.mtime], [CTIME, l.ctime]].forEach(([t, at]) => {
     const [sec, nsec] = sx.time(s, t);
-    out.setUint32(72 + 8 * i, Number(BigInt.asUintN(32, sec)), true);
-    out.setUint32(76 + 8 * i, nsec, true);
+    out.setUint32(at, Number(BigInt.asUintN(32, sec)), true);
+    out.setUint32(at + 4, nsec, true);
   });
-  out.setBigUint64(96, sx.ino(s), true);
-  p.mem.writable(addr >>> 0, 104).set(new Uint8Array(out.buffer));
+  out.setBigUint64(l.ino, sx.ino(s), true);
+  p.mem.writable(addr >>> 0, l.size).set(new Uint8Array(out.buffer));
   return 0;
 }
 
-/** ARM's old struct stat (64 bytes; 32-bit sizes, 16-bit ids): what does not fit is EOVERFLOW. */
+/** The old struct stat (64 bytes; 32-bit sizes, 16-bit ids; the same on ARM and i386): what does not fit is EOVERFLOW. */
 function putOldStat(p: LinuxProcess, addr: number, s: DataView): number {
   const out = new DataView(new ArrayBuffer(64));
   const ino = sx.ino(s), size = sx.size(s);
@@ -124,10 +125,10 @@ function hostStatfs(p: LinuxProcess, path: number | undefined, fd?: number): Dat
 
 const HF = { type: 0, bsize: 8, blocks: 16, bfree: 24, bavail: 32, files: 40, ffree: 48, fsid: 56, namelen: 64, frsize: 72, flags: 80 };
 
-/** ARM struct statfs64 (84 bytes, packed to 4). */
+/** struct statfs64 (84 bytes, packed to 4, on ARM and i386); the target says which sizes the call accepts. */
 function putStatfs64(p: LinuxProcess, addr: number, size: number, h: DataView | number): number {
   if (typeof h === 'number') return h;
-  if (size !== 84 && size !== 88) return -EINVAL; // the ARM kernel's wrapper takes 88 for 84
+  if (!p.target.statfs64Sizes.includes(size)) return -EINVAL;
   const out = new DataView(new ArrayBuffer(84));
   const g = (o: number): bigint => h.getBigUint64(o, true);
   out.setUint32(0, Number(g(HF.type) & 0xffffffffn), true);
@@ -142,7 +143,7 @@ function putStatfs64(p: LinuxProcess, addr: number, size: number, h: DataView | 
   return 0;
 }
 
-/** ARM struct statfs (64 bytes of 32-bit fields). */
+/** struct statfs (64 bytes of 32-bit fields, on ARM and i386). */
 function putStatfs(p: LinuxProcess, addr: number, h: DataView | number): number {
   if (typeof h === 'number') return h;
   const g = (o: number): bigint => h.getBigUint64(o, true);

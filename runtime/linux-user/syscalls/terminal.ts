@@ -74,7 +74,7 @@ export const terminalSyscalls: SyscallTable = {
       if (req === TIOCGPTPEER) {
         const slot = p.fds.lowestFree();
         if (slot < 0) return -EMFILE;
-        const h = host.ioctlInt(f.host, req, oflagsToHost(arg) | O_CLOEXEC);
+        const h = host.ioctlInt(f.host, req, oflagsToHost(p.target.openFlags, arg) | O_CLOEXEC);
         return h < 0 ? h : p.fds.add({ host: h, cloexec: (arg & O_CLOEXEC) !== 0 }, slot);
       }
       return -ENOTTY;
