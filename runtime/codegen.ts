@@ -330,13 +330,13 @@ export function buildRegionModule(codegen: CopyPatchCodegen, blocks: readonly Re
       const sorted = members.map((b, i) => ({ pc: blocks[b].pc >>> 0, flags: blocks[b].flags, i })).sort((a, b) => a.pc - b.pc || a.flags - b.flags);
       // From the lookup's code $top is label 0 and $leave label 1, plus the ifs it is inside.
       // The search splits on pc; blocks with the same pc (other flags) stay on one side.
-      const search = (lo: number, hi: number, depth: number): void => {
+      const search = (lo: number, hi: number, depth: number, withFlags: boolean): void => {
         let mid = (lo + hi) >> 1;
         while (mid > lo && sorted[mid - 1].pc === sorted[mid].pc) mid--;
         if (mid === lo) { mid = (lo + hi) >> 1; while (mid < hi && sorted[mid].pc === sorted[lo].pc) mid++; }
         if (hi - lo <= 3 || mid === hi) {
           for (let j = lo; j < hi; j++) {
-            keyIs(bw, sorted[j]);
+            keyIs(bw, sorted[j], withFlags);
             bw.byte(OP.if); bw.byte(0x40);
             bw.byte(OP.i32_const); bw.sleb(sorted[j].i); bw.byte(OP.local_set); bw.uleb(NEXT);
             bw.byte(OP.br); bw.uleb(depth + 1);
@@ -347,12 +347,18 @@ export function buildRegionModule(codegen: CopyPatchCodegen, blocks: readonly Re
         }
         bw.byte(OP.local_get); bw.uleb(KEY); bw.byte(OP.i32_const); bw.sleb(sorted[mid].pc | 0); bw.byte(OP.i32_lt_u);
         bw.byte(OP.if); bw.byte(0x40);
-        search(lo, mid, depth + 1);
+        search(lo, mid, depth + 1, withFlags);
         bw.byte(OP.else);
-        search(mid, hi, depth + 1);
+        search(mid, hi, depth + 1, withFlags);
         bw.byte(OP.end);
       };
-      search(0, n, 0);
+      // Blocks of one flags value (the usual case) check the flags once, then the pc alone.
+      const oneFlags = sorted.every((k) => k.flags === sorted[0].flags);
+      if (oneFlags) {
+        bw.byte(OP.local_get); bw.uleb(FLAGS); bw.byte(OP.i32_const); bw.sleb(sorted[0].flags | 0); bw.byte(OP.i32_ne);
+        bw.byte(OP.br_if); bw.uleb(1);
+      }
+      search(0, n, 0, !oneFlags);
     }
     bw.byte(OP.end);                                      // $top
     bw.byte(OP.end);                                      // $leave
