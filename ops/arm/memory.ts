@@ -19,7 +19,7 @@ import { EXCEPTION, ICOUNT, PC } from './state.js';
 /** @expand idx 0..1 */
 export function op_ldub_T0_T1_mmu$(s: OpState, idx: number): void {
   const a = s.T1;
-  const e = s.ldl((TLB_BASE + (idx << 22) + ((a >>> 10) & ~3)) | 0);
+  const e = s.ldl((TLB_BASE + (idx << 22) + ((a >>> 12) << 2)) | 0);
   if ((e & TLB_LOAD_IDENTITY_MASK) === 0) s.T0 = s.ldub(a);
   else if ((e & TLB_READ_MASK) === 0) s.T0 = s.ldub((e & ~0xfff) ^ a);
   else {
@@ -31,7 +31,7 @@ export function op_ldub_T0_T1_mmu$(s: OpState, idx: number): void {
 /** @expand idx 0..1 */
 export function op_ldsb_T0_T1_mmu$(s: OpState, idx: number): void {
   const a = s.T1;
-  const e = s.ldl((TLB_BASE + (idx << 22) + ((a >>> 10) & ~3)) | 0);
+  const e = s.ldl((TLB_BASE + (idx << 22) + ((a >>> 12) << 2)) | 0);
   if ((e & TLB_LOAD_IDENTITY_MASK) === 0) s.T0 = s.ldsb(a);
   else if ((e & TLB_READ_MASK) === 0) s.T0 = s.ldsb((e & ~0xfff) ^ a);
   else {
@@ -43,7 +43,7 @@ export function op_ldsb_T0_T1_mmu$(s: OpState, idx: number): void {
 /** @expand idx 0..1 */
 export function op_lduw_T0_T1_mmu$(s: OpState, idx: number): void {
   const a = s.T1 & ~1;
-  const e = s.ldl((TLB_BASE + (idx << 22) + ((a >>> 10) & ~3)) | 0);
+  const e = s.ldl((TLB_BASE + (idx << 22) + ((a >>> 12) << 2)) | 0);
   if ((e & TLB_LOAD_IDENTITY_MASK) === 0) s.T0 = s.lduw(a);
   else if ((e & TLB_READ_MASK) === 0) s.T0 = s.lduw((e & ~0xfff) ^ a);
   else {
@@ -55,7 +55,7 @@ export function op_lduw_T0_T1_mmu$(s: OpState, idx: number): void {
 /** @expand idx 0..1 */
 export function op_ldsw_T0_T1_mmu$(s: OpState, idx: number): void {
   const a = s.T1 & ~1;
-  const e = s.ldl((TLB_BASE + (idx << 22) + ((a >>> 10) & ~3)) | 0);
+  const e = s.ldl((TLB_BASE + (idx << 22) + ((a >>> 12) << 2)) | 0);
   if ((e & TLB_LOAD_IDENTITY_MASK) === 0) s.T0 = s.ldsw(a);
   else if ((e & TLB_READ_MASK) === 0) s.T0 = s.ldsw((e & ~0xfff) ^ a);
   else {
@@ -70,7 +70,7 @@ export function op_ldsw_T0_T1_mmu$(s: OpState, idx: number): void {
  */
 export function op_ldl_T0_T1_mmu$(s: OpState, idx: number): void {
   const a = s.T1 & ~3, r = (s.T1 & 3) << 3;
-  const e = s.ldl((TLB_BASE + (idx << 22) + ((a >>> 10) & ~3)) | 0);
+  const e = s.ldl((TLB_BASE + (idx << 22) + ((a >>> 12) << 2)) | 0);
   let w = 0;
   if ((e & TLB_LOAD_IDENTITY_MASK) === 0) w = s.ldl(a);
   else if ((e & TLB_READ_MASK) === 0) w = s.ldl((e & ~0xfff) ^ a);
@@ -87,7 +87,7 @@ export function op_ldl_T0_T1_mmu$(s: OpState, idx: number): void {
  */
 export function op_ldl_aligned_T0_T1_mmu$(s: OpState, idx: number): void {
   const a = s.T1 & ~3;
-  const e = s.ldl((TLB_BASE + (idx << 22) + ((a >>> 10) & ~3)) | 0);
+  const e = s.ldl((TLB_BASE + (idx << 22) + ((a >>> 12) << 2)) | 0);
   if ((e & TLB_LOAD_IDENTITY_MASK) === 0) s.T0 = s.ldl(a);
   else if ((e & TLB_READ_MASK) === 0) s.T0 = s.ldl((e & ~0xfff) ^ a);
   else {
@@ -99,7 +99,7 @@ export function op_ldl_aligned_T0_T1_mmu$(s: OpState, idx: number): void {
 /** @expand idx 0..1 */
 export function op_stb_T0_T1_mmu$(s: OpState, idx: number): void {
   const a = s.T1;
-  const e = s.ldl((TLB_BASE + (idx << 22) + ((a >>> 10) & ~3)) | 0);
+  const e = s.ldl((TLB_BASE + (idx << 22) + ((a >>> 12) << 2)) | 0);
   if (e === 0) s.stb(a, s.T0);
   else if ((e & TLB_WRITE_MASK) === 0) s.stb(e ^ a, s.T0);
   else {
@@ -111,7 +111,7 @@ export function op_stb_T0_T1_mmu$(s: OpState, idx: number): void {
 /** @expand idx 0..1 */
 export function op_stw_T0_T1_mmu$(s: OpState, idx: number): void {
   const a = s.T1 & ~1;
-  const e = s.ldl((TLB_BASE + (idx << 22) + ((a >>> 10) & ~3)) | 0);
+  const e = s.ldl((TLB_BASE + (idx << 22) + ((a >>> 12) << 2)) | 0);
   if (e === 0) s.stw(a, s.T0);
   else if ((e & TLB_WRITE_MASK) === 0) s.stw(e ^ a, s.T0);
   else {
@@ -123,7 +123,7 @@ export function op_stw_T0_T1_mmu$(s: OpState, idx: number): void {
 /** @expand idx 0..1 */
 export function op_stl_T0_T1_mmu$(s: OpState, idx: number): void {
   const a = s.T1 & ~3;
-  const e = s.ldl((TLB_BASE + (idx << 22) + ((a >>> 10) & ~3)) | 0);
+  const e = s.ldl((TLB_BASE + (idx << 22) + ((a >>> 12) << 2)) | 0);
   if (e === 0) s.stl(a, s.T0);
   else if ((e & TLB_WRITE_MASK) === 0) s.stl(e ^ a, s.T0);
   else {
