@@ -51,6 +51,17 @@ export const TLB_READONLY = 2;
 export const TLB_CODE = 4;
 /** A device page: every access goes to the bus, at the physical address the entry holds. */
 export const TLB_DEVICE = 8;
+/**
+ * Not an entry bit: a TLB fill's answer that the mapping is finer than a page (ARM tiny pages,
+ * subpages with different permissions), so the slow path uses it for this access only.
+ */
+export const TLB_NOCACHE = 16;
+/**
+ * Not an entry bit: the page is part of a larger mapping (an ARM section or large page, at
+ * most 1 MiB), so invalidating any page of that MiB must forget this one too (QEMU's
+ * large_page_addr/mask).
+ */
+export const TLB_LARGE = 32;
 /** The bits that send a load, and a store, to the slow path. */
 export const TLB_READ_MASK = TLB_INVALID | TLB_DEVICE;
 export const TLB_WRITE_MASK = TLB_INVALID | TLB_READONLY | TLB_CODE | TLB_DEVICE;
@@ -67,6 +78,10 @@ export const TLB_LOAD_IDENTITY_MASK = ~(TLB_READONLY | TLB_CODE);
 export interface SlowMemory {
   load(addr: number, bytes: number, mmuIdx: number): number;
   store(addr: number, bytes: number, value: number, mmuIdx: number): void;
+  /** The guest changed its address translation: forget every TLB entry (and lookup by virtual address). */
+  tlbFlush(): void;
+  /** The same for the page of `vaddr` only. */
+  tlbFlushPage(vaddr: number): void;
 }
 
 /** Number of temps and parameters; the generator and runtime read these too. */
@@ -98,6 +113,8 @@ export class OpState {
     this.slow = {
       load: (a, n) => (n === 1 ? this.ldub(a) : n === 2 ? this.lduw(a) : this.ldl(a)),
       store: (a, n, v) => { if (n === 1) this.stb(a, v); else if (n === 2) this.stw(a, v); else this.stl(a, v); },
+      tlbFlush: () => {},
+      tlbFlushPage: () => {},
     };
   }
 

@@ -11,7 +11,7 @@
  * to deliver an exception (`handleException`), how to fill the TLB (`tlbFill`), what a bus
  * error does (`busFault`), and its translator (`translator`). This file names no guest CPU.
  */
-import { OpState, PAGE_SHIFT, PAGE_SIZE, TLB_DEVICE, TLB_INVALID, TLB_READONLY, type SlowMemory } from '../ops/core.js';
+import { OpState, PAGE_SHIFT, PAGE_SIZE, TLB_DEVICE, TLB_INVALID, TLB_LARGE, TLB_NOCACHE, TLB_READONLY, type SlowMemory } from '../ops/core.js';
 import type { Bus } from './bus.js';
 import { DISPATCH_EXCEPTION, DISPATCH_MISS, type ExecWords } from './dispatch.js';
 import { Interpreter } from './interp.js';
@@ -112,9 +112,10 @@ export abstract class CpuExec<C extends DisasContextBase = DisasContextBase> imp
   /** Deliver the exception the last block raised (env[words.exception], already cleared). */
   protected abstract handleException(excp: number): void;
   /**
-   * Translate `vaddr` for `access` in MMU index `mmuIdx`: return its host page address (4 KiB
-   * aligned) ORed with TLB flag bits (TLB_READONLY, TLB_DEVICE), or undefined if the access
-   * faults — then, unless `probe`, raise the guest's fault (set the exception word).
+   * Translate `vaddr` for `access` in MMU index `mmuIdx`: return the host address of its page
+   * (the host address of `vaddr` minus `vaddr & 0xfff`: 4 KiB aligned, or 1 KiB with
+   * TLB_NOCACHE) ORed with flag bits (TLB_READONLY, TLB_DEVICE, TLB_NOCACHE), or undefined if
+   * the access faults — then, unless `probe`, raise the guest's fault (set the exception word).
    */
   abstract tlbFill(vaddr: number, access: Access, mmuIdx: number, probe: boolean): number | undefined;
   /** Nothing answered a device access at `vaddr`: raise the guest's bus error. */
@@ -166,16 +167,35 @@ export abstract class CpuExec<C extends DisasContextBase = DisasContextBase> imp
   }
 
   // --- SlowMemory: what memory ops call when the TLB's fast path does not apply ------------
+  /** The host address resolve() found. */
+  private resolvedHost = 0;
+
+  /**
+   * Resolve `addr` for `access` through the TLB, filling the entry if it must be: returns the
+   * entry's flag bits and leaves the host (or, for a device, physical) address in
+   * resolvedHost; undefined after a fault. A fill finer than a page is not cached.
+   */
+  private resolve(addr: number, access: Access, mmuIdx: number, refill: number): number | undefined {
+    let e = this.tlb.entries[mmuIdx][addr >>> PAGE_SHIFT];
+    if (e & refill) {
+      const fill = this.tlbFill(addr, access, mmuIdx, false);
+      if (fill === undefined) return undefined;
+      if (fill & TLB_NOCACHE) {
+        this.resolvedHost = ((fill & ~0x3ff) + (addr & (PAGE_SIZE - 1))) >>> 0;
+        return fill & 0x3ff;
+      }
+      e = this.tlb.set(mmuIdx, addr, fill & ~0x3ff, fill & 0x3ff);
+    }
+    this.resolvedHost = SoftTlb.host(e, addr);
+    return e & (PAGE_SIZE - 1);
+  }
+
   load(addr: number, bytes: number, mmuIdx: number): number {
     addr >>>= 0;
-    let e = this.tlb.entries[mmuIdx][addr >>> PAGE_SHIFT];
-    if (e & TLB_INVALID) {
-      const fill = this.tlbFill(addr, ACCESS_READ, mmuIdx, false);
-      if (fill === undefined) return 0;
-      e = this.tlb.set(mmuIdx, addr, fill & ~(PAGE_SIZE - 1), fill & (PAGE_SIZE - 1));
-    }
-    const phys = SoftTlb.host(e, addr);
-    if (e & TLB_DEVICE) {
+    const flags = this.resolve(addr, ACCESS_READ, mmuIdx, TLB_INVALID);
+    if (flags === undefined) return 0;
+    const phys = this.resolvedHost;
+    if (flags & TLB_DEVICE) {
       const v = this.bus?.read(phys, bytes);
       if (v === undefined) { this.busFault(addr, ACCESS_READ); return 0; }
       return v;
@@ -185,19 +205,21 @@ export abstract class CpuExec<C extends DisasContextBase = DisasContextBase> imp
 
   store(addr: number, bytes: number, value: number, mmuIdx: number): void {
     addr >>>= 0;
-    let e = this.tlb.entries[mmuIdx][addr >>> PAGE_SHIFT];
-    if (e & (TLB_INVALID | TLB_READONLY)) {
-      const fill = this.tlbFill(addr, ACCESS_WRITE, mmuIdx, false);
-      if (fill === undefined) return;
-      e = this.tlb.set(mmuIdx, addr, fill & ~(PAGE_SIZE - 1), fill & (PAGE_SIZE - 1));
-    }
-    const phys = SoftTlb.host(e, addr);
-    if (e & TLB_DEVICE) {
+    const flags = this.resolve(addr, ACCESS_WRITE, mmuIdx, TLB_INVALID | TLB_READONLY);
+    if (flags === undefined) return;
+    const phys = this.resolvedHost;
+    if (flags & TLB_DEVICE) {
       if (!this.bus?.write(phys, bytes, value)) this.busFault(addr, ACCESS_WRITE);
       return;
     }
     if (this.tlb.hasCode(phys >>> PAGE_SHIFT)) this.tbs.invalidateRange(phys >>> PAGE_SHIFT, phys, bytes);
     this.storeHost(phys, bytes, value);
+  }
+
+  tlbFlushPage(vaddr: number): void {
+    if (this.tlb.inLargeMapping(vaddr)) { this.tlbFlush(); return; }
+    this.tlb.flushPage(vaddr >>> PAGE_SHIFT);
+    this.tbs.dropVirtualPage(vaddr >>> PAGE_SHIFT);
   }
 
   protected storeHost(host: number, bytes: number, value: number): void {
@@ -224,7 +246,9 @@ export abstract class CpuExec<C extends DisasContextBase = DisasContextBase> imp
   private codeHost(vaddr: number, flags: number): number | undefined {
     const fill = this.tlbFill(vaddr, ACCESS_FETCH, this.codeMmuIndex(flags), true);
     if (fill === undefined || (fill & TLB_DEVICE)) return undefined;
-    return (fill & ~(PAGE_SIZE - 1)) >>> 0;
+    // Blocks are found by virtual pc: a page flush inside a larger mapping must drop them too.
+    if (fill & TLB_LARGE) this.tlb.noteLarge(vaddr);
+    return (fill & ~0x3ff) >>> 0;
   }
 
   /** Translate the block at (pc, flags) into a micro-op stream. */
@@ -347,8 +371,9 @@ export abstract class CpuExec<C extends DisasContextBase = DisasContextBase> imp
       if (this.interruptLine && this.execInterrupt()) continue;
       const tb = this.findBlock(env[w.pc], this.currentFlags());
       if (tb.fn === undefined && (this.hotThreshold > 0 || tb.ranges.length === 0)) {
-        if (traceCpu) log!.text(this.dumpState());
-        if (traceExec) log!.exec(tb);
+        // A block with no code only raises the fetch fault: no instruction runs, nothing to log (as QEMU).
+        if (traceCpu && tb.ranges.length) log!.text(this.dumpState());
+        if (traceExec && tb.ranges.length) log!.exec(tb);
         this.runCold(tb);
         n++;
         if (env[w.exception] !== 0) this.takeException();

@@ -7,7 +7,7 @@
  * translated code find every entry that maps it.
  */
 import {
-  NB_MMU_MODES, PAGE_MASK, PAGE_SHIFT, TLB_BASE, TLB_CODE, TLB_ENTRIES, TLB_INVALID,
+  NB_MMU_MODES, PAGE_MASK, PAGE_SHIFT, TLB_BASE, TLB_CODE, TLB_ENTRIES, TLB_INVALID, TLB_LARGE,
 } from '../ops/core.js';
 
 /** Kinds of access, for TLB fills and faults. */
@@ -26,6 +26,10 @@ export class SoftTlb {
   private readonly codePages = new Uint8Array(TLB_ENTRIES);
   fills = 0;
   flushes = 0;
+  /** The region (address and mask) that holds every page filled from a larger mapping, if any. */
+  private hasLarge = false;
+  private largeAddr = 0;
+  private largeMask = 0;
 
   constructor(memory: WebAssembly.Memory) {
     for (let i = 0; i < NB_MMU_MODES; i++) {
@@ -43,13 +47,14 @@ export class SoftTlb {
    */
   set(mmuIdx: number, vaddr: number, hostPage: number, flags: number): number {
     const vpage = vaddr >>> PAGE_SHIFT;
+    if (flags & TLB_LARGE) this.noteLarge(vaddr);
     const entries = this.entries[mmuIdx];
     if (entries[vpage] & TLB_INVALID) {
       if (this.filledCount[mmuIdx] === FILLED_CAPACITY) this.flushIndex(mmuIdx);
       this.filled[mmuIdx][this.filledCount[mmuIdx]++] = vpage;
     }
     const code = this.codePages[hostPage >>> PAGE_SHIFT] ? TLB_CODE : 0;
-    const e = ((hostPage ^ (vpage << PAGE_SHIFT)) & PAGE_MASK) | (flags & ~TLB_INVALID) | code;
+    const e = ((hostPage ^ (vpage << PAGE_SHIFT)) & PAGE_MASK) | (flags & ~(TLB_INVALID | TLB_LARGE)) | code;
     entries[vpage] = e;
     this.fills++;
     return e;
@@ -58,9 +63,28 @@ export class SoftTlb {
   /** The host address an entry gives for `vaddr`. */
   static host(entry: number, vaddr: number): number { return ((entry & PAGE_MASK) ^ vaddr) >>> 0; }
 
+  /**
+   * Grow the large-mapping region to cover the MiB of `vaddr` (one region for all, as QEMU
+   * keeps): a data fill or a code fetch translated it through a mapping larger than a page.
+   */
+  noteLarge(vaddr: number): void {
+    const mib = 0xfff00000 | 0;
+    if (!this.hasLarge) { this.hasLarge = true; this.largeMask = mib; this.largeAddr = vaddr & mib; return; }
+    let mask = this.largeMask & mib;
+    while (((this.largeAddr ^ vaddr) & mask) !== 0) mask <<= 1;
+    this.largeMask = mask;
+    this.largeAddr &= mask;
+  }
+
+  /** Whether invalidating the page of `vaddr` must flush everything (it may lie in a larger mapping). */
+  inLargeMapping(vaddr: number): boolean {
+    return this.hasLarge && ((vaddr & this.largeMask) === this.largeAddr);
+  }
+
   /** Forget every entry of every MMU index (a new address space: TTBR write, MMU switch). */
   flushAll(): void {
     for (let i = 0; i < NB_MMU_MODES; i++) this.flushIndex(i);
+    this.hasLarge = false;
     this.flushes++;
   }
 

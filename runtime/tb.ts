@@ -50,6 +50,8 @@ export interface Engine {
   flushed(): void;
   /** Virtual addresses may map elsewhere now: forget lookups by virtual pc. */
   addressSpaceChanged(): void;
+  /** The same for one block: it stays cached, but is not to be found by its virtual pc. */
+  unlinked(tb: TranslationBlock): void;
 }
 
 /** Dispatch table slots to start with (it grows as blocks are compiled; see ensureSlots). */
@@ -169,9 +171,11 @@ export class JitEngine implements Engine {
   /** Run one block's region from JavaScript, without chaining on (a zero budget). */
   run(tb: TranslationBlock): number { this.budget[0] = 0; return tb.fn!(); }
 
-  removed(tb: TranslationBlock): void {
+  removed(tb: TranslationBlock): void { this.unlinked(tb); }
+
+  unlinked(tb: TranslationBlock): void {
     const i = JC_ENTRY_WORDS * jcIndex(tb.pc, tb.flags);
-    if (this.jc[i] === tb.pc && this.jc[i + 1] === tb.flags && this.jc[i + 2] === tb.slot) this.jc[i + 1] = JC_EMPTY;
+    if (this.jc[i] === (tb.pc | 0) && this.jc[i + 1] === tb.flags && this.jc[i + 2] === tb.slot) this.jc[i + 1] = JC_EMPTY;
     this.exitRequest[0] = 1;
   }
 
@@ -197,6 +201,7 @@ export class InterpEngine implements Engine {
   removed(): void {}
   flushed(): void {}
   addressSpaceChanged(): void {}
+  unlinked(): void {}
 }
 
 /**
@@ -210,6 +215,8 @@ export class InterpEngine implements Engine {
  */
 export class TbCache {
   private readonly byKey = new Map<number, TranslationBlock>();
+  /** The keys in byKey of each virtual page, for dropping one page's lookups (a TLB page flush). */
+  private readonly keysByPage = new Map<number, number[]>();
   private readonly byPhys = new Map<number, TranslationBlock>();
   private readonly byPage = new Map<number, { tbs: TranslationBlock[]; words: Uint8Array }>();
   flushes = 0;
@@ -227,8 +234,29 @@ export class TbCache {
   getPhys(pc: number, flags: number, phys: number): TranslationBlock | undefined {
     const tb = this.byPhys.get(keyNumber(phys, flags));
     if (!tb || tb.pc !== pc >>> 0) return undefined;
-    this.byKey.set(keyNumber(pc, flags), tb);
+    this.setKey(tb);
     return tb;
+  }
+
+  private setKey(tb: TranslationBlock): void {
+    const key = keyNumber(tb.pc, tb.flags);
+    this.byKey.set(key, tb);
+    const page = tb.pc >>> this.pageShift;
+    const keys = this.keysByPage.get(page);
+    if (keys) keys.push(key); else this.keysByPage.set(page, [key]);
+  }
+
+  /** Virtual page `vpage` may map elsewhere now: drop the lookups of blocks there by virtual pc. */
+  dropVirtualPage(vpage: number): void {
+    const keys = this.keysByPage.get(vpage);
+    if (!keys) return;
+    for (const key of keys) {
+      const tb = this.byKey.get(key);
+      if (!tb) continue;
+      this.byKey.delete(key);
+      this.engine.unlinked(tb);
+    }
+    this.keysByPage.delete(vpage);
   }
   /** Room for n more blocks, flushing if needed; returns true if it flushed. */
   makeRoom(n: number): boolean {
@@ -238,7 +266,7 @@ export class TbCache {
   }
 
   add(tb: TranslationBlock): void {
-    this.byKey.set(keyNumber(tb.pc, tb.flags), tb);
+    this.setKey(tb);
     this.byPhys.set(keyNumber(tb.phys, tb.flags), tb);
     const r = tb.ranges;
     for (let i = 0; i < r.length; i += 2) {
@@ -318,12 +346,14 @@ export class TbCache {
   /** Virtual addresses may map elsewhere now (a TLB flush): lookups by virtual pc start over. */
   addressSpaceChanged(): void {
     this.byKey.clear();
+    this.keysByPage.clear();
     this.engine.addressSpaceChanged();
   }
 
   flush(): void {
     for (const page of this.byPage.keys()) this.onPageCode(page, false);
     this.byKey.clear();
+    this.keysByPage.clear();
     this.byPhys.clear();
     this.byPage.clear();
     this.engine.flushed();

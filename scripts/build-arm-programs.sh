@@ -36,6 +36,7 @@ PROGRAMS=(
 	"compute:arm:compute.c"
 	"wfi:arm:wfi.c irq_asm.S"
 	"cp15:arm:cp15.c"
+	"mmu:arm:mmu.c mmu_asm.S"
 	"int64:both:int64.c"
 	"uart:both:uart.c"
 	"irq:both:irq.c irq_asm.S"

@@ -22,7 +22,7 @@ import { requireTool, TOOLS } from './support/tools.js';
 const BUILD = join(process.cwd(), 'test/arm-programs/build');
 const BIN = join(process.cwd(), 'bin/dynwasm-system-arm.js');
 const PROGRAMS = [
-  'hello-arm', 'hello-thumb', 'cond', 'ldst', 'branch', 'psr', 'exceptions', 'smc-arm', 'smc-thumb', 'pagecross',
+  'hello-arm', 'hello-thumb', 'cond', 'ldst', 'branch', 'psr', 'exceptions', 'smc-arm', 'smc-thumb', 'pagecross', 'mmu',
   'cp15', 'uart-arm', 'uart-thumb', 'manyfuncs-arm', 'manyfuncs-thumb', 'recursion-arm', 'recursion-thumb', 'crc32-arm',
   'mul', 'thumb1',
 ];

@@ -1,10 +1,14 @@
 /**
- * The system control coprocessor of an ARM926EJ-S (the Versatile PB's CPU), as far as a
- * board without an MMU needs it: ID registers, the control register, and cache/TLB
- * maintenance as no-ops (translated code is invalidated by stores, not by cache operations).
- * The MMU itself comes later; its registers are kept so that software can read them back.
+ * The system control coprocessor of an ARM926EJ-S (the Versatile PB's CPU): ID registers, the
+ * control register, the MMU's registers (runtime/arm/mmu.ts walks the tables they describe),
+ * TLB maintenance, and cache maintenance as no-ops (translated code is invalidated by stores,
+ * not by cache operations).
  */
-import { CP15_DACR, CP15_FAR, CP15_FSR, CP15_PID, CP15_SCTLR, CP15_TTBR } from './state.js';
+import { updateTbFlags } from './modes.js';
+import { CP15_DACR, CP15_FAR, CP15_FSR, CP15_IFSR, CP15_PID, CP15_SCTLR, CP15_TTBR } from './state.js';
+
+/** What a CP15 write asks of the TLB: nothing, a flush of everything, or of the page of the value (an MVA). */
+export const TLB_KEEP = 0, TLB_FLUSH_ALL = 1, TLB_FLUSH_PAGE = 2;
 
 /** ARM926EJ-S r0p5, as QEMU's arm926 model reports it. */
 export const ARM926_MIDR = 0x41069265;
@@ -28,21 +32,34 @@ export function readCp15(env: Int32Array, spec: number): number {
     case 1: return env[CP15_SCTLR];
     case 2: return env[CP15_TTBR];
     case 3: return env[CP15_DACR];
-    case 5: return env[CP15_FSR];
+    case 5: return opc2 === 1 ? env[CP15_IFSR] : env[CP15_FSR];
     case 6: return env[CP15_FAR];
     case 13: return env[CP15_PID];
     default: return 0;
   }
 }
 
-export function writeCp15(env: Int32Array, spec: number, value: number): void {
+/** SCTLR bits whose change makes earlier translations of addresses wrong: M, S, R. */
+const SCTLR_TRANSLATION = 1 | (1 << 8) | (1 << 9);
+
+/** Write a CP15 register; returns what the TLB must do (TLB_*). */
+export function writeCp15(env: Int32Array, spec: number, value: number): number {
+  const crm = (spec >> 4) & 15, opc2 = spec & 7;
   switch ((spec >> 8) & 15) {
-    case 1: env[CP15_SCTLR] = (value & 0x0000ff87) | SCTLR_RESET; break;
-    case 2: env[CP15_TTBR] = value; break;
-    case 3: env[CP15_DACR] = value; break;
-    case 5: env[CP15_FSR] = value; break;
-    case 6: env[CP15_FAR] = value; break;
-    case 13: env[CP15_PID] = value; break;
-    default: break; // c7 cache and c8 TLB maintenance, c9 lockdown: nothing to do without caches
+    case 1: {
+      const old = env[CP15_SCTLR];
+      env[CP15_SCTLR] = (value & 0x0000ff87) | SCTLR_RESET;
+      updateTbFlags(env);
+      return (old ^ env[CP15_SCTLR]) & SCTLR_TRANSLATION ? TLB_FLUSH_ALL : TLB_KEEP;
+    }
+    case 2: env[CP15_TTBR] = value; return TLB_FLUSH_ALL;
+    case 3: env[CP15_DACR] = value; return TLB_FLUSH_ALL;
+    case 5: if (opc2 === 1) env[CP15_IFSR] = value; else env[CP15_FSR] = value; return TLB_KEEP;
+    case 6: env[CP15_FAR] = value; return TLB_KEEP;
+    // c8: invalidate TLBs (c5 instruction, c6 data, c7 unified): all (opc2 0) or one MVA (opc2 1).
+    case 8: return crm >= 5 && crm <= 7 ? (opc2 === 1 ? TLB_FLUSH_PAGE : TLB_FLUSH_ALL) : TLB_KEEP;
+    // c13: the FCSE PID relocates addresses below 32 MiB (Linux leaves it at 0).
+    case 13: { const changed = env[CP15_PID] !== value; env[CP15_PID] = value; return changed ? TLB_FLUSH_ALL : TLB_KEEP; }
+    default: return TLB_KEEP; // c7 cache maintenance, c9 lockdown: nothing to do without caches
   }
 }

@@ -4,7 +4,7 @@
  * so that block code need not write its register locals back around the call.
  */
 import type { OpState } from '../core.js';
-import { readCp15, writeCp15 } from './cp15.js';
+import { TLB_FLUSH_ALL, TLB_FLUSH_PAGE, readCp15, writeCp15 } from './cp15.js';
 import { currentMode, msrFieldMask, readCpsr, userRegIndex, writeCpsr } from './modes.js';
 import { CPSR_T, EXCEPTION, MODE_USR, SPSR, THUMB } from './state.js';
 
@@ -75,9 +75,12 @@ export function helper_cp15_read(s: OpState, spec: number): number {
 }
 
 /**
- * MCR p15 (CP15 registers only).
- * @noLocalWords
+ * MCR p15 (CP15 registers only). Not @noLocalWords: the control register is part of TB_FLAGS.
+ * A write that changes how addresses translate flushes the TLB (and with it every lookup of
+ * a block by its virtual address).
  */
 export function helper_cp15_write(s: OpState, spec: number, value: number): void {
-  writeCp15(s.env, spec, value);
+  const tlb = writeCp15(s.env, spec, value);
+  if (tlb === TLB_FLUSH_ALL) s.slow.tlbFlush();
+  else if (tlb === TLB_FLUSH_PAGE) s.slow.tlbFlushPage(value);
 }

@@ -14,7 +14,7 @@
  */
 import { TLB_BASE, TLB_LOAD_IDENTITY_MASK, TLB_READ_MASK, TLB_WRITE_MASK, type OpState } from '../core.js';
 import { helper_ld, helper_st } from './helpers.js';
-import { EXCEPTION, ICOUNT, PC } from './state.js';
+import { CP15_FAR, CP15_FSR, EXCEPTION, EXCP_DATA_ABORT, FAULT_ADDR, ICOUNT, PC } from './state.js';
 
 /** @expand idx 0..1 */
 export function op_ldub_T0_T1_mmu$(s: OpState, idx: number): void {
@@ -129,5 +129,23 @@ export function op_stl_T0_T1_mmu$(s: OpState, idx: number): void {
   else {
     helper_st(s, a, 4, s.T0, idx);
     if (s.env[EXCEPTION] !== 0) { s.env[PC] = s.P1; s.env[ICOUNT] = (s.env[ICOUNT] + s.P2) | 0; s.exit_tb(); return; }
+  }
+}
+
+/**
+ * With SCTLR.A set (TB_FLAG_ALIGN), before a halfword or word access: an address with any of
+ * the P1 bits set is an alignment fault, a data abort with FSR 1 and FAR the address (ARM ARM
+ * B4.6.1). P2 is the instruction's pc, P3 the instructions the block retired before it.
+ */
+export function op_check_align_T1(s: OpState): void {
+  if ((s.T1 & s.P1) !== 0) {
+    s.env[EXCEPTION] = EXCP_DATA_ABORT;
+    s.env[FAULT_ADDR] = s.T1;
+    s.env[CP15_FAR] = s.T1;
+    s.env[CP15_FSR] = 1;
+    s.env[PC] = s.P2;
+    s.env[ICOUNT] = (s.env[ICOUNT] + s.P3) | 0;
+    s.exit_tb();
+    return;
   }
 }

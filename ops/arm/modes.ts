@@ -5,8 +5,18 @@
  */
 import {
   BANK, CF, CPSR_MODE, CPSR_T, FIQ_R8, MODE_ABT, MODE_FIQ, MODE_IRQ, MODE_SVC, MODE_SYS, MODE_UND, MODE_USR,
-  NF, QF, R0, SPSR, THUMB, USR_R8, VF, ZF, CPSR_REST,
+  NF, QF, R0, SPSR, THUMB, USR_R8, VF, ZF, CPSR_REST, CP15_SCTLR, TB_FLAGS, TB_FLAG_ALIGN, TB_FLAG_MMU, TB_FLAG_USER,
 } from './state.js';
+
+/** SCTLR bits that translation depends on: M (MMU on) and A (alignment faults). */
+const SCTLR_M = 1, SCTLR_A = 2;
+
+/** Recompute TB_FLAGS from the mode and the control register (after either changes). */
+export function updateTbFlags(env: Int32Array): void {
+  const sctlr = env[CP15_SCTLR];
+  env[TB_FLAGS] = ((env[CPSR_REST] & CPSR_MODE) === MODE_USR ? TB_FLAG_USER : 0)
+    | (sctlr & SCTLR_A ? TB_FLAG_ALIGN : 0) | (sctlr & SCTLR_M ? TB_FLAG_MMU : 0);
+}
 
 /** Index of a mode's r13/r14/SPSR bank, or -1 for an invalid mode number. */
 export function bankIndex(mode: number): number {
@@ -77,6 +87,7 @@ export function writeCpsr(env: Int32Array, value: number, mask: number): void {
     if (bankIndex(next) < 0) next = (next & ~CPSR_MODE) | (old & CPSR_MODE);
     switchBanks(env, old, next);
     env[CPSR_REST] = next;
+    updateTbFlags(env);
   }
 }
 

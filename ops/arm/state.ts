@@ -32,7 +32,7 @@ export const EXCEPTION = 24;
  * block's count up to that point (its last parameter), so the count is exact in both engines.
  */
 export const ICOUNT = 25;
-/** CP15 registers the board needs (c1 control, c2 TTB, c3 domains, c5 FSR, c6 FAR, c13 PID). */
+/** CP15 registers (c1 control, c2 TTB, c3 domains, c5 data FSR, c6 FAR, c13 FCSE PID; CP15_IFSR below). */
 export const CP15_SCTLR = 26;
 export const CP15_TTBR = 27;
 export const CP15_DACR = 28;
@@ -43,6 +43,16 @@ export const CP15_PID = 31;
 export const FAULT_ADDR = 32;
 /** Non-zero asks the chained dispatcher to return to the exec loop after the current block. */
 export const EXIT_REQUEST = 33;
+/**
+ * The block key's second flags word (the first is THUMB): what translation depends on besides
+ * the instruction set. Kept by writeCpsr and the CP15 control register (ops/arm/modes.ts).
+ */
+export const TB_FLAGS = 34;
+/** CP15 c5 instruction fault status (the ARM926's IFSR; CP15_FSR is the data FSR). */
+export const CP15_IFSR = 35;
+
+/** TB_FLAGS bits: user mode (memory ops use the user MMU index), SCTLR.A (alignment checks), SCTLR.M (MMU on). */
+export const TB_FLAG_USER = 2, TB_FLAG_ALIGN = 4, TB_FLAG_MMU = 8;
 
 /**
  * Env words that compiled code holds in WebAssembly locals for the length of a block or
@@ -53,7 +63,7 @@ export const EXIT_REQUEST = 33;
  * region needs no memory traffic. The generator reads this list (gen/collect.ts); the
  * interpreter ignores it.
  */
-export const BLOCK_LOCAL_WORDS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, SP, LR, PC, NF, ZF, CF, VF, THUMB, ICOUNT];
+export const BLOCK_LOCAL_WORDS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, SP, LR, PC, NF, ZF, CF, VF, THUMB, ICOUNT, TB_FLAGS];
 
 /** Banked r13, r14, SPSR of each mode: BANK + 3 * bankIndex(mode) + {0, 1, 2}. */
 export const BANK = 64;

@@ -3,14 +3,15 @@
  * exception entry, the TLB fill of a machine without an MMU (RAM identity-mapped, the rest the
  * bus's; or, in user mode, the pages' permissions), and its translator hooks (ARM and Thumb).
  */
-import { ENV_WORDS, PAGE_MASK, PAGE_SHIFT, TLB_DEVICE, TLB_READONLY } from '../../ops/core.js';
+import { ENV_WORDS, PAGE_MASK, PAGE_SHIFT, TLB_DEVICE, TLB_LARGE, TLB_NOCACHE, TLB_READONLY } from '../../ops/core.js';
 import { SCTLR_RESET, SCTLR_V } from '../../ops/arm/cp15.js';
-import { readCpsr, writeCpsr } from '../../ops/arm/modes.js';
+import { readCpsr, updateTbFlags, writeCpsr } from '../../ops/arm/modes.js';
 import {
   CP15_FAR, CP15_FSR, CP15_SCTLR, CPSR_A, CPSR_F, CPSR_Z, CPSR_I, CPSR_MODE, CPSR_T, EXCEPTION, EXCP_BKPT, EXCP_DATA_ABORT, EXCP_FIQ,
   EXCP_IRQ, EXCP_PREFETCH_ABORT, EXCP_SWI, EXCP_UDEF, EXCP_WFI, EXCP_YIELD, EXIT_REQUEST, FAULT_ADDR, ICOUNT, LR, MODE_ABT, MODE_FIQ, MODE_IRQ,
-  MODE_SVC, MODE_UND, PC, SPSR, THUMB,
+  MODE_SVC, MODE_UND, PC, SPSR, THUMB, TB_FLAGS, TB_FLAG_USER, CP15_IFSR,
 } from '../../ops/arm/state.js';
+import { PROT_R, PROT_W, permissionFsr, walk, type PhysRead } from './mmu.js';
 import * as G from '../generated/arm/ops.js';
 import type { OpBuffer } from '../op-buffer.js';
 import { OpTable } from '../op-table.js';
@@ -52,8 +53,10 @@ const EXCEPTION_NAMES = ['', 'undefined instruction', 'swi', 'prefetch abort', '
 /** Page permission bits (Linux PROT_*), for ArmCpuOptions.pageProt. */
 export const PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
 
-/** The MMU index of every ARM block until privilege is part of the block key (LDRT/STRT will use 1, user). */
-const MMU_IDX_PRIV = 0;
+/** MMU indexes: privileged modes, and user mode (also LDRT/STRT and friends from a privileged mode). */
+export const MMU_IDX_PRIV = 0, MMU_IDX_USER = 1;
+/** SCTLR.M: the MMU is on. */
+const SCTLR_M = 1;
 
 let tablePromise: Promise<OpTable> | undefined;
 /** The generated ARM op table (loaded once). */
@@ -92,7 +95,7 @@ const ARM_TRANSLATOR: TranslatorOps<DisasContext> = {
 };
 
 /** Where the exec loop finds the ARM state it reads: the block key is pc with the Thumb bit. */
-const ARM_WORDS: CpuWords = { pc: PC, flags: [THUMB], exception: EXCEPTION, exitRequest: EXIT_REQUEST, icount: ICOUNT };
+const ARM_WORDS: CpuWords = { pc: PC, flags: [THUMB, TB_FLAGS], exception: EXCEPTION, exitRequest: EXIT_REQUEST, icount: ICOUNT };
 
 export class ArmCpu extends CpuExec<DisasContext> {
   protected readonly translator = ARM_TRANSLATOR;
@@ -109,7 +112,13 @@ export class ArmCpu extends CpuExec<DisasContext> {
   constructor(table: OpTable, override readonly opts: ArmCpuOptions) {
     super(table, opts, ARM_WORDS);
     this.prot = opts.pageProt;
-    if (opts.log) opts.log.target = { flagsText: (f) => (f & TB_FLAG_THUMB ? ' thumb' : ''), exceptionName: (e) => EXCEPTION_NAMES[e] ?? '?' };
+    if (opts.log) {
+      opts.log.target = {
+        flagsText: (f) => `${f & TB_FLAG_THUMB ? ' thumb' : ''}${f & TB_FLAG_USER ? ' user' : ''}`,
+        exceptionName: (e) => EXCEPTION_NAMES[e] ?? '?',
+      };
+    }
+    this.readPhys = (addr) => (addr + 4 <= this.opts.ramSize ? this.view.getInt32(addr, true) : undefined);
     this.reset();
   }
 
@@ -120,8 +129,10 @@ export class ArmCpu extends CpuExec<DisasContext> {
    */
   reset(): void {
     this.env.fill(0, 0, ENV_WORDS - 8);
-    writeCpsr(this.env, CPSR_Z | CPSR_A | MODE_SVC | CPSR_I | CPSR_F, -1);
     this.env[CP15_SCTLR] = SCTLR_RESET;
+    writeCpsr(this.env, CPSR_Z | CPSR_A | MODE_SVC | CPSR_I | CPSR_F, -1);
+    updateTbFlags(this.env);
+    this.tlbFlush();
   }
 
   /**
@@ -131,32 +142,50 @@ export class ArmCpu extends CpuExec<DisasContext> {
    */
   updatePageFlags(first: number, count: number): void { this.invalidatePages(first, count); }
 
-  // --- the TLB of a machine without an MMU -------------------------------------------------
-  tlbFill(vaddr: number, access: Access, _mmuIdx: number, probe: boolean): number | undefined {
+  // --- the TLB: page permissions (user mode), identity (MMU off) or the MMU's walk -----------
+  private readonly readPhys: PhysRead;
+
+  tlbFill(vaddr: number, access: Access, mmuIdx: number, probe: boolean): number | undefined {
     const page = (vaddr & PAGE_MASK) >>> 0;
     if (this.prot) {
       // User mode: identity, as the pages' permissions allow.
       const p = this.prot[vaddr >>> PAGE_SHIFT];
       const ok = access === ACCESS_FETCH ? p & PROT_EXEC : access === ACCESS_WRITE ? p & PROT_WRITE : p & PROT_READ;
       if (!ok) {
-        if (!probe) this.dataAbort(vaddr);
+        if (!probe) this.dataAbort(vaddr, 0x8);
         return undefined;
       }
       return page | (p & PROT_WRITE ? 0 : TLB_READONLY);
     }
-    // RAM is identity-mapped; everything above it is the bus's.
-    return page < this.opts.ramSize ? page : page | TLB_DEVICE;
+    const env = this.env;
+    // MMU off: RAM is identity-mapped; everything above it is the bus's.
+    if (!(env[CP15_SCTLR] & SCTLR_M)) return page < this.opts.ramSize ? page : page | TLB_DEVICE;
+    const w = walk(env, this.readPhys, vaddr, mmuIdx === MMU_IDX_USER);
+    let fsr = 0;
+    if (w.fault) fsr = w.fsr;
+    else if (!(w.prot & (access === ACCESS_WRITE ? PROT_W : PROT_R))) fsr = permissionFsr(w);
+    if (fsr !== 0 || w.fault) {
+      if (!probe) {
+        if (access === ACCESS_FETCH) env[CP15_IFSR] = fsr;
+        else this.dataAbort(vaddr, fsr);
+      }
+      return undefined;
+    }
+    const base = (w.phys - (vaddr & 0xfff)) >>> 0;
+    const flags = (w.prot & PROT_W ? 0 : TLB_READONLY) | (w.phys >= this.opts.ramSize ? TLB_DEVICE : 0)
+      | (w.wholePage ? 0 : TLB_NOCACHE) | (w.large ? TLB_LARGE : 0);
+    return base | flags;
   }
 
-  protected busFault(vaddr: number): void { this.dataAbort(vaddr); }
-  protected codeMmuIndex(): number { return MMU_IDX_PRIV; }
+  protected busFault(vaddr: number): void { this.dataAbort(vaddr, 0x8); }
+  protected codeMmuIndex(flags: number): number { return flags & TB_FLAG_USER ? MMU_IDX_USER : MMU_IDX_PRIV; }
 
   // --- guest memory as the machine sees it (loaders, semihosting, devices) -----------------
   get ram(): Uint8Array { return this.u8.subarray(0, this.opts.ramSize); }
   isRam(addr: number, bytes = 1): boolean { return addr >= 0 && addr + bytes <= this.opts.ramSize; }
   readU8(addr: number): number { return this.u8[addr >>> 0]; }
   readU32(addr: number): number { return this.view.getUint32(addr >>> 0, true); }
-  writeU32(addr: number, v: number): void { this.store(addr, 4, v, MMU_IDX_PRIV); }
+  writeU32(addr: number, v: number): void { this.storeHost(addr >>> 0, 4, v); this.tbs.invalidateRange(addr >>> PAGE_SHIFT, addr >>> 0, 4); }
   /** Copy bytes into RAM, invalidating any code translated from them. */
   writeBytes(addr: number, data: Uint8Array): void { this.writeHost(addr, data); }
   readCString(addr: number, max = 1 << 20): string {
@@ -169,11 +198,12 @@ export class ArmCpu extends CpuExec<DisasContext> {
   set pc(v: number) { this.env[PC] = v & ~1; this.env[THUMB] = v & 1; }
   get cpsr(): number { return readCpsr(this.env) >>> 0; }
 
-  private dataAbort(addr: number): void {
+  /** A data abort at `addr` with fault status `fsr` (0x8: external abort, non-linefetch). */
+  private dataAbort(addr: number, fsr: number): void {
     this.env[EXCEPTION] = EXCP_DATA_ABORT;
     this.env[FAULT_ADDR] = addr;
     this.env[CP15_FAR] = addr;
-    this.env[CP15_FSR] = 0x8; // external abort, non-linefetch (ARM926 FSR encoding)
+    this.env[CP15_FSR] = fsr;
   }
 
   /** The registers and CPSR in QEMU's `-d cpu` format (arm_cpu_dump_state for AArch32). */
@@ -197,6 +227,11 @@ export class ArmCpu extends CpuExec<DisasContext> {
     if (excp === EXCP_YIELD) return;
     if (excp === EXCP_WFI) { this.waiting = true; return; }
     if (this.opts.onException?.(this, excp)) return;
+    // A prefetch abort is taken only when the instruction would execute: the walk that the
+    // translator made as a probe is made again now, to set the IFSR.
+    if (excp === EXCP_PREFETCH_ABORT && !this.prot && this.env[CP15_SCTLR] & SCTLR_M) {
+      this.tlbFill(this.pc, ACCESS_FETCH, this.codeMmuIndex(this.currentFlags()), false);
+    }
     if (excp === EXCP_SWI && this.opts.onSwi) {
       const thumb = this.env[THUMB] !== 0;
       const at = this.pc - (thumb ? 2 : 4);

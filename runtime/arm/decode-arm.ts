@@ -278,7 +278,9 @@ export const ARM_PATTERNS: P[] = [
     name: 'ldst_imm', pattern: 'cccc 010P UBWL nnnn dddd iiii iiii iiii',
     trans: (ctx, f) => {
       genAddress(ctx, f.n, f.U !== 0, f.P !== 0, false, f.i);
+      ctx.userAccess = !f.P && f.W !== 0; // LDRT, STRT, LDRBT, STRBT
       genLoadStore(ctx, f.L !== 0, f.d, f.L ? (f.B ? MEM.ldub : MEM.ldl) : (f.B ? MEM.stb : MEM.stl), !f.P || f.W !== 0, f.n);
+      ctx.userAccess = false;
     },
     disas: (f) => {
       // objdump prints the single-register stack forms as push/pop.
@@ -295,7 +297,9 @@ export const ARM_PATTERNS: P[] = [
       ctx.loadReg(1, f.m);
       genShiftImm(ctx, f.t, f.a, false);
       genAddress(ctx, f.n, f.U !== 0, f.P !== 0, true);
+      ctx.userAccess = !f.P && f.W !== 0;
       genLoadStore(ctx, f.L !== 0, f.d, f.L ? (f.B ? MEM.ldub : MEM.ldl) : (f.B ? MEM.stb : MEM.stl), !f.P || f.W !== 0, f.n);
+      ctx.userAccess = false;
     },
     disas: (f) => `${f.L ? 'ldr' : 'str'}${f.B ? 'b' : ''}${!f.P && f.W ? 't' : ''}${c(f)} ${reg(f.d)}, ${addrText(f, `${u(f)}${shiftedReg(f.m, f.t, f.a)}`)}`,
   },

@@ -8,7 +8,7 @@ import { OpBuffer } from '../op-buffer.js';
 import { OPC, OPS } from '../generated/arm/ops.js';
 import * as G from '../generated/arm/ops.js';
 import { structuralOpcodes } from '../op-table.js';
-import { EXCP_UDEF } from '../../ops/arm/state.js';
+import { EXCP_UDEF, TB_FLAG_ALIGN, TB_FLAG_MMU, TB_FLAG_USER } from '../../ops/arm/state.js';
 import { CodeReader, DisasContextBase } from '../translator.js';
 
 /** The block key's flags word of ARM: bit 0 is the Thumb state (env[THUMB]). */
@@ -42,6 +42,18 @@ export class DisasContext extends DisasContextBase {
 
   /** A successor in ARM or Thumb state. */
   addSuccessorIn(pc: number, thumb: boolean): void { this.addSuccessor(pc, (this.flags & ~TB_FLAG_THUMB) | (thumb ? TB_FLAG_THUMB : 0)); }
+
+  /**
+   * With the MMU on, a block may go on directly (in its region, without a lookup) only to
+   * blocks on its own virtual page, as QEMU chains: another page may map elsewhere tomorrow.
+   */
+  override addSuccessor(pc: number, flags = this.flags): void {
+    if ((this.flags & TB_FLAG_MMU) && (pc >>> 12) !== (this.pcFirst >>> 12)) return;
+    super.addSuccessor(pc, flags);
+  }
+
+  /** Set for LDRT/STRT and friends: the access checks user permissions from any mode. */
+  userAccess = false;
 
   /** The value an instruction reads for r15: its address + 8 (ARM) or + 4 (Thumb). */
   get pcValue(): number { return (this.pc + (this.thumb ? 4 : 8)) | 0; }
@@ -131,8 +143,19 @@ export class DisasContext extends DisasContextBase {
   undefined(): void { this.raise(EXCP_UDEF, this.pc, false); }
 
   // --- memory ------------------------------------------------------------------------------
-  /** A load or store op of ops/arm/memory.ts: T0 = [T1] or [T1] = T0. */
-  mem(opc: number): void { this.ob.emit2(opc, this.pc | 0, this.retired); }
+  /**
+   * A load or store op of ops/arm/memory.ts: T0 = [T1] or [T1] = T0 (`opc` is the MEM entry,
+   * the privileged MMU index's op): in the MMU index of the mode (user for LDRT/STRT), after an
+   * alignment check when SCTLR.A is set.
+   */
+  mem(opc: number): void {
+    if (this.flags & TB_FLAG_ALIGN) {
+      const mask = MEM_ALIGN.get(opc) ?? 0;
+      if (mask) G.gen_op_check_align_T1(this.ob, mask, this.pc | 0, this.retired);
+    }
+    const user = this.userAccess || (this.flags & TB_FLAG_USER) !== 0;
+    this.ob.emit2(user ? MEM_USER.get(opc)! : opc, this.pc | 0, this.retired);
+  }
 }
 
 /** Load/store ops by size: index [byte, signed byte, halfword, signed halfword, word]. */
@@ -141,6 +164,12 @@ export const MEM = {
   ldl: OPC.ldl_T0_T1_mmu0, ldl_aligned: OPC.ldl_aligned_T0_T1_mmu0,
   stb: OPC.stb_T0_T1_mmu0, stw: OPC.stw_T0_T1_mmu0, stl: OPC.stl_T0_T1_mmu0,
 } as const;
+/** The user MMU index's op of each MEM op. */
+const MEM_USER = new Map<number, number>(Object.values(MEM).map((opc) => [opc, (OPC as Record<string, number>)[OPS[opc].name.replace(/0$/, "1")]]));
+/** The address bits an alignment fault checks, by MEM op (bytes: none). */
+const MEM_ALIGN = new Map<number, number>([
+  [MEM.lduw, 1], [MEM.ldsw, 1], [MEM.stw, 1], [MEM.ldl, 3], [MEM.ldl_aligned, 3], [MEM.stl, 3],
+]);
 
 // --- shared building blocks (gen_*) ------------------------------------------------------------
 
