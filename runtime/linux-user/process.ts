@@ -23,6 +23,7 @@ import { SharedFileMaps } from './shared-maps.js';
 import { ALL_SYSCALLS } from './syscalls/index.js';
 import { PAGE_SHIFT } from '../../ops/core.js';
 import { addCounters, cpuCounters, type ExecCounters } from '../stats.js';
+import { EIO } from './errno.js';
 
 export interface ProcessOptions {
   engine: 'jit' | 'interp';
@@ -213,13 +214,34 @@ export class LinuxProcess {
     const args = [env[0], env[1], env[2], env[3], env[4], env[5], env[6]];
     const entry = def ?? { ...UNDEFINED_SYSCALL, name: syscallName(nr), nr };
     this.strace?.enter(entry, args);
-    const shared = this.sharedMaps.active;
-    if (shared) this.sharedMaps.syncOut(this.mem);
-    const r = imm !== 0 && imm < 0x900000 ? -38 : guarded(() => entry.run(this, ...args));
-    if (shared && this.sharedMaps.active) this.sharedMaps.syncIn(this.mem);
+    let r: number | undefined;
+    try {
+      const shared = this.sharedMaps.active;
+      if (shared) this.sharedMaps.syncOut(this.mem);
+      r = imm !== 0 && imm < 0x900000 ? -38 : guarded(() => entry.run(this, ...args));
+      if (shared && this.sharedMaps.active) this.sharedMaps.syncIn(this.mem);
+    } catch (e) {
+      if (e instanceof ProcessExit) throw e;
+      r = this.internalError(entry.name, e);
+    }
     if (r !== undefined) env[0] = r;
     this.strace?.leave(entry, r);
   }
+
+  /**
+   * A host error that no system call expected (a bug of ours, or a host condition nobody
+   * thought of): the guest gets EIO rather than the emulator dying with a stack trace, and
+   * stderr gets one line, once per system call, so that the bug stays visible.
+   */
+  private internalError(name: string, e: unknown): number {
+    if (!this.internalErrorsShown.has(name)) {
+      this.internalErrorsShown.add(name);
+      this.warn(`dynwasm-arm: internal error in system call ${name}: ${e instanceof Error ? e.message : String(e)} (returning EIO)`);
+    }
+    return -EIO;
+  }
+
+  private readonly internalErrorsShown = new Set<string>();
 
   /** A line on stderr from the emulator itself (not the guest). */
   warn(message: string): void {

@@ -69,7 +69,7 @@ function doMmap(p: LinuxProcess, addr: number, len: number, prot: number, flags:
     // Whole pages past the end of the file raise SIGBUS when touched, as on Linux.
     const valid = pageUp(fileBytes);
     if (valid < size) { mem.setProt(at + valid, size - valid, PROT_NONE_MAPPED); mem.markBeyondFile(at + valid, size - valid); }
-    if (flags & MAP_SHARED) p.sharedMaps.add(mem, at, Math.min(size, valid), fileHost, pgoff * PAGE_SIZE);
+    if (flags & MAP_SHARED) p.sharedMaps.add(mem, at, size, Math.min(size, valid), fileHost, pgoff * PAGE_SIZE);
   }
   return at | 0;
 }
@@ -114,6 +114,8 @@ export const memorySyscalls: SyscallTable = {
       const size = pageUp(len);
       if (!inUserSpace(addr, size)) return -ENOMEM;
       for (let a = addr; a < addr + size; a += PAGE_SIZE) if (!p.mem.isMapped(a / PAGE_SIZE)) return -ENOMEM;
+      // A shared mapping of a file not opened for writing cannot become writable (no VM_MAYWRITE).
+      if (prot & PROT_WRITE && p.sharedMaps.deniesWrite(addr, size)) return -EACCES;
       p.mem.setProt(addr, size, guestProt(prot));
       return 0;
     },
@@ -150,7 +152,7 @@ export const memorySyscalls: SyscallTable = {
     run(p, addr, len, flags) {
       if ((addr >>> 0) % PAGE_SIZE || flags & ~7 || (flags & 5) === 5) return -EINVAL;
       for (let a = addr >>> 0; a < (addr >>> 0) + pageUp(len >>> 0); a += PAGE_SIZE) if (!p.mem.isMapped(a / PAGE_SIZE)) return -ENOMEM;
-      return 0;
+      return p.sharedMaps.takeWriteError(addr >>> 0, pageUp(len >>> 0));
     },
   },
 };
