@@ -69,6 +69,11 @@ export class SharedFileMaps {
     return this.maps.some((m) => !m.writable && addr < m.addr + m.len && m.addr < addr + len);
   }
 
+  /** Whether the page at `addr` belongs to a shared mapping. */
+  covers(addr: number): boolean {
+    return this.maps.some((m) => m.addr <= addr && addr < m.addr + m.len);
+  }
+
   /** msync: -EIO once if a write-back into a mapping overlapping [addr, addr + len) failed, else 0. */
   takeWriteError(addr: number, len: number): number {
     let failed = false;
