@@ -245,7 +245,14 @@ function readlinkAt(p: LinuxProcess, dirfd: number, pathAddr: number, buf: numbe
       return n;
     }
   }
-  return onPath(p, dirfd, pathAddr, (at) => hostFiles.readlinkat(at.dirfd, at.path, p.mem.writable(buf, size)), true);
+  // Into a host buffer first: the kernel copies only the link's bytes (truncated to `size`), so
+  // a guest buffer that is shorter than `size` but long enough for them is fine.
+  return onPath(p, dirfd, pathAddr, (at) => {
+    const link = new Uint8Array(Math.min(size, 65536));
+    const n = hostFiles.readlinkat(at.dirfd, at.path, link);
+    if (n > 0) p.mem.writable(buf, n).set(link.subarray(0, n));
+    return n;
+  }, true);
 }
 
 /** Two guest timespecs (8 or 16 bytes each) -> two x86-64 timespecs, or null for "now". */
@@ -351,7 +358,14 @@ export const fileSyscalls: SyscallTable = {
     run(p, fd, buf, count) {
       const f = p.fds.get(fd);
       if (!f) return -EBADF;
-      const view = p.mem.writable(buf >>> 0, Math.min(count >>> 0, 0x7ffff000));
+      const len = Math.min(count >>> 0, 0x7ffff000);
+      if (!p.mem.accessible(buf >>> 0, len, PROT_WRITE)) {
+        // The descriptor's own errors come before the buffer's (vfs_read): EBADF if not open for
+        // reading, EISDIR; a read of 0 bytes asks the host for them without consuming anything.
+        const r = host.read(f.host, new Uint8Array(0));
+        return r < 0 ? r : -EFAULT;
+      }
+      const view = p.mem.writable(buf >>> 0, len);
       return (view.length ? waitFd(p, f.host, POLLIN) : undefined) ?? host.read(f.host, view);
     },
   },
@@ -360,7 +374,10 @@ export const fileSyscalls: SyscallTable = {
     run(p, fd, buf, count) {
       const f = p.fds.get(fd);
       if (!f) return -EBADF;
-      const view = p.mem.readable(buf >>> 0, Math.min(count >>> 0, 0x7ffff000));
+      const len = Math.min(count >>> 0, 0x7ffff000);
+      // A descriptor not open for writing is EBADF before the buffer is looked at (vfs_write).
+      if (!p.mem.accessible(buf >>> 0, len, PROT_READ) && (host.fcntlInt(f.host, F_GETFL, 0) & O_ACCMODE) === 0 /* O_RDONLY */) return -EBADF;
+      const view = p.mem.readable(buf >>> 0, len);
       return (view.length ? waitFd(p, f.host, POLLOUT) : undefined) ?? wrote(p, host.write(f.host, view));
     },
   },

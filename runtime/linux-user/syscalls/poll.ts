@@ -10,6 +10,7 @@ import { host } from '../host.js';
 import { MAX_FDS } from '../fd-table.js';
 import type { LinuxProcess } from '../process.js';
 import type { SyscallTable } from '../syscall.js';
+import { PROT_WRITE } from '../memory.js';
 
 const POLLIN = 0x1, POLLPRI = 0x2, POLLOUT = 0x4, POLLERR = 0x8, POLLHUP = 0x10, POLLNVAL = 0x20, POLLRDNORM = 0x40,
   POLLRDBAND = 0x80, POLLWRNORM = 0x100, POLLWRBAND = 0x200;
@@ -39,9 +40,11 @@ function pollGuest(p: LinuxProcess, req: [number, number][], timeoutMs: number, 
 /** Milliseconds from a guest timespec (8 or 16 bytes) or timeval (usec); -1 for NULL. */
 function timeoutMs(p: LinuxProcess, addr: number, kind: 'ts32' | 'ts64' | 'tv'): number | undefined {
   if (!addr) return -1;
-  const sec = kind === 'ts64' ? Number(p.mem.i64(addr)) : p.mem.i32(addr);
-  const frac = kind === 'ts64' ? Number(BigInt.asIntN(32, p.mem.i64(addr + 8))) : p.mem.i32(addr + 4);
+  let sec = kind === 'ts64' ? Number(p.mem.i64(addr)) : p.mem.i32(addr);
+  let frac = kind === 'ts64' ? Number(BigInt.asIntN(32, p.mem.i64(addr + 8))) : p.mem.i32(addr + 4);
   const unit = kind === 'tv' ? 1e6 : 1e9;
+  // select's timeval is normalised first (kern_select): 1500000 µs is 1.5 s, not EINVAL.
+  if (kind === 'tv') { sec += Math.trunc(frac / unit); frac %= unit; }
   if (sec < 0 || frac < 0 || frac >= unit) return undefined;
   return Math.min(sec * 1000 + Math.ceil(frac / (unit / 1000)), 0x7fffffff);
 }
@@ -49,6 +52,8 @@ function timeoutMs(p: LinuxProcess, addr: number, kind: 'ts32' | 'ts64' | 'tv'):
 /** Write back what is left of a timeout (select and pselect do; poll does not). */
 function putRemaining(p: LinuxProcess, addr: number, kind: 'ts32' | 'ts64' | 'tv', ms: number): void {
   if (!addr || ms < 0) return;
+  // A timeout in read-only memory is not updated, and that is no error (poll_select_finish).
+  if (!p.mem.accessible(addr, kind === 'ts64' ? 16 : 8, PROT_WRITE)) return;
   const sec = Math.floor(ms / 1000), rest = ms % 1000;
   if (kind === 'ts64') { p.mem.setU64(addr, BigInt(sec)); p.mem.setU64(addr + 8, BigInt(rest * 1e6)); } else {
     p.mem.setU32(addr, sec);

@@ -124,6 +124,9 @@ function hostStatfs(p: LinuxProcess, path: number | undefined, fd?: number): Dat
 
 const HF = { type: 0, bsize: 8, blocks: 16, bfree: 24, bavail: 32, files: 40, ffree: 48, fsid: 56, namelen: 64, frsize: 72, flags: 80 };
 
+/** The ARM kernel's statfs64 wrapper takes 88 (the padded EABI size) for 84. */
+const statfs64SizeOk = (size: number): boolean => size === 84 || size === 88;
+
 /** ARM struct statfs64 (84 bytes, packed to 4). */
 function putStatfs64(p: LinuxProcess, addr: number, size: number, h: DataView | number): number {
   if (typeof h === 'number') return h;
@@ -254,8 +257,9 @@ export const statSyscalls: SyscallTable = {
   },
   statfs: { args: ['s', 'p'], run: (p, path, buf) => putStatfs(p, buf, hostStatfs(p, path)) },
   fstatfs: { args: ['fd', 'p'], run: (p, fd, buf) => putStatfs(p, buf, hostStatfs(p, undefined, fd)) },
-  statfs64: { args: ['s', 'u', 'p'], run: (p, path, size, buf) => putStatfs64(p, buf, size, hostStatfs(p, path)) },
-  fstatfs64: { args: ['fd', 'u', 'p'], run: (p, fd, size, buf) => putStatfs64(p, buf, size, hostStatfs(p, undefined, fd)) },
+  // The size is checked before the path or descriptor (sys_statfs64).
+  statfs64: { args: ['s', 'u', 'p'], run: (p, path, size, buf) => (statfs64SizeOk(size) ? putStatfs64(p, buf, size, hostStatfs(p, path)) : -EINVAL) },
+  fstatfs64: { args: ['fd', 'u', 'p'], run: (p, fd, size, buf) => (statfs64SizeOk(size) ? putStatfs64(p, buf, size, hostStatfs(p, undefined, fd)) : -EINVAL) },
   getdents64: { args: ['fd', 'p', 'u'], run: (p, fd, buf, count) => getdents(p, fd, buf, count, true) },
   getdents: { args: ['fd', 'p', 'u'], run: (p, fd, buf, count) => getdents(p, fd, buf, count, false) },
 };
