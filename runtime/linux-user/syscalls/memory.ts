@@ -16,8 +16,8 @@ function guestProt(prot: number): number {
   return p === 0 ? PROT_NONE_MAPPED : p;
 }
 
-/** Is [addr, addr + len) inside user space? */
-const inUserSpace = (addr: number, len: number): boolean => addr >= PAGE_SIZE && addr + len <= TASK_SIZE;
+/** Is [addr, addr + len) inside user space? (Page 0 too: MAP_FIXED may map it where the host allows.) */
+const inUserSpace = (addr: number, len: number): boolean => addr + len <= TASK_SIZE;
 
 let lowLimit: { minAddr: number; rawio: boolean } | undefined;
 
