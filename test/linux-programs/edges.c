@@ -298,12 +298,15 @@ int main(int argc, char **argv)
 #endif
 		return 0;
 	}
-	shared_maps();
-	low_addresses();
-	remaps();
-	advice();
-	futexes();
-	buffers();
-	selects();
+	/* Sections can be run alone: "edges futexes buffers". */
+	static const struct { const char *name; void (*run)(void); } sections[] = {
+		{"shared_maps", shared_maps}, {"low_addresses", low_addresses}, {"remaps", remaps}, {"advice", advice},
+		{"futexes", futexes}, {"buffers", buffers}, {"selects", selects},
+	};
+	for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++) {
+		int chosen = argc == 1;
+		for (int a = 1; a < argc; a++) chosen |= strcmp(argv[a], sections[i].name) == 0;
+		if (chosen) sections[i].run();
+	}
 	return 0;
 }
