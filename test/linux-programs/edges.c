@@ -217,7 +217,7 @@ static void buffers(void)
 	SHOWV("readlink near a hole with a big size", readlink("lnk", end - 11, 4096));
 	SHOWV("readlink, bad buffer", readlink("lnk", bad_ptr, 64));
 	SHOWV("readlink size 0", syscall(SYS_readlinkat, AT_FDCWD, "lnk", buf, 0));
-	SHOWV("readlink of a file", readlink("shared", buf, 64));
+	SHOWV("readlink of a directory", readlink(".", buf, 64));
 	SHOWV("readlink missing, bad buffer", readlink("missing", bad_ptr, 64));
 
 	SHOWV("getrandom unknown flag", syscall(SYS_getrandom, buf, 16, 8));
@@ -226,7 +226,8 @@ static void buffers(void)
 	SHOWV("getrandom, bad buffer", syscall(SYS_getrandom, bad_ptr, 16, 0));
 	SHOWV("getrandom 0 bytes, bad buffer", syscall(SYS_getrandom, bad_ptr, 0, 0));
 
-	int w = open("shared", O_WRONLY), r = open("shared", O_RDONLY), dir = open(".", O_RDONLY);
+	int w = open("data", O_CREAT | O_WRONLY | O_TRUNC, 0644), r = open("data", O_RDONLY), dir = open(".", O_RDONLY);
+	write(w, "0123456789abcdef", 16);
 	SHOWV("read from O_WRONLY into a bad buffer", read(w, bad_ptr, 4));
 	SHOWV("write to O_RDONLY from a bad buffer", write(r, bad_ptr, 4));
 	SHOWV("read a directory into a bad buffer", read(dir, bad_ptr, 4));
