@@ -68,6 +68,8 @@ export class LinuxProcess {
   /** execve calls that replaced the image; when run() started (performance.now()). */
   execs = 0;
   runStart?: number;
+  /** System calls made so far: tells a call restarted right away from a later one with the same arguments. */
+  syscallCount = 0;
   /** The process this emulator runs (one per emulator process), for the exit statistics. */
   static current?: LinuxProcess;
 
@@ -204,6 +206,7 @@ export class LinuxProcess {
 
   /** The ARM EABI system call convention: number in r7, arguments in r0-r6, result in r0. */
   private syscall(): void {
+    this.syscallCount++;
     const env = this.cpu.env;
     const thumb = env[THUMB] !== 0;
     const at = (env[PC] >>> 0) - (thumb ? 2 : 4);

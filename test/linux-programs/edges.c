@@ -8,6 +8,7 @@
 #include "common.h"
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <linux/futex.h>
 #include <stdint.h>
 #include <sys/mman.h>
@@ -265,6 +266,40 @@ static void selects(void)
 	SHOWV("select timing out, timeval read-only", syscall(SYS_SELECT, 0, NULL, NULL, NULL, ro));
 }
 
+static void on_signal(int sig) { (void)sig; }
+
+static double seconds(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+/*
+ * A select interrupted by a handler leaves the time still to wait in its timeval; the next
+ * select with the same arguments is a new wait with its own timeout, not the rest of the old one.
+ */
+static void interrupted_selects(void)
+{
+	struct sigaction sa = {0};
+	sa.sa_handler = on_signal;
+	sigaction(SIGALRM, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL); /* a handler for a host signal: the emulator waits in slices */
+	struct itimerval once = {{0, 0}, {0, 100000}};
+	setitimer(ITIMER_REAL, &once, NULL);
+	struct timeval *tv = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	tv->tv_sec = 5;
+	SHOWV("select interrupted by SIGALRM", syscall(SYS_SELECT, 0, NULL, NULL, NULL, tv));
+	printf("whole seconds left in its timeval: %ld\n", (long)tv->tv_sec);
+	tv->tv_sec = 0;
+	tv->tv_usec = 300000;
+	double start = seconds();
+	SHOWV("the next select, 0.3 s", syscall(SYS_SELECT, 0, NULL, NULL, NULL, tv));
+	YESNO("it waited its own timeout, not the old one", seconds() - start < 3);
+	signal(SIGALRM, SIG_DFL);
+	signal(SIGUSR1, SIG_DFL);
+}
+
 #ifdef __arm__
 #include <sys/vfs.h>
 static void arm_only(void)
@@ -302,7 +337,7 @@ int main(int argc, char **argv)
 	/* Sections can be run alone: "edges futexes buffers". */
 	static const struct { const char *name; void (*run)(void); } sections[] = {
 		{"shared_maps", shared_maps}, {"low_addresses", low_addresses}, {"remaps", remaps}, {"advice", advice},
-		{"futexes", futexes}, {"buffers", buffers}, {"selects", selects},
+		{"futexes", futexes}, {"buffers", buffers}, {"selects", selects}, {"interrupted_selects", interrupted_selects},
 	};
 	for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++) {
 		int chosen = argc == 1;

@@ -18,8 +18,12 @@ const POLLIN_SET = POLLRDNORM | POLLRDBAND | POLLIN | POLLHUP | POLLERR;
 const POLLOUT_SET = POLLWRBAND | POLLWRNORM | POLLOUT | POLLERR;
 const POLLEX_SET = POLLPRI;
 
-/** Poll guest descriptors: [guest fd, events] -> revents each (POLLNVAL for a closed one), or -errno. */
-function pollGuest(p: LinuxProcess, req: [number, number][], timeoutMs: number, key: number[]): number[] | number {
+/**
+ * Poll guest descriptors: [guest fd, events] -> revents each (POLLNVAL for a closed one), or
+ * -errno. `onSliceEnd(left)` runs when a slice of the wait ends before its timeout (the call
+ * returns for a restart), with the ms left (-1: no timeout).
+ */
+function pollGuest(p: LinuxProcess, req: [number, number][], timeoutMs: number, key: number[], onSliceEnd?: (left: number) => void): number[] | number {
   const buf = Buffer.alloc(8 * Math.max(req.length, 1));
   let nval = false;
   req.forEach(([fd, events], i) => {
@@ -30,7 +34,10 @@ function pollGuest(p: LinuxProcess, req: [number, number][], timeoutMs: number, 
   });
   const wait = sliceTimeout(p, key, nval ? 0 : timeoutMs);
   const r = host.poll(buf, req.length, wait.ms);
-  if ((r === 0 || r === -EINTR) && !wait.last) return -ERESTARTNOHAND; // signal.ts takes signals, or runs the call again
+  if ((r === 0 || r === -EINTR) && !wait.last) {
+    onSliceEnd?.(wait.left());
+    return -ERESTARTNOHAND; // signal.ts takes signals, or runs the call again
+  }
   wait.done();
   if (r === -EINTR) return -ERESTARTNOHAND;
   if (r < 0) return r;
@@ -104,7 +111,9 @@ function select(p: LinuxProcess, nfds: number, rAddr: number, wAddr: number, eAd
     req.push([fd, ev]);
   }
   const start = performance.now();
-  const rev = pollGuest(p, req, ms, [nfds, rAddr, wAddr, eAddr, tAddr]);
+  // As the kernel, leave the time still to wait in the timeout when the call returns to be
+  // restarted: what the guest sees if that becomes EINTR (a handler runs).
+  const rev = pollGuest(p, req, ms, [nfds, rAddr, wAddr, eAddr, tAddr], (left) => putRemaining(p, tAddr >>> 0, kind, left));
   if (typeof rev === 'number') return rev;
   for (const s of sets) s?.fill(0);
   let n = 0;
