@@ -41,9 +41,11 @@ const O_ACCMODE = 3, O_RDWR = 2, F_GETFL = 3;
 function openOwn(hostFd: number): { fd: number; writable: boolean } | undefined {
   const writable = (host.fcntlInt(hostFd, F_GETFL, 0) & O_ACCMODE) === O_RDWR;
   try {
+    // Regular files only: reopening a pipe or a terminal has effects of its own.
+    if (!fstatSync(hostFd).isFile()) throw new Error('not a regular file');
     return { fd: openSync(`/proc/self/fd/${hostFd}`, writable ? fsConstants.O_RDWR : fsConstants.O_RDONLY), writable };
   } catch {
-    // Not reopenable (permissions changed since, not a path-backed file): share the guest's description.
+    // Not reopenable (not a regular file, permissions changed since): share the guest's description.
     const fd = host.dup(hostFd);
     return fd < 0 ? undefined : { fd, writable };
   }

@@ -77,6 +77,18 @@ static void shared_maps(void)
 	printf("file byte 1: %c\n", c);
 	munmap(rw, PAGE);
 	close(fd);
+
+	/* A descriptor opened with O_DIRECT can be mapped. */
+	fd = open("shared", O_RDWR | O_DIRECT);
+	if (fd < 0) {
+		printf("open O_DIRECT: %s\n", errname(errno));
+		return;
+	}
+	char *d = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	printf("shared map of an O_DIRECT descriptor: %s\n", d == MAP_FAILED ? errname(errno) : d[1] == 'y' ? "OK" : "wrong bytes");
+	char *pr = mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, fd, 0);
+	printf("private map of it: %s\n", pr == MAP_FAILED ? errname(errno) : pr[1] == 'y' ? "OK" : "wrong bytes");
+	close(fd);
 }
 
 static void low_addresses(void)

@@ -1,5 +1,5 @@
 /** Memory system calls: brk, mmap2, munmap, mprotect, mremap, madvise. */
-import { fstatSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, constants as fsConstants, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { host } from '../host.js';
 import { PAGE_SIZE } from '../../../ops/core.js';
 import { EACCES, EBADF, EEXIST, EFAULT, EINVAL, ENODEV, ENOMEM, EPERM } from '../errno.js';
@@ -80,17 +80,24 @@ function doMmap(p: LinuxProcess, addr: number, len: number, prot: number, flags:
     fileHost = f.host;
     // The file's bytes; a MAP_SHARED mapping is kept in step with the file (shared-maps.ts).
     data = new Uint8Array(size);
+    // Read through a descriptor of our own: the guest's may have O_DIRECT, whose alignment rules
+    // a host buffer does not meet (Linux maps such a file all the same).
+    // Regular files only: reopening a pipe or a terminal has effects of its own.
+    let own: number | undefined;
+    try { own = fstatSync(f.host).isFile() ? openSync(`/proc/self/fd/${f.host}`, fsConstants.O_RDONLY) : undefined; } catch { own = undefined; }
     try {
       let off = 0;
       const pos = pgoff * PAGE_SIZE;
       while (off < size) {
-        const n = readSync(f.host, data, off, size - off, pos + off);
+        const n = readSync(own ?? f.host, data, off, size - off, pos + off);
         if (n <= 0) break;
         off += n;
       }
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
       return err.code === 'EISDIR' ? -ENODEV : err.code === 'EBADF' ? -EACCES : err.errno ?? -EINVAL;
+    } finally {
+      if (own !== undefined) closeSync(own);
     }
   }
   p.sharedMaps.unmap(mem, at, size);
