@@ -11,7 +11,7 @@ import { host } from '../host.js';
 import { MAX_FDS, type DirEntry, type DirState, type OpenFile } from '../fd-table.js';
 import type { LinuxProcess } from '../process.js';
 import type { SyscallDef, SyscallTable } from '../syscall.js';
-import { PROT_EXEC, PROT_READ, PROT_WRITE, STACK_TOP } from '../memory.js';
+import { PROT_EXEC, PROT_READ, PROT_WRITE, STACK_TOP, TASK_SIZE } from '../memory.js';
 import { hostFiles } from '../host-files.js';
 import { waitFd } from './blocking.js';
 import {
@@ -382,6 +382,8 @@ export const fileSyscalls: SyscallTable = {
         // reading, EISDIR; a read of 0 bytes asks the host for them without consuming anything.
         const r = host.read(f.host, new Uint8Array(0));
         if (r < 0) return r;
+        // access_ok: the whole range must lie in user space.
+        if ((buf >>> 0) + (count >>> 0) > TASK_SIZE) return -EFAULT;
         // Then the kernel copies until the first bad byte: a short read, or EFAULT if none fit.
         len = accessiblePrefix(p, buf >>> 0, len, PROT_WRITE);
         if (len === 0) return atEndOfFile(f.host) ? 0 : -EFAULT;
@@ -400,6 +402,7 @@ export const fileSyscalls: SyscallTable = {
         // A descriptor not open for writing is EBADF before the buffer is looked at (vfs_write);
         // then the bytes up to the first bad one are written (EFAULT if there are none).
         if ((host.fcntlInt(f.host, F_GETFL, 0) & O_ACCMODE) === 0 /* O_RDONLY */) return -EBADF;
+        if ((buf >>> 0) + (count >>> 0) > TASK_SIZE) return -EFAULT; // access_ok
         len = accessiblePrefix(p, buf >>> 0, len, PROT_READ);
         if (len === 0) return -EFAULT;
       }

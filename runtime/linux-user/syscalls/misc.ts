@@ -3,7 +3,7 @@ import { randomFillSync } from 'node:crypto';
 import { hostname, release, version, totalmem, freemem, uptime, loadavg } from 'node:os';
 import { EFAULT, EINVAL, EPERM } from '../errno.js';
 import { KUSER_TLS_ADDR } from '../arm/kuser.js';
-import { PROT_WRITE, STACK_SIZE } from '../memory.js';
+import { PROT_WRITE, STACK_SIZE, TASK_SIZE } from '../memory.js';
 import type { SyscallTable } from '../syscall.js';
 
 /** uname's machine: what an ARMv5TE little-endian Linux kernel reports. */
@@ -113,9 +113,10 @@ export const miscSyscalls: SyscallTable = {
       // GRND_NONBLOCK, GRND_RANDOM, GRND_INSECURE; the last two exclude each other.
       if (flags & ~7 || (flags & 6) === 6) return -EINVAL;
       // As copy_to_iter: the bytes up to the first one the guest cannot write (EFAULT if none).
-      let n = Math.min(len >>> 0, 0x7fffffff);
+      let n = Math.min(len >>> 0, 0x7ffff000); // MAX_RW_COUNT
       const at = buf >>> 0;
       if (!p.mem.accessible(at, n, PROT_WRITE)) {
+        if (at + n > TASK_SIZE) return -EFAULT; // access_ok
         let ok = 0;
         while (ok < n && p.mem.accessible(at + ok, 1, PROT_WRITE)) ok = Math.min(n, (Math.floor((at + ok) / 4096) + 1) * 4096 - at);
         if (ok === 0) return -EFAULT;
