@@ -70,6 +70,8 @@ export class LinuxProcess {
   runStart?: number;
   /** System calls made so far: tells a call restarted right away from a later one with the same arguments. */
   syscallCount = 0;
+  /** System calls that met an internal error (reported once each). */
+  private readonly internalErrorsShown = new Set<string>();
   /** The process this emulator runs (one per emulator process), for the exit statistics. */
   static current?: LinuxProcess;
 
@@ -243,8 +245,6 @@ export class LinuxProcess {
     }
     return -EIO;
   }
-
-  private readonly internalErrorsShown = new Set<string>();
 
   /** A line on stderr from the emulator itself (not the guest). */
   warn(message: string): void {

@@ -12,6 +12,7 @@
  * read leaves the guest's bytes as they are (on Linux the pages would already be in memory).
  */
 import { closeSync, constants as fsConstants, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { EIO } from './errno.js';
 import { host } from './host.js';
 import type { GuestMemory } from './memory.js';
 
@@ -82,7 +83,7 @@ export class SharedFileMaps {
     for (const m of this.maps) {
       if (m.writeError && addr < m.addr + m.len && m.addr < addr + len) { failed = true; m.writeError = false; }
     }
-    return failed ? -5 /* EIO */ : 0;
+    return failed ? -EIO : 0;
   }
 
   /** Write guest changes to the files. */

@@ -40,7 +40,6 @@ function mmapLowLimit(): { minAddr: number; rawio: boolean } {
 /** security_mmap_addr: a fixed mapping below vm.mmap_min_addr needs CAP_SYS_RAWIO. */
 function lowAddressRefused(addr: number): boolean {
   const { minAddr, rawio } = mmapLowLimit();
-  // Page 0 stays ours unless the host would let it be mapped (mmap_min_addr 0, or the capability).
   return addr < minAddr && !rawio;
 }
 
@@ -207,8 +206,9 @@ function mremap(p: LinuxProcess, oldAddr: number, oldLen: number, newLen: number
   if (flags & MREMAP_FIXED && !(flags & MREMAP_MAYMOVE)) return -EINVAL;
   if (flags & MREMAP_DONTUNMAP && (!(flags & MREMAP_MAYMOVE) || oldLen !== newLen)) return -EINVAL;
   if (oldAddr % PAGE_SIZE) return -EINVAL;
-  oldLen = pageUp(oldLen); newLen = pageUp(newLen);
-  if (newLen === 0 || newLen >= 2 ** 32) return -EINVAL;
+  // PAGE_ALIGN in 32 bits: a length within a page of 4 GiB wraps to 0.
+  oldLen = pageUp(oldLen) % 2 ** 32; newLen = pageUp(newLen) % 2 ** 32;
+  if (newLen === 0) return -EINVAL;
   if (oldAddr >= TASK_SIZE || !mem.isMapped(oldAddr / PAGE_SIZE)) return -EFAULT;
 
   if (flags & (MREMAP_FIXED | MREMAP_DONTUNMAP)) {
