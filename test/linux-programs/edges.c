@@ -308,6 +308,14 @@ static void interrupted_selects(void)
 	double start = seconds();
 	SHOWV("the next select, 0.3 s", syscall(SYS_SELECT, 0, NULL, NULL, NULL, tv));
 	YESNO("it waited its own timeout, not the old one", seconds() - start < 10);
+
+	/* A timed futex wait is interrupted by a handler too (EINTR), not slept through. */
+	static int word = 1;
+	struct timespec two = {2, 0};
+	setitimer(ITIMER_REAL, &once, NULL);
+	start = seconds();
+	SHOWV("FUTEX_WAIT for 2 s, SIGALRM after 0.1 s", futex(&word, FUTEX_WAIT_PRIVATE, 1, &two, NULL, 0));
+	YESNO("it returned before its timeout", seconds() - start < 1.5);
 	signal(SIGALRM, SIG_DFL);
 	signal(SIGUSR1, SIG_DFL);
 }

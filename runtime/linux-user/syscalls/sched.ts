@@ -18,8 +18,6 @@ const TIMED = new Set([FUTEX_WAIT, FUTEX_LOCK_PI, FUTEX_LOCK_PI2, FUTEX_WAIT_BIT
 /** Priority-inheritance futexes: they need an owner thread's tid and a scheduler; not emulated. */
 const PI = new Set([FUTEX_LOCK_PI, FUTEX_UNLOCK_PI, FUTEX_TRYLOCK_PI, FUTEX_WAIT_REQUEUE_PI, FUTEX_CMP_REQUEUE_PI, FUTEX_LOCK_PI2]);
 
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
-
 /** The futex word at `uaddr` (get_futex_key and get_user): EINVAL if unaligned, EFAULT if not readable. */
 function futexWord(p: LinuxProcess, uaddr: number): number {
   uaddr >>>= 0;
@@ -98,7 +96,12 @@ function futex(wideTime: boolean): SyscallTable[string] {
             return p.signals.waitResult();
           }
           const ms = cmd === FUTEX_WAIT ? Number(timeoutNs) / 1e6 : Number(timeoutNs - clockNowNs((op & FUTEX_CLOCK_REALTIME) !== 0)) / 1e6;
-          if (ms > 0) Atomics.wait(sleeper, 0, 0, ms);
+          // Until the timeout or a signal (EINTR for a handler, as -ERESTART_RESTARTBLOCK becomes).
+          // The wait stays in this call across slices: a restart would start a relative timeout again.
+          const deadline = performance.now() + ms;
+          while (performance.now() < deadline) {
+            if (p.signals.waitForSignal(p.signals.blocked, deadline)) return p.signals.waitResult();
+          }
           return -ETIMEDOUT;
         }
         case FUTEX_WAKE: case FUTEX_WAKE_BITSET: {
