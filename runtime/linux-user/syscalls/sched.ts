@@ -1,7 +1,7 @@
 /**
  * futex for one thread, and the scheduling calls a C library makes. With a single guest thread
- * nobody else can wake a FUTEX_WAIT whose value matches: it waits for its timeout, or (without
- * one) for a signal, as pause() does; the wakes and requeues find no waiter.
+ * nobody else can wake a FUTEX_WAIT whose value matches: it waits for its timeout or a signal,
+ * as pause() does; the wakes and requeues find no waiter.
  */
 import { EAGAIN, EFAULT, EINVAL, ENOSYS, ETIMEDOUT } from '../errno.js';
 import { PROT_READ, PROT_WRITE, TASK_SIZE } from '../memory.js';
@@ -66,8 +66,8 @@ const clockNowNs = (realtime: boolean): bigint =>
 
 /**
  * futex for a single-threaded process (kernel/futex/): nobody else can wake a waiter, so a wait
- * whose value matches lasts until its timeout (or, without one, until a signal) and the wakes and
- * requeues find nobody (0). The checks and their order are the kernel's; PI futexes are ENOSYS.
+ * whose value matches lasts until its timeout or a signal, and the wakes and requeues find
+ * nobody (0). The checks and their order are the kernel's; PI futexes are ENOSYS.
  */
 function futex(wideTime: boolean): SyscallTable[string] {
   return {
