@@ -5,7 +5,8 @@
  * blocks the two CPUs must agree on every state word, the instruction count, the exceptions
  * taken, all of RAM and a memory-like device above it (its pages are TLB_DEVICE entries: every
  * access takes the slow path). Halfway through a case the TLB is flushed or not, at random, so
- * that entries are filled again from a different state. `SEED=n` replays a run; `RANDOM_INSNS=n` sets the minimum number of
+ * that entries are filled again from a different state. A third of the cases run with the MMU
+ * on, over random page tables, permissions, domains and S/R/A bits (randomMmu). `SEED=n` replays a run; `RANDOM_INSNS=n` sets the minimum number of
  * executed instructions per state (default 100,000).
  */
 import test from 'ava';
@@ -14,8 +15,8 @@ import { ARM_PATTERNS, disasArm } from '../runtime/arm/decode-arm.js';
 import { THUMB_PATTERNS, disasThumb } from '../runtime/arm/decode-thumb.js';
 import type { Pattern } from '../runtime/decoder.js';
 import type { DisasContext } from '../runtime/arm/translate.js';
-import { writeCpsr } from '../ops/arm/modes.js';
-import { ARM_STATE_WORDS, BANK, CPSR_F, CPSR_I, USR_R8 } from '../ops/arm/state.js';
+import { updateTbFlags, writeCpsr } from '../ops/arm/modes.js';
+import { ARM_STATE_WORDS, BANK, CP15_DACR, CP15_SCTLR, CP15_TTBR, CPSR_F, CPSR_I, USR_R8 } from '../ops/arm/state.js';
 import { assemble } from './support/arm-asm.js';
 import { firstDifference, hex } from './support/arm-compare.js';
 
@@ -88,7 +89,42 @@ function randomThumb(rnd: () => number): number {
   return fillPattern(THUMB_PATTERNS[rnd() % THUMB_PATTERNS.length], rnd) & 0xffff;
 }
 
-interface Case { ram: Uint8Array; env: Int32Array; mode: number; thumb: boolean; code: number[] }
+interface Case { ram: Uint8Array; env: Int32Array; mode: number; thumb: boolean; code: number[]; mmu?: { sctlr: number; dacr: number } }
+
+/** Page tables of the MMU cases: a first-level table and a coarse table, in pages no mapping reaches. */
+const L1_TABLE = 0x3c000, COARSE_TABLE = 0x3b000;
+
+/**
+ * A random MMU setting for a third of the cases: the first MiB as one section or as small pages
+ * of a coarse table, identity-mapped with random permissions (the vectors and the code mostly
+ * accessible), the page tables and everything above the device unmapped, a random domain and
+ * DACR, and random S, R and A bits.
+ */
+function randomMmu(rnd: () => number, ram: Uint8Array): Case['mmu'] {
+  if (rnd() % 3 !== 0) return undefined;
+  const view = new DataView(ram.buffer);
+  const domain = rnd() % 2;
+  const ap = (): number => (rnd() % 4 === 0 ? rnd() % 4 : 3);
+  for (let i = 0; i < 4096; i++) view.setUint32(L1_TABLE + 4 * i, 0, true);
+  if (rnd() % 4 === 0) {
+    view.setUint32(L1_TABLE, (ap() << 10) | (domain << 5) | 0x12, true);
+  } else {
+    view.setUint32(L1_TABLE, COARSE_TABLE | (domain << 5) | 0x11, true);
+    for (let page = 0; page < 256; page++) {
+      let e = 0;
+      const inRam = page < COARSE_TABLE >>> 12;
+      const device = page >= RAM >>> 12 && page < (DEVICE + DEVICE_BYTES) >>> 12;
+      if (inRam || device) {
+        const a = page === 0 || page === 8 || page === 9 ? [1, 3][rnd() % 2] : ap();
+        e = (page << 12) | (a * 0x55 << 4) | 2;
+      }
+      view.setUint32(COARSE_TABLE + 4 * page, e >>> 0, true);
+    }
+  }
+  const dacr = (rnd() % 8 === 0 ? rnd() % 4 : [1, 3][rnd() % 2]) << (2 * domain);
+  const sctlr = 1 | (rnd() % 2 ? 1 << 8 : 0) | (rnd() % 2 ? 1 << 9 : 0) | (rnd() % 4 === 0 ? 2 : 0);
+  return { sctlr, dacr };
+}
 
 function makeCase(rnd: () => number, thumb: boolean): Case {
   const ram = new Uint8Array(RAM);
@@ -111,7 +147,7 @@ function makeCase(rnd: () => number, thumb: boolean): Case {
   };
   for (let r = 0; r < 15; r++) env[r] = word();
   for (let i = BANK; i < USR_R8 + 5; i++) env[i] = word();
-  return { ram, env, mode: MODES[rnd() % MODES.length], thumb, code };
+  return { ram, env, mode: MODES[rnd() % MODES.length], thumb, code, mmu: randomMmu(rnd, ram) };
 }
 
 function load(cpu: ArmCpu, c: Case, flags: number): void {
@@ -121,6 +157,12 @@ function load(cpu: ArmCpu, c: Case, flags: number): void {
   cpu.env.set(c.env.subarray(0, 15), 0);
   cpu.env.set(c.env.subarray(BANK, USR_R8 + 5), BANK);
   writeCpsr(cpu.env, (flags & 0xf8000000) | c.mode | CPSR_I | CPSR_F, -1);
+  if (c.mmu) {
+    cpu.env[CP15_TTBR] = L1_TABLE;
+    cpu.env[CP15_DACR] = c.mmu.dacr;
+    cpu.env[CP15_SCTLR] |= c.mmu.sctlr;
+    updateTbFlags(cpu.env);
+  }
   cpu.pc = CODE | (c.thumb ? 1 : 0);
 }
 
@@ -165,7 +207,7 @@ for (const thumb of [false, true]) {
           const pc = CODE + i * (thumb ? 2 : 4);
           return `  ${hex(pc)}: ${hex(w)}  ${thumb ? disasThumb(w, pc) : disasArm(w, pc)}`;
         }).join('\n');
-        t.fail(`SEED=${seed} case ${cases} (${thumb ? 'thumb' : 'arm'}, mode ${hex(c.mode)}): ${diff}\n${listing}`);
+        t.fail(`SEED=${seed} case ${cases} (${thumb ? 'thumb' : 'arm'}, mode ${hex(c.mode)}${c.mmu ? `, MMU on, SCTLR ${hex(c.mmu.sctlr)} DACR ${hex(c.mmu.dacr)}` : ''}): ${diff}\n${listing}`);
         return;
       }
       executed += jit.icount - before[0];

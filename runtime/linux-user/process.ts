@@ -18,6 +18,7 @@ import { ALL_SYSCALLS } from './syscalls/index.js';
 import { PAGE_SHIFT } from '../../ops/core.js';
 import { addCounters, cpuCounters, type ExecCounters } from '../stats.js';
 import type { CpuEvent, LinuxCpu, LinuxCpuOptions, LinuxTarget } from './target.js';
+import { EIO } from './errno.js';
 
 /** How a process is run; all of it but the target and the log is carried into a forked child (fork.ts). */
 export interface ProcessOptions {
@@ -69,6 +70,10 @@ export class LinuxProcess {
   /** execve calls that replaced the image; when run() started (performance.now()). */
   execs = 0;
   runStart?: number;
+  /** System calls made so far: tells a call restarted right away from a later one with the same arguments. */
+  syscallCount = 0;
+  /** System calls that met an internal error (reported once each). */
+  private readonly internalErrorsShown = new Set<string>();
   /** The process this emulator runs (one per emulator process), for the exit statistics. */
   static current?: LinuxProcess;
 
@@ -198,6 +203,7 @@ export class LinuxProcess {
 
   /** One system call (qemu-user's do_syscall), then what the kernel does on its way back to user space. */
   private syscall(): void {
+    this.syscallCount++;
     const { target, cpu } = this;
     const nr = target.syscallNumber(cpu, this.mem);
     const args = target.syscallArgs(cpu);
@@ -205,13 +211,32 @@ export class LinuxProcess {
     // The definitions' arguments: with the pad before a 64-bit pair, which only some ABIs have.
     const callArgs = entry.pairPad !== undefined && !target.alignsRegisterPairs ? [...args.slice(0, entry.pairPad), 0, ...args.slice(entry.pairPad)] : args;
     this.strace?.enter(entry, callArgs);
-    const shared = this.sharedMaps.active;
-    if (shared) this.sharedMaps.syncOut(this.mem);
-    const r = guarded(() => entry.run(this, ...callArgs));
-    if (shared && this.sharedMaps.active) this.sharedMaps.syncIn(this.mem);
+    let r: number | undefined;
+    try {
+      const shared = this.sharedMaps.active;
+      if (shared) this.sharedMaps.syncOut(this.mem);
+      r = guarded(() => entry.run(this, ...callArgs));
+      if (shared && this.sharedMaps.active) this.sharedMaps.syncIn(this.mem);
+    } catch (e) {
+      if (e instanceof ProcessExit) throw e;
+      r = this.internalError(entry.name, e);
+    }
     if (r !== undefined) target.setSyscallResult(cpu, r);
     this.strace?.leave(entry, r);
     this.signals.afterSyscall(this, { name: entry.name, nr, args }); // restarts, EINTR, and signals taken on the way back
+  }
+
+  /**
+   * A host error that no system call expected (a bug of ours, or a host condition nobody
+   * thought of): the guest gets EIO rather than the emulator dying with a stack trace, and
+   * stderr gets one line, once per system call, so that the bug stays visible.
+   */
+  private internalError(name: string, e: unknown): number {
+    if (!this.internalErrorsShown.has(name)) {
+      this.internalErrorsShown.add(name);
+      this.warn(`dynwasm-arm: internal error in system call ${name}: ${e instanceof Error ? e.message : String(e)} (returning EIO)`);
+    }
+    return -EIO;
   }
 
   /** A line on stderr from the emulator itself (not the guest). */

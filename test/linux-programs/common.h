@@ -56,6 +56,7 @@ static inline const char *errname(int e)
 	case ENOSYS: return "ENOSYS";
 	case ENOTEMPTY: return "ENOTEMPTY";
 	case ELOOP: return "ELOOP";
+	case ETIMEDOUT: return "ETIMEDOUT";
 	default: {
 		static char buf[32];
 		snprintf(buf, sizeof buf, "errno %d", e);

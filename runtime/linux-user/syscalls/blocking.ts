@@ -39,23 +39,30 @@ export function waitFd(p: LinuxProcess, fd: number, events: number): number | un
   return r > 0 ? undefined : -ERESTARTSYS;
 }
 
-/** The deadline of a poll/select that was restarted at the same instruction with the same arguments. */
-const carried = new WeakMap<LinuxProcess, { key: string; deadline: number }>();
+/**
+ * The deadline of a poll/select that returned for a restart: valid only for the call that runs
+ * right after it (`seq`) at the same instruction with the same arguments. A later call with the
+ * same arguments — after EINTR, say — is a new wait with its own timeout, not the old deadline.
+ */
+const carried = new WeakMap<LinuxProcess, { key: string; deadline: number; seq: number }>();
 
 /**
  * A poll/select timeout (ms, -1 forever) as this slice's wait: `ms` to pass to the host,
  * `last` false when the slice is shorter than what is left (0 ready then means
- * -ERESTARTNOHAND), and `left()` what remains afterwards (for select's timeout update).
+ * -ERESTARTNOHAND), and `left()` what remains of the whole wait afterwards (ms, -1 forever).
  */
-export function sliceTimeout(p: LinuxProcess, args: number[], timeoutMs: number): { ms: number; last: boolean; done(): void } {
+export function sliceTimeout(p: LinuxProcess, args: number[], timeoutMs: number): { ms: number; last: boolean; done(): void; left(): number } {
   const slice = interruptible(p);
   const key = `${p.target.getPc(p.cpu) | 0}:${args.join(',')}`;
-  if (slice === undefined || timeoutMs === 0) return { ms: timeoutMs, last: true, done: () => carried.delete(p) };
+  const forget = (): void => { carried.delete(p); };
+  if (slice === undefined || timeoutMs === 0) { forget(); return { ms: timeoutMs, last: true, done: forget, left: () => 0 }; }
   const now = performance.now();
   const prev = carried.get(p);
-  const deadline = prev?.key === key ? prev.deadline : timeoutMs < 0 ? Infinity : now + timeoutMs;
-  const left = Math.max(0, Math.ceil(deadline - now));
-  if (left <= slice) { carried.delete(p); return { ms: left, last: true, done: () => carried.delete(p) }; }
-  carried.set(p, { key, deadline });
-  return { ms: slice, last: false, done: () => carried.delete(p) };
+  const restarted = prev !== undefined && prev.key === key && prev.seq === p.syscallCount - 1;
+  const deadline = restarted ? prev.deadline : timeoutMs < 0 ? Infinity : now + timeoutMs;
+  const left = (): number => (deadline === Infinity ? -1 : Math.max(0, Math.ceil(deadline - performance.now())));
+  const wait = Math.max(0, Math.ceil(deadline - now));
+  if (wait <= slice) { forget(); return { ms: wait, last: true, done: forget, left }; }
+  carried.set(p, { key, deadline, seq: p.syscallCount });
+  return { ms: slice, last: false, done: forget, left };
 }

@@ -4,6 +4,7 @@
  * calls on paths (links, renames, directories, permissions, times, the working directory).
  * Stat and directory reading are in stat.ts, terminals in terminal.ts, poll/select in poll.ts.
  */
+import { fstatSync } from 'node:fs';
 import { posix } from 'node:path';
 import { EBADF, EFAULT, EINVAL, EMFILE, ENOENT, ENOTDIR, EOVERFLOW, EPIPE, ERANGE } from '../errno.js';
 import { host } from '../host.js';
@@ -232,6 +233,23 @@ function onTwoPaths(p: LinuxProcess, d1: number, a1: number, d2: number, a2: num
   return typeof y === 'number' ? y : op(x, y);
 }
 
+/** How many bytes from `addr` (at most `len`) the guest could access with `need`. */
+function accessiblePrefix(p: LinuxProcess, addr: number, len: number, need: number): number {
+  let ok = 0;
+  while (ok < len && p.mem.accessible(addr + ok, 1, need)) ok = Math.min(len, (Math.floor((addr + ok) / 4096) + 1) * 4096 - addr);
+  return ok;
+}
+
+/** A regular file read at or past its end: Linux returns 0 there before copying anything. */
+function atEndOfFile(hostFd: number): boolean {
+  try {
+    const st = fstatSync(hostFd);
+    return st.isFile() && host.lseek(hostFd, 0n, 1 /* SEEK_CUR */) >= BigInt(st.size);
+  } catch {
+    return false;
+  }
+}
+
 function readlinkAt(p: LinuxProcess, dirfd: number, pathAddr: number, buf: number, size: number): number {
   if (size <= 0) return -EINVAL;
   const bytes = readGuestPath(p, pathAddr);
@@ -246,7 +264,14 @@ function readlinkAt(p: LinuxProcess, dirfd: number, pathAddr: number, buf: numbe
       return n;
     }
   }
-  return onPath(p, dirfd, pathAddr, (at) => hostFiles.readlinkat(at.dirfd, at.path, p.mem.writable(buf, size)), true);
+  // Into a host buffer first: the kernel copies only the link's bytes (truncated to `size`), so
+  // a guest buffer that is shorter than `size` but long enough for them is fine.
+  return onPath(p, dirfd, pathAddr, (at) => {
+    const link = new Uint8Array(Math.min(size, 65536));
+    const n = hostFiles.readlinkat(at.dirfd, at.path, link);
+    if (n > 0) p.mem.writable(buf, n).set(link.subarray(0, n));
+    return n;
+  }, true);
 }
 
 /** Two guest timespecs (8 or 16 bytes each) -> two x86-64 timespecs, or null for "now". */
@@ -353,7 +378,19 @@ export const fileSyscalls: SyscallTable = {
     run(p, fd, buf, count) {
       const f = p.fds.get(fd);
       if (!f) return -EBADF;
-      const view = p.mem.writable(buf >>> 0, Math.min(count >>> 0, 0x7ffff000));
+      let len = Math.min(count >>> 0, 0x7ffff000);
+      if (!p.mem.accessible(buf >>> 0, len, PROT_WRITE)) {
+        // The descriptor's own errors come before the buffer's (vfs_read): EBADF if not open for
+        // reading, EISDIR; a read of 0 bytes asks the host for them without consuming anything.
+        const r = host.read(f.host, new Uint8Array(0));
+        if (r < 0) return r;
+        // access_ok: the whole range must lie in user space.
+        if ((buf >>> 0) + (count >>> 0) > p.mem.taskSize) return -EFAULT;
+        // Then the kernel copies until the first bad byte: a short read, or EFAULT if none fit.
+        len = accessiblePrefix(p, buf >>> 0, len, PROT_WRITE);
+        if (len === 0) return atEndOfFile(f.host) ? 0 : -EFAULT;
+      }
+      const view = p.mem.writable(buf >>> 0, len);
       return (view.length ? waitFd(p, f.host, POLLIN) : undefined) ?? host.read(f.host, view);
     },
   },
@@ -362,7 +399,16 @@ export const fileSyscalls: SyscallTable = {
     run(p, fd, buf, count) {
       const f = p.fds.get(fd);
       if (!f) return -EBADF;
-      const view = p.mem.readable(buf >>> 0, Math.min(count >>> 0, 0x7ffff000));
+      let len = Math.min(count >>> 0, 0x7ffff000);
+      if (!p.mem.accessible(buf >>> 0, len, PROT_READ)) {
+        // A descriptor not open for writing is EBADF before the buffer is looked at (vfs_write);
+        // then the bytes up to the first bad one are written (EFAULT if there are none).
+        if ((host.fcntlInt(f.host, F_GETFL, 0) & O_ACCMODE) === 0 /* O_RDONLY */) return -EBADF;
+        if ((buf >>> 0) + (count >>> 0) > p.mem.taskSize) return -EFAULT; // access_ok
+        len = accessiblePrefix(p, buf >>> 0, len, PROT_READ);
+        if (len === 0) return -EFAULT;
+      }
+      const view = p.mem.readable(buf >>> 0, len);
       return (view.length ? waitFd(p, f.host, POLLOUT) : undefined) ?? wrote(p, host.write(f.host, view));
     },
   },

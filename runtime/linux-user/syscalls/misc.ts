@@ -1,8 +1,8 @@
 /** Identity, system information, limits, randomness. */
 import { randomFillSync } from 'node:crypto';
 import { hostname, release, version, totalmem, freemem, uptime, loadavg } from 'node:os';
-import { EINVAL, EPERM } from '../errno.js';
-import { STACK_SIZE } from '../memory.js';
+import { EFAULT, EINVAL, EPERM } from '../errno.js';
+import { PROT_WRITE, STACK_SIZE } from '../memory.js';
 import type { SyscallTable } from '../syscall.js';
 
 const RLIM_INFINITY = 0xffffffff;
@@ -105,9 +105,21 @@ export const miscSyscalls: SyscallTable = {
   },
   getrandom: {
     args: ['p', 'u', 'x'],
-    run(p, buf, len) {
-      randomFillSync(p.mem.writable(buf >>> 0, len >>> 0));
-      return len >>> 0;
+    run(p, buf, len, flags) {
+      // GRND_NONBLOCK, GRND_RANDOM, GRND_INSECURE; the last two exclude each other.
+      if (flags & ~7 || (flags & 6) === 6) return -EINVAL;
+      // As copy_to_iter: the bytes up to the first one the guest cannot write (EFAULT if none).
+      let n = Math.min(len >>> 0, 0x7ffff000); // MAX_RW_COUNT
+      const at = buf >>> 0;
+      if (!p.mem.accessible(at, n, PROT_WRITE)) {
+        if (at + n > p.mem.taskSize) return -EFAULT; // access_ok
+        let ok = 0;
+        while (ok < n && p.mem.accessible(at + ok, 1, PROT_WRITE)) ok = Math.min(n, (Math.floor((at + ok) / 4096) + 1) * 4096 - at);
+        if (ok === 0) return -EFAULT;
+        n = ok;
+      }
+      if (n > 0) randomFillSync(p.mem.writable(at, n));
+      return n;
     },
   },
   set_robust_list: { args: ['p', 'u'], run: () => 0 },

@@ -10,6 +10,7 @@ import { host } from '../host.js';
 import { MAX_FDS } from '../fd-table.js';
 import type { LinuxProcess } from '../process.js';
 import type { SyscallTable } from '../syscall.js';
+import { PROT_WRITE } from '../memory.js';
 
 const POLLIN = 0x1, POLLPRI = 0x2, POLLOUT = 0x4, POLLERR = 0x8, POLLHUP = 0x10, POLLNVAL = 0x20, POLLRDNORM = 0x40,
   POLLRDBAND = 0x80, POLLWRNORM = 0x100, POLLWRBAND = 0x200;
@@ -17,8 +18,12 @@ const POLLIN_SET = POLLRDNORM | POLLRDBAND | POLLIN | POLLHUP | POLLERR;
 const POLLOUT_SET = POLLWRBAND | POLLWRNORM | POLLOUT | POLLERR;
 const POLLEX_SET = POLLPRI;
 
-/** Poll guest descriptors: [guest fd, events] -> revents each (POLLNVAL for a closed one), or -errno. */
-function pollGuest(p: LinuxProcess, req: [number, number][], timeoutMs: number, key: number[]): number[] | number {
+/**
+ * Poll guest descriptors: [guest fd, events] -> revents each (POLLNVAL for a closed one), or
+ * -errno. `onSliceEnd(left)` runs when a slice of the wait ends before its timeout (the call
+ * returns for a restart), with the ms left (-1: no timeout).
+ */
+function pollGuest(p: LinuxProcess, req: [number, number][], timeoutMs: number, key: number[], onSliceEnd?: (left: number) => void): number[] | number {
   const buf = Buffer.alloc(8 * Math.max(req.length, 1));
   let nval = false;
   req.forEach(([fd, events], i) => {
@@ -29,7 +34,10 @@ function pollGuest(p: LinuxProcess, req: [number, number][], timeoutMs: number, 
   });
   const wait = sliceTimeout(p, key, nval ? 0 : timeoutMs);
   const r = host.poll(buf, req.length, wait.ms);
-  if ((r === 0 || r === -EINTR) && !wait.last) return -ERESTARTNOHAND; // signal.ts takes signals, or runs the call again
+  if ((r === 0 || r === -EINTR) && !wait.last) {
+    onSliceEnd?.(wait.left());
+    return -ERESTARTNOHAND; // signal.ts takes signals, or runs the call again
+  }
   wait.done();
   if (r === -EINTR) return -ERESTARTNOHAND;
   if (r < 0) return r;
@@ -39,9 +47,11 @@ function pollGuest(p: LinuxProcess, req: [number, number][], timeoutMs: number, 
 /** Milliseconds from a guest timespec (8 or 16 bytes) or timeval (usec); -1 for NULL. */
 function timeoutMs(p: LinuxProcess, addr: number, kind: 'ts32' | 'ts64' | 'tv'): number | undefined {
   if (!addr) return -1;
-  const sec = kind === 'ts64' ? Number(p.mem.i64(addr)) : p.mem.i32(addr);
-  const frac = kind === 'ts64' ? Number(BigInt.asIntN(32, p.mem.i64(addr + 8))) : p.mem.i32(addr + 4);
+  let sec = kind === 'ts64' ? Number(p.mem.i64(addr)) : p.mem.i32(addr);
+  let frac = kind === 'ts64' ? Number(BigInt.asIntN(32, p.mem.i64(addr + 8))) : p.mem.i32(addr + 4);
   const unit = kind === 'tv' ? 1e6 : 1e9;
+  // select's timeval is normalised first (kern_select): 1500000 µs is 1.5 s, not EINVAL.
+  if (kind === 'tv') { sec += Math.trunc(frac / unit); frac %= unit; }
   if (sec < 0 || frac < 0 || frac >= unit) return undefined;
   return Math.min(sec * 1000 + Math.ceil(frac / (unit / 1000)), 0x7fffffff);
 }
@@ -49,6 +59,8 @@ function timeoutMs(p: LinuxProcess, addr: number, kind: 'ts32' | 'ts64' | 'tv'):
 /** Write back what is left of a timeout (select and pselect do; poll does not). */
 function putRemaining(p: LinuxProcess, addr: number, kind: 'ts32' | 'ts64' | 'tv', ms: number): void {
   if (!addr || ms < 0) return;
+  // A timeout in read-only memory is not updated, and that is no error (poll_select_finish).
+  if (!p.mem.accessible(addr, kind === 'ts64' ? 16 : 8, PROT_WRITE)) return;
   const sec = Math.floor(ms / 1000), rest = ms % 1000;
   if (kind === 'ts64') { p.mem.setU64(addr, BigInt(sec)); p.mem.setU64(addr + 8, BigInt(rest * 1e6)); } else {
     p.mem.setU32(addr, sec);
@@ -99,7 +111,9 @@ function select(p: LinuxProcess, nfds: number, rAddr: number, wAddr: number, eAd
     req.push([fd, ev]);
   }
   const start = performance.now();
-  const rev = pollGuest(p, req, ms, [nfds, rAddr, wAddr, eAddr, tAddr]);
+  // As the kernel, leave the time still to wait in the timeout when the call returns to be
+  // restarted: what the guest sees if that becomes EINTR (a handler runs).
+  const rev = pollGuest(p, req, ms, [nfds, rAddr, wAddr, eAddr, tAddr], (left) => putRemaining(p, tAddr >>> 0, kind, left));
   if (typeof rev === 'number') return rev;
   for (const s of sets) s?.fill(0);
   let n = 0;

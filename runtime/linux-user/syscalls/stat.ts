@@ -255,8 +255,9 @@ export const statSyscalls: SyscallTable = {
   },
   statfs: { args: ['s', 'p'], run: (p, path, buf) => putStatfs(p, buf, hostStatfs(p, path)) },
   fstatfs: { args: ['fd', 'p'], run: (p, fd, buf) => putStatfs(p, buf, hostStatfs(p, undefined, fd)) },
-  statfs64: { args: ['s', 'u', 'p'], run: (p, path, size, buf) => putStatfs64(p, buf, size, hostStatfs(p, path)) },
-  fstatfs64: { args: ['fd', 'u', 'p'], run: (p, fd, size, buf) => putStatfs64(p, buf, size, hostStatfs(p, undefined, fd)) },
+  // The size is checked before the path or descriptor (sys_statfs64).
+  statfs64: { args: ['s', 'u', 'p'], run: (p, path, size, buf) => (p.target.statfs64Sizes.includes(size) ? putStatfs64(p, buf, size, hostStatfs(p, path)) : -EINVAL) },
+  fstatfs64: { args: ['fd', 'u', 'p'], run: (p, fd, size, buf) => (p.target.statfs64Sizes.includes(size) ? putStatfs64(p, buf, size, hostStatfs(p, undefined, fd)) : -EINVAL) },
   getdents64: { args: ['fd', 'p', 'u'], run: (p, fd, buf, count) => getdents(p, fd, buf, count, true) },
   getdents: { args: ['fd', 'p', 'u'], run: (p, fd, buf, count) => getdents(p, fd, buf, count, false) },
 };
