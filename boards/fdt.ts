@@ -158,10 +158,10 @@ const align4 = (n: number): number => (n + 3) & ~3;
 /** Parse a blob; throws FdtError saying what is wrong with a malformed one. */
 export function parseFdt(data: Uint8Array): Fdt {
   const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  if (data.length < HEADER_SIZE) throw new FdtError(`not a device tree blob (${data.length} bytes, shorter than the header)`);
   const word = (o: number): number => dv.getUint32(o);
-  const magic = word(0);
+  const magic = data.length >= 4 ? word(0) : 0;
   if (magic !== FDT_MAGIC) throw new FdtError(`not a device tree blob (magic 0x${magic.toString(16)}, expected 0xd00dfeed)`);
+  if (data.length < HEADER_SIZE) throw new FdtError(`truncated device tree blob (${data.length} bytes, shorter than the header)`);
   const totalsize = word(4), offStruct = word(8), offStrings = word(12), offRsvmap = word(16);
   const version = word(20), lastComp = word(24), bootCpuidPhys = word(28), sizeStrings = word(32), sizeStruct = word(36);
   if (totalsize > data.length) throw new FdtError(`truncated device tree blob (header says ${totalsize} bytes, file has ${data.length})`);
