@@ -2,14 +2,19 @@
  * The ARM Versatile PB board (ARM926EJ-S), as QEMU's `-M versatilepb` models it, with the
  * devices this emulator has so far: RAM at 0, the system registers at 0x10000000, the four
  * PL011 UARTs, the PL190 vectored interrupt controller (VIC) at 0x10140000 with the secondary
- * controller (SIC) at 0x10003000 on its line 31, and the two SP804 dual timers (VIC lines 4
- * and 5). UART0-2 interrupt on VIC lines 12-14, UART3 on SIC line 6, as in QEMU. Like QEMU's versatilepb (ignore_memory_transaction_failures), an access to an
- * address nothing answers at does not abort: reads return 0 and writes are ignored.
+ * controller (SIC) at 0x10003000 on its line 31, the two SP804 dual timers (VIC lines 4
+ * and 5) and the PL031 RTC at 0x101e8000 (VIC line 10). UART0-2 interrupt on VIC lines 12-14,
+ * UART3 on SIC line 6, as in QEMU. Like QEMU's versatilepb (ignore_memory_transaction_failures),
+ * an access to an address nothing answers at does not abort: reads return 0 and writes are
+ * ignored — so the PrimeCells QEMU has and we do not (DMA, CLCD, MMC, KMI, GPIO, ...) read as
+ * zero IDs and Linux binds no driver to them.
  *
  * `-kernel`: an ELF is loaded at its segments' physical addresses and entered at its entry
- * point in the reset state (SVC mode, IRQ/FIQ masked, registers zero). Anything else is a raw
- * image (a Linux zImage, say), loaded at 0x10000 and entered through QEMU's boot stub at 0,
- * which sets r0 = 0, r1 = the board id (0x183), r2 = 0x100 (the ATAG list) and jumps to it.
+ * point in the reset state (SVC mode, IRQ/FIQ masked, registers zero); a -dtb goes at 0 if the
+ * ELF leaves room, -initrd is ignored (QEMU does not take an ELF for Linux). Anything else is a
+ * raw image (a Linux zImage, say), loaded at 0x10000 and entered through QEMU's boot stub at 0,
+ * which sets r0 = 0, r1 = the board id (0x183), r2 = 0x100 (the ATAG list) or the dtb's address
+ * and jumps to it; boards/arm/boot.ts places the initrd and the dtb.
  */
 import { PAGE_SIZE } from '../../ops/core.js';
 import { ArmCpu, loadArmTable } from '../../runtime/arm/cpu.js';
