@@ -180,9 +180,15 @@ withQemu('the dtb given to the kernel decompiles as qemu\'s, with qemu\'s header
     { name: 'vpb-256', args: ['-m', '256', '-dtb', vpb], ram: 256 << 20 },
     { name: 'odd', args: ['-m', '64', '-dtb', odd, '-initrd', rd, '-append', 'x'], ram: 64 << 20, start: 32 << 20, size: 5000, cmdline: 'x' },
   ];
+  // A kernel reaching past half of RAM pushes the initrd above it, 1 KiB aligned (ARM926 pages).
+  const bigKernel = join(TMP, 'big-kernel.bin');
+  writeFileSync(bigKernel, new Uint8Array(69_998_977));
+  cases.push({ name: 'big-kernel', args: ['-dtb', vpb, '-initrd', rd], ram: 128 << 20, start: initrdAddress(0, 128 << 20, 0x10000 + 69_998_977), size: 5000 });
+  t.is(cases[cases.length - 1].start, 0x42d1c00);
   for (const c of cases) {
+    const kernel = c.name === 'big-kernel' ? bigKernel : BOOTINFO;
     const dump = join(TMP, `${c.name}-qemu.dtb`), mine = join(TMP, `${c.name}-ours.dtb`);
-    const q = await qemu(['-M', `versatilepb,dumpdtb=${dump}`, '-nographic', '-kernel', BOOTINFO, ...c.args]);
+    const q = await qemu(['-M', `versatilepb,dumpdtb=${dump}`, '-nographic', '-kernel', kernel, ...c.args]);
     t.is(q.status, 0, c.name);
     const src = readFileSync(c.args[c.args.indexOf('-dtb') + 1]);
     const out = fixupDtb(src, { ramBase: 0, ramSize: c.ram, cmdline: c.cmdline, initrd: c.size ? { start: c.start!, size: c.size } : undefined });
