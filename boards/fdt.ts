@@ -3,13 +3,15 @@
  * read a blob into a tree of nodes and properties, change it, write it back. Nothing here is
  * specific to a board or a CPU.
  *
- * The writer lays the blob out as dtc and libfdt do — header, memory reservation map, structure
- * block, strings block — and keeps the layout of the blob it read where it can: a property
- * keeps its name's offset in the strings block, a new name reuses any place in the strings
- * block that already ends with it (as dtc and libfdt look names up) or is appended, and a
- * property or node added to a node goes first, before the ones it had (where libfdt's
- * fdt_setprop and fdt_add_subnode put them). So a blob read and written unchanged comes out
- * byte for byte the same when dtc made it, and a changed one comes out as libfdt would change it.
+ * Two ways to change one:
+ * - `parseFdt` / `writeFdt`: a tree of FdtNode to read and change freely, written back laid out
+ *   as dtc does — header, memory reservation map, structure block, strings block. A property
+ *   keeps its name's offset in the strings block, a new name reuses any place that already ends
+ *   with it (as dtc and libfdt look names up) or is appended, a new property or node goes first
+ *   in its node, and a node marked `nop` is written as FDT_NOP tags. A blob dtc made reads and
+ *   writes back byte for byte.
+ * - `FdtEditor`: libfdt's in-place edits on the bytes, for a result byte for byte what libfdt
+ *   (QEMU, U-Boot) makes, stale padding included.
  */
 
 export const FDT_MAGIC = 0xd00dfeed;
@@ -280,4 +282,211 @@ export function writeFdt(fdt: Fdt, opts: FdtWriteOptions = {}): Uint8Array {
   words.forEach((w, i) => dv.setUint32(offStruct + i * 4, w >>> 0));
   out.set(strings.bytes, offStrings);
   return out;
+}
+
+/**
+ * Edits a blob in place the way libfdt's read-write functions do (QEMU changes a -dtb with them),
+ * so that the result is byte for byte what they make: the blob is opened into a buffer of
+ * `totalSize` bytes (layout kept, free space zero at the end); inserting shifts everything after
+ * the point up (memmove), and a hole keeps the bytes that were there — the padding after a new
+ * property's value holds such stale bytes, as libfdt leaves it. A new property goes first in
+ * its node, a new node first after its parent's properties (and NOPs); a new name is appended to
+ * the strings block unless some place there already ends with it. Offsets are byte offsets
+ * into the blob (a node's is its FDT_BEGIN_NODE tag).
+ */
+export class FdtEditor {
+  readonly buf: Uint8Array;
+  private readonly dv: DataView;
+
+  constructor(blob: Uint8Array, totalSize = blob.length) {
+    parseFdt(blob); // a malformed blob fails here, with its reason
+    let src = blob;
+    const h = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
+    const rsv = h.getUint32(16), st = h.getUint32(8), sizeSt = h.getUint32(36), strs = h.getUint32(12);
+    // libfdt reorders blocks that are not rsvmap < struct < strings; our writer's layout is that order.
+    if (h.getUint32(20) < 17 || !(rsv >= HEADER_SIZE && rsv <= st && st + sizeSt <= strs)) src = writeFdt(parseFdt(blob));
+    const size = Math.max(totalSize, src.length);
+    this.buf = new Uint8Array(size);
+    this.buf.set(src.subarray(0, Math.min(src.length, new DataView(src.buffer, src.byteOffset).getUint32(4))));
+    this.dv = new DataView(this.buf.buffer);
+    this.dv.setUint32(4, size);
+    this.dv.setUint32(20, 17);
+  }
+
+  private get offStruct(): number { return this.dv.getUint32(8); }
+  private get offStrings(): number { return this.dv.getUint32(12); }
+  private get sizeStrings(): number { return this.dv.getUint32(32); }
+  private get sizeStruct(): number { return this.dv.getUint32(36); }
+
+  /** The tag at `off` and the offset after it (libfdt's fdt_next_tag). */
+  private nextTag(off: number): { tag: number; next: number } {
+    const tag = this.dv.getUint32(off);
+    let next = off + 4;
+    if (tag === FDT_BEGIN_NODE) next = align4(this.buf.indexOf(0, next) + 1);
+    else if (tag === FDT_PROP) next = align4(next + 8 + this.dv.getUint32(next));
+    return { tag, next };
+  }
+
+  private nodeName(off: number): string {
+    return new TextDecoder('latin1').decode(this.buf.subarray(off + 4, this.buf.indexOf(0, off + 4)));
+  }
+
+  /** The offset just past a node's END_NODE. */
+  private nodeEnd(off: number): number {
+    let depth = 0;
+    for (;;) {
+      const { tag, next } = this.nextTag(off);
+      if (tag === FDT_BEGIN_NODE) depth++;
+      else if (tag === FDT_END_NODE && --depth === 0) return next;
+      else if (tag === FDT_END) throw new FdtError('structure block ends inside a node');
+      off = next;
+    }
+  }
+
+  /** The node's subnodes (not NOPs), in order. */
+  children(node: number): number[] {
+    const out: number[] = [];
+    let off = this.nextTag(node).next;
+    for (;;) {
+      const { tag, next } = this.nextTag(off);
+      if (tag === FDT_BEGIN_NODE) { out.push(off); off = this.nodeEnd(off); continue; }
+      if (tag === FDT_END_NODE || tag === FDT_END) return out;
+      off = next;
+    }
+  }
+
+  /** The root node's offset. */
+  root(): number {
+    let off = this.offStruct;
+    while (this.dv.getUint32(off) === FDT_NOP) off += 4;
+    return off;
+  }
+
+  /** A node by path; a component without a unit address also matches one with ("memory" finds "memory@0"). */
+  path(path: string): number | undefined {
+    let node = this.root();
+    for (const part of path.split('/').filter(Boolean)) {
+      const found: number | undefined = this.children(node).find((c) => {
+        const name = this.nodeName(c);
+        return name === part || (!part.includes('@') && name.split('@')[0] === part);
+      });
+      if (found === undefined) return undefined;
+      node = found;
+    }
+    return node;
+  }
+
+  name(node: number): string { return this.nodeName(node); }
+
+  /** The node's properties: name, value offset and length. */
+  props(node: number): { off: number; name: string; data: number; len: number }[] {
+    const out = [];
+    let off = this.nextTag(node).next;
+    for (;;) {
+      const { tag, next } = this.nextTag(off);
+      if (tag === FDT_PROP) {
+        const nameoff = this.dv.getUint32(off + 8);
+        const s = this.offStrings + nameoff;
+        out.push({ off, name: new TextDecoder('latin1').decode(this.buf.subarray(s, this.buf.indexOf(0, s))), data: off + 12, len: this.dv.getUint32(off + 4) });
+      } else if (tag !== FDT_NOP) {
+        return out;
+      }
+      off = next;
+    }
+  }
+
+  getProp(node: number, name: string): Uint8Array | undefined {
+    const p = this.props(node).find((q) => q.name === name);
+    return p && this.buf.subarray(p.data, p.data + p.len);
+  }
+
+  /** Make room: move everything from p + oldLen up to the end of the strings block to p + newLen. */
+  private splice(p: number, oldLen: number, newLen: number): void {
+    const end = this.offStrings + this.sizeStrings;
+    if (end - oldLen + newLen > this.buf.length) throw new FdtError(`no space left in the ${this.buf.length}-byte blob`);
+    this.buf.copyWithin(p + newLen, p + oldLen, end);
+  }
+
+  private spliceStruct(p: number, oldLen: number, newLen: number): void {
+    this.splice(p, oldLen, newLen);
+    const delta = newLen - oldLen;
+    this.dv.setUint32(36, this.sizeStruct + delta);
+    this.dv.setUint32(12, this.offStrings + delta);
+  }
+
+  private findAddString(name: string): number {
+    const s = new TextEncoder().encode(name + '\0');
+    const tab = this.offStrings, size = this.sizeStrings;
+    outer: for (let i = 0; i + s.length <= size; i++) {
+      for (let j = 0; j < s.length; j++) if (this.buf[tab + i + j] !== s[j]) continue outer;
+      return i;
+    }
+    this.splice(tab + size, 0, s.length);
+    this.dv.setUint32(32, size + s.length);
+    this.buf.set(s, tab + size);
+    return size;
+  }
+
+  /** Replace a node and everything in it by FDT_NOP tags (libfdt's fdt_nop_node). */
+  nopNode(node: number): void {
+    const end = this.nodeEnd(node);
+    for (let o = node; o < end; o += 4) this.dv.setUint32(o, FDT_NOP);
+  }
+
+  /** Add an empty subnode after the parent's properties; returns its offset. */
+  addSubnode(parent: number, name: string): number {
+    let off = this.nextTag(parent).next;
+    for (;;) {
+      const { tag, next } = this.nextTag(off);
+      if (tag !== FDT_PROP && tag !== FDT_NOP) break;
+      off = next;
+    }
+    const nameLen = align4(name.length + 1);
+    const len = 4 + nameLen + 4;
+    this.spliceStruct(off, 0, len);
+    this.dv.setUint32(off, FDT_BEGIN_NODE);
+    this.buf.fill(0, off + 4, off + 4 + nameLen);
+    this.buf.set(new TextEncoder().encode(name), off + 4);
+    this.dv.setUint32(off + 4 + nameLen, FDT_END_NODE);
+    return off;
+  }
+
+  /** Set a property (libfdt's fdt_setprop): resized in place, or added first in the node. */
+  setProp(node: number, name: string, value: Uint8Array): void {
+    const old = this.props(node).find((p) => p.name === name);
+    let data: number;
+    if (old) {
+      this.spliceStruct(old.data, align4(old.len), align4(value.length));
+      this.dv.setUint32(old.off + 4, value.length);
+      data = old.data;
+    } else {
+      const nameoff = this.findAddString(name);
+      const at = this.nextTag(node).next;
+      this.spliceStruct(at, 0, 12 + align4(value.length));
+      this.dv.setUint32(at, FDT_PROP);
+      this.dv.setUint32(at + 4, value.length);
+      this.dv.setUint32(at + 8, nameoff);
+      data = at + 12;
+    }
+    this.buf.set(value, data);
+  }
+
+  setString(node: number, name: string, value: string): void {
+    this.setProp(node, name, new TextEncoder().encode(value + '\0'));
+  }
+
+  setCells(node: number, name: string, cells: number[]): void {
+    const v = new Uint8Array(cells.length * 4);
+    const dv = new DataView(v.buffer);
+    cells.forEach((c, i) => dv.setUint32(i * 4, c >>> 0));
+    this.setProp(node, name, v);
+  }
+
+  /** Every node (not NOPs), in structure order, from the root. */
+  allNodes(): number[] {
+    const out: number[] = [];
+    const walk = (n: number): void => { out.push(n); for (const c of this.children(n)) walk(c); };
+    walk(this.root());
+    return out;
+  }
 }

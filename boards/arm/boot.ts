@@ -11,7 +11,7 @@
  *   1 KiB aligned (the ARM926's target page);
  * - the dtb just above the initrd, 4 KiB aligned (at the initrd's address without -initrd).
  */
-import { FdtError, FdtNode, fdtNode, parseFdt, writeFdt } from '../fdt.js';
+import { FdtEditor, FdtError } from '../fdt.js';
 
 export const KERNEL_LOAD_ADDR = 0x10000;
 export const ATAG_ADDR = 0x100;
@@ -73,44 +73,54 @@ export interface DtbFixup {
   /** -append; empty or absent leaves /chosen/bootargs alone. */
   cmdline?: string;
   initrd?: { start: number; size: number };
-  /** Random bytes for /chosen's rng-seed and kaslr-seed (default: crypto). */
-  random?: (n: number) => Uint8Array;
+  /** Random bytes for the rng-seed properties (default: crypto); null leaves them (as qemu's dumpdtb shows them). */
+  random?: ((n: number) => Uint8Array) | null;
 }
 
 /**
- * The -dtb blob as QEMU hands it to the kernel: the root's /memory nodes replaced by one
- * memory@<base> node of the RAM, /chosen (created if missing) given bootargs and
- * linux,initrd-start/-end, any rng-seed/kaslr-seed property re-randomized; the blob grown to
- * (file size + 10000) * 2 bytes, as QEMU's load_device_tree leaves room to edit it.
+ * The -dtb blob as QEMU hands it to the kernel, byte for byte: opened into (file size + 10000)
+ * * 2 bytes (QEMU's load_device_tree leaves that room), the root's memory nodes ("memory",
+ * "memory@...") turned into NOPs and a memory@<base> node of the RAM added (device_type, reg),
+ * /chosen (added if missing) given bootargs (a non-empty -append) and linux,initrd-start/-end
+ * (with an initrd; #address-cells wide), and every rng-seed property below the root refilled
+ * with random bytes (QEMU does that at reset, on the copy in guest memory). The edits are
+ * libfdt's, in QEMU's order (see FdtEditor).
  */
 export function fixupDtb(blob: Uint8Array, f: DtbFixup): Uint8Array {
-  const fdt = parseFdt(blob);
-  const root = fdt.root;
-  const acells = root.cells('#address-cells')?.[0] ?? 0;
-  const scells = root.cells('#size-cells')?.[0] ?? 0;
-  if (acells === 0 || scells === 0) throw new FdtError('invalid (#address-cells or #size-cells 0 or missing in /)');
+  const ed = new FdtEditor(blob, (blob.length + 10000) * 2);
+  const root = ed.root();
+  const cell = (name: string): number => {
+    const v = ed.getProp(root, name);
+    if (!v) throw new FdtError(`invalid (no ${name} in /)`);
+    if (v.length !== 4) throw new FdtError(`invalid (${name} in / is ${v.length} bytes, not one cell)`);
+    return new DataView(v.buffer, v.byteOffset, 4).getUint32(0);
+  };
+  const acells = cell('#address-cells'), scells = cell('#size-cells');
+  if (acells === 0 || scells === 0) throw new FdtError('invalid (#address-cells or #size-cells 0)');
   if (acells > 2 || scells > 2) throw new FdtError(`unsupported #address-cells ${acells} / #size-cells ${scells} (1 or 2)`);
   const sized = (cells: number, v: number): number[] => cells === 2 ? [Math.floor(v / 2 ** 32), v >>> 0] : [v >>> 0];
 
-  for (const c of root.children) if (!c.nop && (c.name === 'memory' || c.name.startsWith('memory@'))) c.nop = true;
-  const mem = root.addChild(`memory@${f.ramBase.toString(16)}`);
-  mem.setString('device_type', 'memory');
-  mem.setCells('reg', [...sized(acells, f.ramBase), ...sized(scells, f.ramSize)]);
-
-  const chosen = root.child('chosen') ?? root.addChild('chosen');
-  if (f.cmdline) chosen.setString('bootargs', f.cmdline);
-  if (f.initrd && f.initrd.size) {
-    chosen.setCells('linux,initrd-start', sized(acells, f.initrd.start));
-    chosen.setCells('linux,initrd-end', sized(acells, f.initrd.start + f.initrd.size));
+  for (const c of ed.children(root)) {
+    const name = ed.name(c);
+    if (name === 'memory' || name.startsWith('memory@')) ed.nopNode(c);
   }
-  const random = f.random ?? ((n: number) => crypto.getRandomValues(new Uint8Array(n)));
-  const reseed = (n: FdtNode): void => {
-    if (n.nop) return;
-    for (const p of n.props) if (p.name === 'rng-seed' || p.name === 'kaslr-seed') p.value = random(p.value.length);
-    n.children.forEach(reseed);
-  };
-  reseed(root);
-  return writeFdt(fdt, { totalSize: (blob.length + 10000) * 2 });
+  const mem = ed.addSubnode(root, `memory@${f.ramBase.toString(16)}`);
+  ed.setString(mem, 'device_type', 'memory');
+  ed.setCells(mem, 'reg', [...sized(acells, f.ramBase), ...sized(scells, f.ramSize)]);
+
+  const chosen = ed.path('/chosen') ?? ed.addSubnode(root, 'chosen');
+  if (f.cmdline) ed.setString(chosen, 'bootargs', f.cmdline);
+  if (f.initrd && f.initrd.size) {
+    ed.setCells(chosen, 'linux,initrd-start', sized(acells, f.initrd.start));
+    ed.setCells(chosen, 'linux,initrd-end', sized(acells, f.initrd.start + f.initrd.size));
+  }
+  if (f.random !== null) {
+    const random = f.random ?? ((n: number) => crypto.getRandomValues(new Uint8Array(n)));
+    for (const n of ed.allNodes().slice(1)) {
+      for (const p of ed.props(n)) if (p.name === 'rng-seed') ed.buf.set(random(p.len), p.data);
+    }
+  }
+  return ed.buf;
 }
 
 export interface LinuxBootInput {

@@ -4,8 +4,9 @@
    qemu-system-arm's:
    - r0, r1, r2 at entry (crt0 saves them in boot_regs);
    - r2's ATAG list (each tag's words; the command line as text), or r2's device
-     tree: header fields, then every node and property (values in hex) in
-     structure order, NOPs skipped;
+     tree: header fields, its CRC-32, then every node and property (values in
+     hex) in structure order, NOPs skipped;
+   - the CRC-32 of RAM from 0x40 to the program (an ELF's dtb, the ATAGs);
    - the initrd (from ATAG_INITRD2 or /chosen/linux,initrd-*): where, how big,
      its CRC-32;
    - the system controller (ID, lock, flags, oscillators, the 24 MHz counter
@@ -89,6 +90,7 @@ static void show_fdt(const u8 *f)
 			break;
 		printf("memreserve %08x%08x %08x%08x\n", be32(r), be32(r + 4), be32(r + 8), be32(r + 12));
 	}
+	printf("fdt crc32 %08x\n", crc32(f, total));
 	const u8 *p = f + off_struct;
 	int depth = 0, in_chosen = 0;
 	for (int guard = 0; guard < 100000; guard++) {
@@ -199,6 +201,9 @@ int main(void)
 	else
 		printf("no boot data in r2\n");
 	show_initrd();
+	/* Below the program: an ELF's -dtb goes at 0 (crt0 has put the vectors over
+	   its first 64 bytes since), a raw image's ATAGs at 0x100. */
+	printf("low memory 0x40-0x10000 crc32 %08x\n", crc32((const u8 *)0x40, 0x10000 - 0x40));
 	sysctl();
 	rtc();
 	primecell("uart0", 0x101f1000u);
