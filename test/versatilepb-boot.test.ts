@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { FdtError, fdtNode, parseFdt, writeFdt } from '../boards/fdt.js';
 import { fixupDtb, initrdAddress, dtbAddress } from '../boards/arm/boot.js';
+import { Pl031 } from '../boards/versatilepb/pl031.js';
 import { TOOLS, testNeeding } from './support/tools.js';
 
 const run = promisify(execFile);
@@ -249,4 +250,32 @@ test('loading errors are one line', async (t) => {
     const r = await ours([...base, ...extra]);
     t.deepEqual(r, { stdout: '', stderr: `dynwasm-system-arm: ${message}\n`, status: 1 }, extra.join(' '));
   }
+});
+
+test('PL031: the match interrupt comes when DR reaches MR, later or at once; LR moves DR', (t) => {
+  let now = 1_700_000_000_500; // ms
+  const levels: boolean[] = [];
+  const rtc = new Pl031((level) => levels.push(level), () => now);
+  t.is(rtc.read(0x00), 1_700_000_000);
+  rtc.write(0x10, 4, 1); // IMSC
+  rtc.write(0x04, 4, 1_700_000_002); // MR in 2 s
+  t.is(rtc.read(0x14), 0);
+  now += 1900;
+  rtc.poll();
+  t.is(rtc.read(0x14), 0, 'not yet: 1.9 s of the 2');
+  now += 100;
+  rtc.poll();
+  t.is(rtc.read(0x14), 1);
+  t.is(rtc.read(0x18), 1);
+  t.deepEqual(levels, [true]);
+  rtc.write(0x1c, 4, 1);
+  t.is(rtc.read(0x14), 0);
+  t.deepEqual(levels, [true, false]);
+  rtc.write(0x08, 4, 5); // LR: DR counts from 5
+  t.is(rtc.read(0x00), 5);
+  t.is(rtc.read(0x08), 5);
+  rtc.write(0x04, 4, 5); // MR = DR: at once
+  t.is(rtc.read(0x14), 1);
+  t.is(rtc.read(0x0c), 1);
+  t.deepEqual([0xfe0, 0xfe4, 0xfe8, 0xfec, 0xff0, 0xff4, 0xff8, 0xffc].map((o) => rtc.read(o)), [0x31, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1]);
 });
