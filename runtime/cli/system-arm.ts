@@ -32,8 +32,9 @@ Full-system ARM emulation; the options follow qemu-system-arm's.
 
   -M, -machine NAME      the board (-M help lists them): versatilepb
   -kernel FILE           an ELF (loaded at its physical addresses, entered at its entry point in
-                         SVC mode) or a raw image (loaded at 0x10000, entered through QEMU's boot
-                         stub: r0=0, r1=0x183, r2=0x100 with an ATAG list there)
+                         SVC mode) or a raw image such as a zImage (loaded at 0x10000, entered
+                         through QEMU's boot stub: r0=0, r1=0x183, r2=0x100 with an ATAG list
+                         there, or r2=the dtb with -dtb)
   -append CMDLINE        kernel command line (a raw image's ATAG_CMDLINE or the dtb's
                          /chosen/bootargs; semihosting's command line)
   -initrd FILE           initial RAM disk for a raw image, loaded at half of RAM (at most 128M up)
