@@ -41,7 +41,7 @@ PROGRAMS=(
 	"irq:both:irq.c irq_asm.S"
 	"fiq:arm:fiq.c fiq_asm.S"
 	"softint:arm:softint.c softint_asm.S"
-	"bootinfo:arm:bootinfo.c"
+	"bootinfo:arm:bootinfo.c bootinfo_boot.S"
 )
 # Also made raw images (build/<name>.bin, objcopy -O binary): entered through qemu's boot stub
 # at 0x10000 like a zImage, with -initrd and -dtb (test/versatilepb-boot.test.ts).

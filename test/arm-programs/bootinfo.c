@@ -2,7 +2,7 @@
    uses. Run as an ELF (r0-r2 zero) or, as bootinfo.bin, a raw image entered
    through qemu's boot stub with -append/-initrd/-dtb; the output must match
    qemu-system-arm's:
-   - r0, r1, r2 at entry (crt0 saves them in boot_regs);
+   - r0, r1, r2 at entry (bootinfo_boot.S saves them in boot_regs);
    - r2's ATAG list (each tag's words; the command line as text), or r2's device
      tree: header fields, its CRC-32, then every node and property (values in
      hex) in structure order, NOPs skipped;

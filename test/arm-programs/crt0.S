@@ -5,10 +5,6 @@
 	.section .text.start, "ax"
 	.global _start
 _start:
-	/* r0-r2 as the loader left them (a raw image entered through qemu's boot
-	   stub gets r0=0, r1=board id, r2=ATAGs or dtb), for bootinfo.c. */
-	ldr	ip, =boot_regs
-	stmia	ip, {r0-r2}
 	/* Banked stacks, each mode its own 1 MiB region so a test that corrupts
 	   one mode's sp cannot silently clobber another's. Interrupts stay masked. */
 	msr	cpsr_c, #0xd2		@ IRQ
@@ -46,13 +42,6 @@ _start:
 	ldr	r3, =sh_exit
 	blx	r3
 2:	b	2b
-
-	.pushsection .data
-	.global	boot_regs
-	.balign	4
-boot_regs:
-	.word	0, 0, 0
-	.popsection
 
 vector_code:
 	ldr	pc, [pc, #24]		@ 0x00 reset
