@@ -307,7 +307,7 @@ export class FdtEditor {
     if (h.getUint32(20) < 17 || !(rsv >= HEADER_SIZE && rsv <= st && st + sizeSt <= strs)) src = writeFdt(parseFdt(blob));
     const size = Math.max(totalSize, src.length);
     this.buf = new Uint8Array(size);
-    this.buf.set(src.subarray(0, Math.min(src.length, new DataView(src.buffer, src.byteOffset).getUint32(4))));
+    this.buf.set(src); // bytes after the header's totalsize too: libfdt opens the blob in place
     this.dv = new DataView(this.buf.buffer);
     this.dv.setUint32(4, size);
     this.dv.setUint32(20, 17);
