@@ -42,7 +42,11 @@ PROGRAMS=(
 	"irq:both:irq.c irq_asm.S"
 	"fiq:arm:fiq.c fiq_asm.S"
 	"softint:arm:softint.c softint_asm.S"
+	"bootinfo:arm:bootinfo.c bootinfo_boot.S"
 )
+# Also made raw images (build/<name>.bin, objcopy -O binary): entered through qemu's boot stub
+# at 0x10000 like a zImage, with -initrd and -dtb (test/versatilepb-boot.test.ts).
+RAW=(bootinfo)
 COMMON="crt0.S armutil.S semihost.c"
 CFLAGS=(-march=armv5te -mfloat-abi=soft -O2 -nostdlib -ffreestanding -fno-builtin
 	-fno-unwind-tables -fno-asynchronous-unwind-tables -fno-pic -Wall -Wextra
@@ -102,6 +106,14 @@ for p in "${PROGRAMS[@]}"; do
 		build "$name-thumb" thumb "-mthumb -mthumb-interwork" $sources
 		;;
 	esac
+done
+
+OBJCOPY="${CC%gcc}objcopy"
+for name in "${RAW[@]}"; do
+	if [[ ! -f "$OUT/$name.bin" || "$OUT/$name.elf" -nt "$OUT/$name.bin" ]]; then
+		"$OBJCOPY" -O binary "$OUT/$name.elf" "$OUT/$name.bin"
+		echo "  built       $name.bin"
+	fi
 done
 
 {

@@ -49,6 +49,8 @@ test('-help, -M help and -d help list what there is', (t) => {
   t.is(h.status, 0);
   t.regex(h.stdout, /-nographic/);
   t.regex(h.stdout, /no display/);
+  t.regex(h.stdout, /-initrd FILE/);
+  t.regex(h.stdout, /-dtb FILE/);
   const m = run(['-M', 'help']);
   t.is(m.status, 0);
   t.regex(m.stdout, /versatilepb/);

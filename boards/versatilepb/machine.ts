@@ -2,14 +2,19 @@
  * The ARM Versatile PB board (ARM926EJ-S), as QEMU's `-M versatilepb` models it, with the
  * devices this emulator has so far: RAM at 0, the system registers at 0x10000000, the four
  * PL011 UARTs, the PL190 vectored interrupt controller (VIC) at 0x10140000 with the secondary
- * controller (SIC) at 0x10003000 on its line 31, and the two SP804 dual timers (VIC lines 4
- * and 5). UART0-2 interrupt on VIC lines 12-14, UART3 on SIC line 6, as in QEMU. Like QEMU's versatilepb (ignore_memory_transaction_failures), an access to an
- * address nothing answers at does not abort: reads return 0 and writes are ignored.
+ * controller (SIC) at 0x10003000 on its line 31, the two SP804 dual timers (VIC lines 4
+ * and 5) and the PL031 RTC at 0x101e8000 (VIC line 10). UART0-2 interrupt on VIC lines 12-14,
+ * UART3 on SIC line 6, as in QEMU. Like QEMU's versatilepb (ignore_memory_transaction_failures),
+ * an access to an address nothing answers at does not abort: reads return 0 and writes are
+ * ignored — so the PrimeCells QEMU has and we do not (DMA, CLCD, MMC, KMI, GPIO, ...) read as
+ * zero IDs and Linux binds no driver to them.
  *
  * `-kernel`: an ELF is loaded at its segments' physical addresses and entered at its entry
- * point in the reset state (SVC mode, IRQ/FIQ masked, registers zero). Anything else is a raw
- * image (a Linux zImage, say), loaded at 0x10000 and entered through QEMU's boot stub at 0,
- * which sets r0 = 0, r1 = the board id (0x183), r2 = 0x100 (the ATAG list) and jumps to it.
+ * point in the reset state (SVC mode, IRQ/FIQ masked, registers zero); a -dtb goes at 0 if the
+ * ELF leaves room, -initrd is ignored (QEMU does not take an ELF for Linux). Anything else is a
+ * raw image (a Linux zImage, say), loaded at 0x10000 and entered through QEMU's boot stub at 0,
+ * which sets r0 = 0, r1 = the board id (0x183), r2 = 0x100 (the ATAG list) or the dtb's address
+ * and jumps to it; boards/arm/boot.ts places the initrd and the dtb.
  */
 import { PAGE_SIZE } from '../../ops/core.js';
 import { ArmCpu, loadArmTable } from '../../runtime/arm/cpu.js';
@@ -17,6 +22,8 @@ import { ElfError, isElf, parseElf } from '../../runtime/elf.js';
 import type { Logger } from '../../runtime/log.js';
 import { BoardBus } from '../bus.js';
 import { Semihosting, type SemihostingHost } from '../arm/semihosting.js';
+import { ATAG_ADDR, BootError, KERNEL_LOAD_ADDR, elfDtbBlob, linuxBootBlobs } from '../arm/boot.js';
+import { Pl031 } from './pl031.js';
 import { Pl011 } from './pl011.js';
 import { Pl190, VpbSic } from './pl190.js';
 import { Sp804, hostClock, type Clock } from './sp804.js';
@@ -25,14 +32,15 @@ import { SysCtl } from './sysctl.js';
 export const VERSATILEPB_BOARD_ID = 0x183;
 export const VERSATILEPB_MAX_RAM = 256 * 1024 * 1024;
 export const VERSATILEPB_DEFAULT_RAM = 128 * 1024 * 1024;
-export const KERNEL_LOAD_ADDR = 0x10000;
-export const ATAG_ADDR = 0x100;
+export { ATAG_ADDR, KERNEL_LOAD_ADDR };
 
 export const UART_BASES = [0x101f1000, 0x101f2000, 0x101f3000, 0x10009000] as const;
 export const SYSCTL_BASE = 0x10000000;
 export const VIC_BASE = 0x10140000;
 export const SIC_BASE = 0x10003000;
 export const TIMER_BASES = [0x101e2000, 0x101e3000] as const;
+export const RTC_BASE = 0x101e8000;
+const RTC_VIC_LINE = 10;
 /** Where the UARTs' interrupts go: VIC lines for UART0-2, SIC line 6 for UART3. */
 const UART_VIC_LINES = [12, 13, 14] as const;
 const UART3_SIC_LINE = 6;
@@ -53,8 +61,14 @@ export interface VersatilePbOptions {
   /** The -kernel image and its name (for messages and the semihosting command line). */
   kernel: Uint8Array;
   kernelName: string;
-  /** -append: the kernel command line (ATAG_CMDLINE for a raw image; semihosting's fallback). */
+  /** -append: the kernel command line (ATAG_CMDLINE or the dtb's /chosen/bootargs; semihosting's fallback). */
   append?: string;
+  /** -initrd: the initial RAM disk for a raw image (ATAG_INITRD2 or /chosen/linux,initrd-*). */
+  initrd?: Uint8Array;
+  initrdName?: string;
+  /** -dtb: a device tree blob, fixed up and passed in r2 instead of ATAGs (see boards/arm/boot.ts). */
+  dtb?: Uint8Array;
+  dtbName?: string;
   /** Enable semihosting with this host side. */
   semihosting?: SemihostingHost;
   /** -semihosting-config arg=...: the semihosting command line words. */
@@ -82,6 +96,7 @@ export interface VersatilePb {
   vic: Pl190;
   sic: VpbSic;
   timers: Sp804[];
+  rtc: Pl031;
   /**
    * Bring the timers up to the present, raising the interrupts of those that expired. The CPU
    * only looks at its interrupt lines between blocks, so the run loop calls this between slices.
@@ -95,34 +110,17 @@ export interface VersatilePb {
   resetRequested: boolean;
 }
 
-/** QEMU's 32-bit boot stub (hw/arm/boot.c, without board setup), written at 0 for raw images. */
-function bootStub(entry: number): number[] {
-  return [
-    0xe3a00000, // mov r0, #0
-    0xe59f1004, // ldr r1, [pc, #4]
-    0xe59f2004, // ldr r2, [pc, #4]
-    0xe59ff004, // ldr pc, [pc, #4]
-    VERSATILEPB_BOARD_ID,
-    ATAG_ADDR,
-    entry,
-  ];
-}
-
-/** The ATAG list QEMU writes for a raw image: CORE, MEM, CMDLINE (if any), NONE. */
-function atags(ramSize: number, cmdline: string | undefined): Uint8Array {
-  const words = [5, 0x54410001, 1, 0x1000, 0, 4, 0x54410002, ramSize, 0];
-  if (cmdline) {
-    const bytes = Buffer.from(cmdline + '\0', 'latin1');
-    const n = (bytes.length - 1 >> 2) + 1;
-    const padded = new Uint8Array(n * 4);
-    padded.set(bytes.subarray(0, Math.min(bytes.length, n * 4)));
-    words.push(n + 2, 0x54410009, ...Array.from(new Uint32Array(padded.buffer)));
-  }
-  words.push(0, 0);
-  return new Uint8Array(Uint32Array.from(words).buffer);
-}
-
 const hex = (v: number): string => `0x${(v >>> 0).toString(16)}`;
+
+/** Run a boot-loader step, its BootError becoming the machine's one-line error. */
+function bootStep<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof BootError) throw new MachineError(e.message);
+    throw e;
+  }
+}
 
 /** Parse a `-m` size like QEMU: a number with an optional K/M/G/T suffix (default M). */
 export function parseRamSize(spec: string): number | undefined {
@@ -157,16 +155,19 @@ export async function createVersatilePb(opts: VersatilePbOptions): Promise<Versa
       blobs.push({ addr: s.paddr, data: s.data, memsz: s.memsz, what: `segment ${s.index}` });
     }
     entry = elf.entry;
+    // QEMU treats an ELF as not Linux: -initrd is ignored, a -dtb goes at 0 if there is room.
+    if (opts.dtb) {
+      const low = Math.min(...blobs.map((b) => b.addr)), high = Math.max(...blobs.map((b) => b.addr + b.memsz));
+      const dtb = bootStep(() => elfDtbBlob({ ramBase: 0, ramSize, cmdline: opts.append, dtb: opts.dtb!, dtbName: opts.dtbName }, low, high));
+      if (dtb) blobs.push({ ...dtb, memsz: dtb.data.length });
+    }
   } else {
     if (opts.kernel.length === 0) throw new MachineError(`${opts.kernelName}: empty kernel image`);
-    if (KERNEL_LOAD_ADDR + opts.kernel.length > ramSize) {
-      throw new MachineError(`${opts.kernelName}: raw image of ${opts.kernel.length} bytes does not fit in RAM at ${hex(KERNEL_LOAD_ADDR)}`);
-    }
-    const stub = new Uint8Array(Uint32Array.from(bootStub(KERNEL_LOAD_ADDR)).buffer);
-    const tags = atags(ramSize, opts.append);
-    blobs.push({ addr: 0, data: stub, memsz: stub.length, what: 'boot stub' });
-    blobs.push({ addr: ATAG_ADDR, data: tags, memsz: tags.length, what: 'ATAGs' });
-    blobs.push({ addr: KERNEL_LOAD_ADDR, data: opts.kernel, memsz: opts.kernel.length, what: 'kernel' });
+    const boot = bootStep(() => linuxBootBlobs({
+      ramBase: 0, ramSize, boardId: VERSATILEPB_BOARD_ID, kernel: opts.kernel, kernelName: opts.kernelName,
+      cmdline: opts.append, initrd: opts.initrd, initrdName: opts.initrdName, dtb: opts.dtb, dtbName: opts.dtbName,
+    }));
+    for (const b of boot) blobs.push({ ...b, memsz: b.data.length });
     entry = 0;
   }
 
@@ -191,6 +192,9 @@ export async function createVersatilePb(opts: VersatilePbOptions): Promise<Versa
     return t;
   });
 
+  const rtc = new Pl031((level) => vic.setIrq(RTC_VIC_LINE, level));
+  bus.map(RTC_BASE, PAGE_SIZE, rtc);
+
   const loaded = blobs.map((b) => ({ start: b.addr, end: b.addr + b.memsz })).sort((a, b) => a.start - b.start);
   let semihosting: Semihosting | undefined;
   if (opts.semihosting) {
@@ -213,8 +217,8 @@ export async function createVersatilePb(opts: VersatilePbOptions): Promise<Versa
   cpu.irqLine = vic.irq;
   cpu.fiqLine = vic.fiq;
   const machine: VersatilePb = {
-    cpu, uarts, sysctl: undefined as unknown as SysCtl, vic, sic, timers, semihosting, loaded, entry, resetRequested: false,
-    poll: () => { for (const t of timers) t.poll(); },
+    cpu, uarts, sysctl: undefined as unknown as SysCtl, vic, sic, timers, rtc, semihosting, loaded, entry, resetRequested: false,
+    poll: () => { for (const t of timers) t.poll(); rtc.poll(); },
   };
   machine.sysctl = new SysCtl(0x41007004, 0x02000000, () => { machine.resetRequested = true; cpu.halted = true; });
   bus.map(SYSCTL_BASE, PAGE_SIZE, machine.sysctl);

@@ -32,9 +32,18 @@ Full-system ARM emulation; the options follow qemu-system-arm's.
 
   -M, -machine NAME      the board (-M help lists them): versatilepb
   -kernel FILE           an ELF (loaded at its physical addresses, entered at its entry point in
-                         SVC mode) or a raw image (loaded at 0x10000, entered through QEMU's boot
-                         stub: r0=0, r1=0x183, r2=0x100 with an ATAG list there)
-  -append CMDLINE        kernel command line (ATAGs of a raw image; semihosting's command line)
+                         SVC mode) or a raw image such as a zImage (loaded at 0x10000, entered
+                         through QEMU's boot stub: r0=0, r1=0x183, r2=0x100 with an ATAG list
+                         there, or r2=the dtb with -dtb)
+  -append CMDLINE        kernel command line (a raw image's ATAG_CMDLINE or the dtb's
+                         /chosen/bootargs; semihosting's command line)
+  -initrd FILE           initial RAM disk for a raw image, loaded at half of RAM (at most 128M up)
+                         or above the kernel; passed as ATAG_INITRD2 or in the dtb's /chosen
+                         (linux,initrd-start/-end). Ignored for an ELF, as qemu does
+  -dtb FILE              device tree blob for a raw image, passed in r2 instead of ATAGs (r1 stays
+                         0x183), placed after the initrd (4K aligned) with /chosen/bootargs, the
+                         initrd's range and a memory@0 node of the RAM size written into it; an
+                         ELF gets it at 0 if its segments leave room there
   -m SIZE                RAM size, e.g. 128M (the default), 256, 64M; versatilepb allows 256M at most
   -nographic             UART0 on stdin/stdout. There is no display in this emulator, so UART0
                          goes to stdout with or without it (stdin is read only with -nographic
@@ -63,6 +72,8 @@ interface Options {
   machine?: string;
   kernel?: string;
   append?: string;
+  initrd?: string;
+  dtb?: string;
   ram?: number;
   nographic: boolean;
   serial: string[];
@@ -99,6 +110,8 @@ function parseArgs(argv: string[]): Options {
       }
       case 'kernel': o.kernel = value(); break;
       case 'append': o.append = value(); break;
+      case 'initrd': o.initrd = value(); break;
+      case 'dtb': o.dtb = value(); break;
       case 'm': {
         const v = value();
         const spec = v.split(',')[0].replace(/^size=/, '');
@@ -237,14 +250,21 @@ async function main(argv: string[]): Promise<number> {
   if (!(o.machine in MACHINES)) return fail(`-M ${o.machine}: unsupported machine type (use -M help to list supported machines)`);
   if (o.kernel === undefined) return fail('no -kernel given (this machine has no firmware to boot)');
 
-  let kernel: Uint8Array;
-  try {
-    kernel = readFileSync(o.kernel);
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.code === 'EACCES' ? 'permission denied' : err.message;
-    return fail(`could not load kernel '${o.kernel}': ${why}`);
-  }
+  const load = (what: string, path: string): Uint8Array | string => {
+    try {
+      return readFileSync(path);
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.code === 'EACCES' ? 'permission denied' : err.message;
+      return `could not load ${what} '${path}': ${why}`;
+    }
+  };
+  const kernel = load('kernel', o.kernel);
+  if (typeof kernel === 'string') return fail(kernel);
+  const initrd = o.initrd === undefined ? undefined : load('initrd', o.initrd);
+  if (typeof initrd === 'string') return fail(initrd);
+  const dtb = o.dtb === undefined ? undefined : load('dtb', o.dtb);
+  if (typeof dtb === 'string') return fail(dtb);
 
   const out = new Out(1);
   const flushAll = (): void => { out.flush(); log?.flush(); };
@@ -290,6 +310,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     machine = await createVersatilePb({
       engine: o.accel, ramSize: o.ram, kernel, kernelName: o.kernel, append: o.append,
+      initrd, initrdName: o.initrd, dtb, dtbName: o.dtb,
       semihosting: o.semihosting ? host : undefined, semihostingArgs: o.semihostingArgs, uartOutput, log,
       singleStep: o.singleStep, chain: o.chain, hotThreshold: o.hotThreshold,
     });
