@@ -22,6 +22,8 @@ export class SoftTlb {
   readonly entries: Int32Array[] = [];
   private readonly filled: Int32Array[] = [];
   private readonly filledCount: number[] = [];
+  /** Per MMU index, whether a virtual page is in its filled list already (each page once). */
+  private readonly listed: Uint8Array[] = [];
   /** Host pages holding translated code: every entry that maps one has TLB_CODE. */
   private readonly codePages = new Uint8Array(TLB_ENTRIES);
   fills = 0;
@@ -38,6 +40,7 @@ export class SoftTlb {
       this.entries.push(entries);
       this.filled.push(new Int32Array(FILLED_CAPACITY));
       this.filledCount.push(0);
+      this.listed.push(new Uint8Array(TLB_ENTRIES));
     }
   }
 
@@ -49,9 +52,10 @@ export class SoftTlb {
     const vpage = vaddr >>> PAGE_SHIFT;
     if (flags & TLB_LARGE) this.noteLarge(vaddr);
     const entries = this.entries[mmuIdx];
-    if (entries[vpage] & TLB_INVALID) {
+    if (!this.listed[mmuIdx][vpage]) {
       if (this.filledCount[mmuIdx] === FILLED_CAPACITY) this.flushIndex(mmuIdx);
       this.filled[mmuIdx][this.filledCount[mmuIdx]++] = vpage;
+      this.listed[mmuIdx][vpage] = 1;
     }
     const code = this.codePages[hostPage >>> PAGE_SHIFT] ? TLB_CODE : 0;
     const e = ((hostPage ^ (vpage << PAGE_SHIFT)) & PAGE_MASK) | (flags & ~(TLB_INVALID | TLB_LARGE)) | code;
@@ -90,9 +94,8 @@ export class SoftTlb {
 
   private flushIndex(mmuIdx: number): void {
     const entries = this.entries[mmuIdx], filled = this.filled[mmuIdx];
-    const n = this.filledCount[mmuIdx];
-    if (n === FILLED_CAPACITY) entries.fill(TLB_INVALID);
-    else for (let i = 0; i < n; i++) entries[filled[i]] = TLB_INVALID;
+    const n = this.filledCount[mmuIdx], listed = this.listed[mmuIdx];
+    for (let i = 0; i < n; i++) { entries[filled[i]] = TLB_INVALID; listed[filled[i]] = 0; }
     this.filledCount[mmuIdx] = 0;
   }
 

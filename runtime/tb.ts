@@ -106,7 +106,7 @@ export class JitEngine implements Engine {
     this.imports = moduleImports(memory, helperTable(table, s));
     (this.imports.env as Record<string, unknown>).blocks = this.dispatchTable;
     this.jc = new Int32Array(memory.buffer, JC_BASE, JC_ENTRY_WORDS * JC_ENTRIES);
-    this.clearJumpCache();
+    for (let i = 1; i < this.jc.length; i += JC_ENTRY_WORDS) this.jc[i] = JC_EMPTY;
     this.exitRequest = new Int32Array(memory.buffer, ENV_BASE + 4 * words.exitRequest, 1);
     this.budget = new Int32Array(memory.buffer, BUDGET_ADDR, 1);
     this.dispatch = createDispatcher(memory, this.dispatchTable, words);
@@ -157,15 +157,35 @@ export class JitEngine implements Engine {
   /** Enter a block in the jump cache (again, after a collision evicted it). */
   link(tb: TranslationBlock): void {
     if (tb.slot === undefined) return;
-    const i = JC_ENTRY_WORDS * jcIndex(tb.pc, tb.flags);
+    const index = jcIndex(tb.pc, tb.flags), i = JC_ENTRY_WORDS * index;
+    if (!this.jcUsed[index]) {
+      this.jcUsed[index] = 1;
+      if (this.jcUsedCount < this.jcUsedList.length) this.jcUsedList[this.jcUsedCount] = index;
+      this.jcUsedCount++;
+    }
     this.jc[i] = tb.pc;
     this.jc[i + 1] = tb.flags;
     this.jc[i + 2] = tb.slot;
   }
 
+  /** Entries linked since the last clear (a list, so that a clear costs what was used; past its length, everything). */
+  private readonly jcUsed = new Uint8Array(JC_ENTRIES);
+  private readonly jcUsedList = new Int32Array(JC_ENTRIES / 8);
+  private jcUsedCount = 0;
+
   /** Empty the jump cache: it is indexed by virtual pc, so a new address space makes it stale. */
   clearJumpCache(): void {
-    for (let i = 1; i < this.jc.length; i += JC_ENTRY_WORDS) this.jc[i] = JC_EMPTY;
+    if (this.jcUsedCount > this.jcUsedList.length) {
+      for (let i = 1; i < this.jc.length; i += JC_ENTRY_WORDS) this.jc[i] = JC_EMPTY;
+      this.jcUsed.fill(0);
+    } else {
+      for (let k = 0; k < this.jcUsedCount; k++) {
+        const index = this.jcUsedList[k];
+        this.jc[JC_ENTRY_WORDS * index + 1] = JC_EMPTY;
+        this.jcUsed[index] = 0;
+      }
+    }
+    this.jcUsedCount = 0;
   }
 
   /** Run one block's region from JavaScript, without chaining on (a zero budget). */

@@ -24,6 +24,7 @@ import { BoardBus } from '../bus.js';
 import { Semihosting, type SemihostingHost } from '../arm/semihosting.js';
 import { ATAG_ADDR, BootError, KERNEL_LOAD_ADDR, elfDtbBlob, linuxBootBlobs } from '../arm/boot.js';
 import { Pl031 } from './pl031.js';
+import { SbconI2c } from './sbcon-i2c.js';
 import { Pl011 } from './pl011.js';
 import { Pl190, VpbSic } from './pl190.js';
 import { Sp804, hostClock, type Clock } from './sp804.js';
@@ -40,6 +41,7 @@ export const VIC_BASE = 0x10140000;
 export const SIC_BASE = 0x10003000;
 export const TIMER_BASES = [0x101e2000, 0x101e3000] as const;
 export const RTC_BASE = 0x101e8000;
+export const I2C_BASE = 0x10002000;
 const RTC_VIC_LINE = 10;
 /** Where the UARTs' interrupts go: VIC lines for UART0-2, SIC line 6 for UART3. */
 const UART_VIC_LINES = [12, 13, 14] as const;
@@ -194,6 +196,7 @@ export async function createVersatilePb(opts: VersatilePbOptions): Promise<Versa
 
   const rtc = new Pl031((level) => vic.setIrq(RTC_VIC_LINE, level));
   bus.map(RTC_BASE, PAGE_SIZE, rtc);
+  bus.map(I2C_BASE, PAGE_SIZE, new SbconI2c());
 
   const loaded = blobs.map((b) => ({ start: b.addr, end: b.addr + b.memsz })).sort((a, b) => a.start - b.start);
   let semihosting: Semihosting | undefined;

@@ -20,6 +20,13 @@ const PROG = 'dynwasm-system-arm';
  * every SLICE_MS of host time the loop also yields to Node's event loop (stdin, signals).
  */
 const POLL_BLOCKS = 2000;
+/**
+ * Interpreted runs before a block is compiled. A Linux boot runs much code some hundreds of
+ * times and every compiled module costs more as the dispatch table grows (V8 copies it into
+ * each new instance): Debian's 6.1 to its initramfs self-test takes 14.5 s with 4 (1837 modules,
+ * 9.0 s compiling), 5.9 s with 200 (902 modules, 1.4 s); docs/performance.md.
+ */
+const SYSTEM_HOT_THRESHOLD = 200;
 const SLICE_MS = 10;
 
 const MACHINES: Record<string, string> = {
@@ -55,8 +62,9 @@ Full-system ARM emulation; the options follow qemu-system-arm's.
   -accel jit|interp      execution engine: copy-and-patch WebAssembly (jit, the default; "tcg"
                          is an alias) or the micro-op interpreter (interp). jit,chain=off runs
                          every block from JavaScript instead of chaining in WebAssembly;
-                         jit,hot=N compiles a block after N interpreted runs (default 4;
-                         0 compiles every block at once)
+                         jit,hot=N compiles a block after N interpreted runs (default 200
+                         here: a kernel boot runs much code a few hundred times; 0 compiles
+                         every block at once)
   -d ITEM[,ITEM]         log items (-d help lists them), to stderr or the -D file
   -D FILE                log file
   -no-reboot             accepted; a guest reset request always stops the machine
@@ -312,7 +320,7 @@ async function main(argv: string[]): Promise<number> {
       engine: o.accel, ramSize: o.ram, kernel, kernelName: o.kernel, append: o.append,
       initrd, initrdName: o.initrd, dtb, dtbName: o.dtb,
       semihosting: o.semihosting ? host : undefined, semihostingArgs: o.semihostingArgs, uartOutput, log,
-      singleStep: o.singleStep, chain: o.chain, hotThreshold: o.hotThreshold,
+      singleStep: o.singleStep, chain: o.chain, hotThreshold: o.hotThreshold ?? SYSTEM_HOT_THRESHOLD,
     });
   } catch (e) {
     if (e instanceof MachineError) return fail(e.message);
