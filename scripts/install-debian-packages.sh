@@ -3,12 +3,13 @@
 # builds the test programs, and qemu-system-arm, the reference they are compared with; for user
 # mode, the armel Linux cross compiler with its C library (libc6-dev-armel-cross brings
 # libc6-armel-cross, the -L root /usr/arm-linux-gnueabi), qemu-user (qemu-arm, the reference)
-# and the native gcc (the first reference for portable programs). A machine that already has
+# and the native gcc (the first reference for portable programs); device-tree-compiler (dtc), with
+# which test/linux-image.test.ts checks the committed versatile-pb.dtb. A machine that already has
 # them is left alone; without root, say what to install and fail.
 set -euo pipefail
 
 PACKAGES=(gcc-arm-none-eabi binutils-arm-none-eabi qemu-system-arm
-	gcc-arm-linux-gnueabi libc6-dev-armel-cross qemu-user gcc libc6-dev)
+	gcc-arm-linux-gnueabi libc6-dev-armel-cross qemu-user gcc libc6-dev device-tree-compiler)
 missing=()
 for p in "${PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 [ ${#missing[@]} -eq 0 ] && exit 0

@@ -21,6 +21,7 @@ export const TOOLS = {
   armNoneEabiGcc: { command: 'arm-none-eabi-gcc', debianPackage: 'gcc-arm-none-eabi' },
   qemuSystemArm: { command: 'qemu-system-arm', debianPackage: 'qemu-system-arm' },
   qemuArm: { command: 'qemu-arm', debianPackage: 'qemu-user' },
+  dtc: { command: 'dtc', debianPackage: 'device-tree-compiler' },
 } as const satisfies Record<string, Tool>;
 
 /** A command's absolute path on `env`'s PATH (the guests' PATH may be empty of host tools). */
