@@ -3,8 +3,8 @@
 # builds the test programs, and qemu-system-arm, the reference they are compared with; for user
 # mode, the armel Linux cross compiler with its C library (libc6-dev-armel-cross brings
 # libc6-armel-cross, the -L root /usr/arm-linux-gnueabi), qemu-user (qemu-arm, the reference)
-# and the native gcc (the first reference for portable programs); dtc (device-tree-compiler)
-# for the device tree tests. A machine that already has
+# and the native gcc (the first reference for portable programs); device-tree-compiler (dtc)
+# for the device tree tests and test/linux-image.test.ts. A machine that already has
 # them is left alone; without root, say what to install and fail.
 set -euo pipefail
 

@@ -1,0 +1,152 @@
+/**
+ * The committed guest Linux images in demo/linux/ (built by scripts/build-linux-image.sh, which
+ * is too slow for the test suite): they are the files demo/linux/README.md describes (its sha256
+ * sums), the device tree parses, the initramfs holds what /init needs, and the reference,
+ * qemu-system-arm -M versatilepb, boots them: with test=1 on the command line /init runs its
+ * self-test and reboots, which -no-reboot turns into QEMU's exit; without it, a shell prompt
+ * that runs what is typed.
+ */
+import test from 'ava';
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { freshDir, runProcess } from './support/linux-run.js';
+import { testNeeding, TOOLS } from './support/tools.js';
+
+const DIR = join(process.cwd(), 'demo/linux');
+const FILES = ['zImage', 'versatile-pb.dtb', 'rootfs.cpio.gz'] as const;
+const path = (f: string) => join(DIR, f);
+
+const dtcTest = testNeeding(TOOLS.dtc);
+const qemuTest = testNeeding(TOOLS.qemuSystemArm);
+
+/** The sha256 sums README.md lists, in sha256sum's format ("<hex>  <file>"). */
+function readmeSums(): Map<string, string> {
+  const readme = readFileSync(path('README.md'), 'utf8');
+  const sums = new Map<string, string>();
+  for (const m of readme.matchAll(/^([0-9a-f]{64}) {2}(\S+)$/gm)) sums.set(m[2], m[1]);
+  return sums;
+}
+
+test('the images exist and match the sha256 sums in demo/linux/README.md', (t) => {
+  const sums = readmeSums();
+  for (const f of FILES) {
+    t.true(existsSync(path(f)), `${f} is missing: scripts/build-linux-image.sh makes it`);
+    const actual = createHash('sha256').update(readFileSync(path(f))).digest('hex');
+    t.is(actual, sums.get(f) ?? '(not listed)', `${f}: sha256 differs from README.md's`);
+  }
+  // A zImage starts with 8 (or 9) words of nops/branch code, then the magic 0x016f2818 at 0x24.
+  const z = readFileSync(path('zImage'));
+  t.is(z.readUInt32LE(0x24), 0x016f2818, 'zImage magic');
+  t.true(z.length > 1_000_000 && z.length < 8_000_000, `zImage is ${z.length} bytes`);
+});
+
+/** The entries of a newc cpio archive: name -> mode, and the file data of regular files. */
+function readNewc(buf: Buffer): Map<string, { mode: number; uid: number; gid: number; mtime: number; data: Buffer }> {
+  const entries = new Map<string, { mode: number; uid: number; gid: number; mtime: number; data: Buffer }>();
+  let off = 0;
+  for (;;) {
+    const magic = buf.toString('latin1', off, off + 6);
+    if (magic !== '070701') throw new Error(`bad cpio magic at ${off}: ${magic}`);
+    const field = (i: number) => parseInt(buf.toString('latin1', off + 6 + i * 8, off + 14 + i * 8), 16);
+    const [mode, uid, gid, mtime, fileSize, nameSize] = [field(1), field(2), field(3), field(5), field(6), field(11)];
+    const nameStart = off + 110;
+    const name = buf.toString('latin1', nameStart, nameStart + nameSize - 1);
+    const dataStart = (nameStart + nameSize + 3) & ~3;
+    const data = buf.subarray(dataStart, dataStart + fileSize);
+    off = (dataStart + fileSize + 3) & ~3;
+    if (name === 'TRAILER!!!') return entries;
+    entries.set(name.replace(/^\//, ''), { mode, uid, gid, mtime, data });
+  }
+}
+
+test('the initramfs is a newc cpio with busybox, its applet links and /init, all root-owned', (t) => {
+  const entries = readNewc(gunzipSync(readFileSync(path('rootfs.cpio.gz'))));
+  const S_IFMT = 0o170000;
+  const get = (n: string) => {
+    const e = entries.get(n);
+    if (!e) throw new Error(`${n} is not in rootfs.cpio.gz`);
+    return e;
+  };
+  t.is(get('init').mode & S_IFMT, 0o100000);
+  t.is(get('init').mode & 0o111, 0o111, '/init is executable');
+  t.regex(get('init').data.toString('latin1'), /^#!\/bin\/sh\n/);
+  t.regex(get('etc/selftest').data.toString('latin1'), /dynwasm selftest: OK/);
+  const busybox = get('bin/busybox').data;
+  t.is(busybox.toString('latin1', 0, 4), '\x7fELF');
+  t.is(busybox.readUInt16LE(18), 40, 'busybox is an ARM ELF');
+  for (const applet of ['bin/sh', 'bin/mount', 'bin/ls', 'sbin/reboot', 'usr/bin/setsid']) {
+    t.is(get(applet).mode & S_IFMT, 0o120000, `${applet} is a symlink`);
+    // gen_init_cpio stores a link's target with its terminating NUL; the kernel ignores it.
+    t.is(get(applet).data.toString('latin1').replace(/\0$/, ''), '/bin/busybox');
+  }
+  for (const dir of ['dev', 'proc', 'sys']) t.is(get(dir).mode & S_IFMT, 0o040000, `/${dir} is a directory`);
+  t.is(get('dev/console').mode & S_IFMT, 0o020000, '/dev/console is a character device');
+  const mtimes = new Set([...entries.values()].map((e) => e.mtime));
+  t.is(mtimes.size, 1, 'one fixed mtime for every entry');
+  t.true([...entries.values()].every((e) => e.uid === 0 && e.gid === 0), 'everything is owned by root');
+});
+
+dtcTest('versatile-pb.dtb parses with dtc and describes the Versatile PB', (t) => {
+  const r = spawnSync('dtc', ['-I', 'dtb', '-O', 'dts', path('versatile-pb.dtb')], { encoding: 'utf8' });
+  t.is(r.status, 0, r.stderr);
+  t.regex(r.stdout, /compatible = "arm,versatile-pb";/);
+  t.regex(r.stdout, /uart@101f1000 \{\s+compatible = "arm,pl011\\0arm,primecell";/, 'UART0');
+  t.regex(r.stdout, /compatible = "arm,core-module-versatile\\0syscon/, 'the system controller, which the reboot driver uses');
+});
+
+qemuTest('qemu-system-arm boots the images with test=1: the self-test passes and QEMU exits', async (t) => {
+  const dir = freshDir('dynwasm-linux-image-');
+  const stdin = join(dir, 'stdin');
+  writeFileSync(stdin, '');
+  const r = await runProcess('qemu-system-arm', ['-M', 'versatilepb', '-m', '128M', '-kernel', path('zImage'),
+    '-dtb', path('versatile-pb.dtb'), '-initrd', path('rootfs.cpio.gz'), '-append', 'console=ttyAMA0 test=1',
+    '-nographic', '-no-reboot'], { env: { ...process.env, QEMU_AUDIO_DRV: 'none' }, stdinFile: stdin, timeout: 50_000 });
+  const out = r.stdout.replace(/\r\n/g, '\n');
+  t.is(r.status, 0, `${out}\n${r.stderr}`);
+  t.regex(out, /^Linux version 6\.1\.\d+ \(dynwasm@dynwasm\) .* #1 /m);
+  t.regex(out, /^dynwasm initramfs: ready$/m);
+  t.regex(out, /^Linux \(none\) 6\.1\.\d+ #1 .* armv5tejl GNU\/Linux$/m, 'uname -a');
+  t.regex(out, /^sum of squares 0\.\.999 = 332833500$/m);
+  t.regex(out, /^19 numbers in 1\.\.100 contain a 7$/m);
+  t.regex(out, /^dynwasm selftest: OK$/m);
+  t.regex(out, /^dynwasm initramfs: self-test exit status 0$/m);
+  t.regex(out, /reboot: Restarting system/);
+});
+
+/**
+ * Run QEMU with the images and `append` as the command line; once `prompt` has appeared on its
+ * stdout, write `input` to its stdin. Resolves with the exit status and the output (CRLF made LF),
+ * or the output so far after `timeout` ms (status null, QEMU killed).
+ */
+function qemuInteractive(append: string, prompt: string, input: string, timeout: number): Promise<{ status: number | null; out: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('qemu-system-arm', ['-M', 'versatilepb', '-m', '128M', '-kernel', path('zImage'),
+      '-dtb', path('versatile-pb.dtb'), '-initrd', path('rootfs.cpio.gz'), '-append', append,
+      '-nographic', '-no-reboot'], { env: { ...process.env, QEMU_AUDIO_DRV: 'none' }, stdio: ['pipe', 'pipe', 'ignore'] });
+    let out = '';
+    let sent = false;
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeout);
+    child.stdout.setEncoding('latin1');
+    child.stdout.on('data', (chunk: string) => {
+      out += chunk;
+      if (!sent && out.includes(prompt)) {
+        sent = true;
+        child.stdin.write(input);
+      }
+    });
+    child.on('error', (e) => { clearTimeout(timer); reject(e); });
+    child.on('close', (status) => { clearTimeout(timer); resolve({ status, out: out.replace(/\r\n/g, '\n') }); });
+  });
+}
+
+qemuTest('qemu-system-arm boots the images to an interactive shell that runs what is typed', async (t) => {
+  // Typed only once the prompt is there: earlier input is lost while the UART driver starts.
+  const r = await qemuInteractive('console=ttyAMA0', '/ # ', 'echo $((6 * 7)) $(cat /proc/cmdline); exit\n', 50_000);
+  t.is(r.status, 0, r.out);
+  t.regex(r.out, /^dynwasm initramfs: ready$/m);
+  t.regex(r.out, /^42 console=ttyAMA0$/m);
+  t.regex(r.out, /^dynwasm initramfs: rebooting$/m);
+});
