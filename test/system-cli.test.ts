@@ -227,3 +227,18 @@ blk:	.word 0x20026, 0
   t.is(r0.status, 0);
   for (const accel of ['jit', 'interp']) t.is(run(['-M', 'versatilepb', '-semihosting', '-accel', accel, '-kernel', raw]).status, 6);
 });
+
+qemuTest('-nographic console escapes as QEMU: Ctrl-A h prints help, Ctrl-A x ends the emulator with status 0', (t) => {
+  const args = ['-M', 'versatilepb', '-nographic', '-kernel', join(process.cwd(), 'demo/versatilepb/demo.elf')];
+  const ours = run(args, '\x01h\x01x');
+  const r = spawnSync('qemu-system-arm', args, { encoding: 'latin1', input: '\x01h\x01x', timeout: 30000, env: { ...process.env, QEMU_AUDIO_DRV: 'none' } });
+  t.is(ours.status, 0, ours.stderr);
+  t.is(r.status, 0);
+  // QEMU's help lists its monitor's escapes too (s, t, b, c); the lines we print are its lines.
+  const helpLines = (s: string) => s.split('\n\r').filter((l) => l.startsWith('C-a '));
+  const qemuHelp = helpLines(r.stdout);
+  for (const line of helpLines(ours.stdout)) t.true(qemuHelp.includes(line), `${JSON.stringify(line)} is one of QEMU's help lines`);
+  t.deepEqual(helpLines(ours.stdout).map((l) => l.slice(0, 8)), ['C-a h   ', 'C-a x   ', 'C-a C-a ']);
+  t.true(ours.stdout.endsWith('QEMU: Terminated\n\r'), JSON.stringify(ours.stdout.slice(-40)));
+  t.true(r.stdout.endsWith('QEMU: Terminated\n\r'));
+});

@@ -217,18 +217,39 @@ class Out {
   }
 }
 
-/** Host stdin, shared by the UART0 receiver and semihosting console reads. */
+/** QEMU's help for the Ctrl-A escapes of its stdio multiplexer (those this emulator has). */
+const ESCAPE_HELP = '\n\rC-a h    print this help\n\rC-a x    exit emulator\n\rC-a C-a  sends C-a\n\r';
+const CTRL_A = 0x01;
+
+/**
+ * Host stdin, shared by the UART0 receiver and semihosting console reads. With `escapes` it is
+ * QEMU's -nographic stdio multiplexer as far as the console goes: Ctrl-A x quits, Ctrl-A h
+ * prints help, Ctrl-A Ctrl-A sends Ctrl-A (QEMU handles them on a pipe as on a terminal).
+ */
 class Input {
   readonly queue: number[] = [];
   ended = false;
   private waiters: (() => void)[] = [];
   private started = false;
+  private escape = false;
+  constructor(private readonly escapes?: { quit: () => void; help: () => void }) {}
   start(onData: () => void): void {
     if (this.started) return;
     this.started = true;
-    process.stdin.on('data', (d: Buffer) => { for (const b of d) this.queue.push(b); onData(); this.wake(); });
+    process.stdin.on('data', (d: Buffer) => { for (const b of d) this.take(b); onData(); this.wake(); });
     process.stdin.on('end', () => { this.ended = true; this.wake(); });
     process.stdin.on('error', () => { this.ended = true; this.wake(); });
+  }
+  private take(b: number): void {
+    if (!this.escapes) { this.queue.push(b); return; }
+    if (this.escape) {
+      this.escape = false;
+      if (b === 0x78 /* x */) this.escapes.quit();
+      else if (b === 0x68 /* h */) this.escapes.help();
+      else if (b === CTRL_A) this.queue.push(b);
+      return; // other escapes (the monitor's) are not there yet: ignored, as QEMU ignores unknown ones
+    }
+    if (b === CTRL_A) this.escape = true; else this.queue.push(b);
   }
   private wake(): void { const w = this.waiters; this.waiters = []; for (const f of w) f(); }
   wait(): Promise<void> { return new Promise((r) => this.waiters.push(r)); }
@@ -302,7 +323,15 @@ async function main(argv: string[]): Promise<number> {
     try { log = new Logger(o.logItems, o.logFile); } catch (e) { return fail(`-D ${o.logFile}: ${(e as Error).message}`); }
   }
 
-  const input = new Input();
+  // -nographic: stdin is the console, in raw mode on a terminal (restored at exit, whatever the exit).
+  const input = new Input(o.nographic ? {
+    quit: () => { flushAll(); writeSync(1, 'QEMU: Terminated\n\r'); process.exit(0); },
+    help: () => writeSync(1, ESCAPE_HELP),
+  } : undefined);
+  if (o.nographic && process.stdin.isTTY) {
+    process.stdin.setRawMode(true);
+    process.on('exit', () => { try { process.stdin.setRawMode(false); } catch { /* the terminal is gone */ } });
+  }
   let machine: VersatilePb;
   const host: SemihostingHost = {
     stdout: (d) => out.data(d),
