@@ -181,8 +181,26 @@ const CPU = [
   ['float', 100, 2, 'double arithmetic: soft-float on armel (libgcc), N rounds (sized for the emulators: natively a few ms)'],
 ];
 
+/** The self-test transcript of the Linux images (test/linux-image.test.ts compares it the same way). */
+function linuxTranscript(out) {
+  const text = out.replace(/\r\n/g, '\n');
+  const from = text.indexOf('dynwasm initramfs: ready'), last = 'dynwasm initramfs: rebooting', to = text.indexOf(last);
+  if (from < 0 || to < 0) return `no self-test in the output: ${text.slice(-300)}`;
+  return text.slice(from, to + last.length).split('\n').filter((l) => !/BogoMIPS/.test(l) && !/^input: /.test(l))
+    .map((l) => (l.startsWith('Features\t') ? l.replace(' vfp ', ' ') : l)).join('\n');
+}
+
 function workloads(inp) {
   const list = [];
+  const linux = join(ROOT, 'demo/linux');
+  list.push({
+    name: 'linux-boot', group: 'system', system: true, big: false,
+    desc: 'Debian Linux 6.1 on the Versatile PB from reset through its initramfs self-test to the reboot (dynwasm-system-arm, qemu-system-arm)',
+    guest: () => ({ argv: ['-M', 'versatilepb', '-m', '128M', '-nographic', '-no-reboot', '-kernel', join(linux, 'zImage'),
+      '-dtb', join(linux, 'versatile-pb.dtb'), '-initrd', join(linux, 'rootfs.cpio.gz'), '-append', 'console=ttyAMA0 test=1 loglevel=4'],
+      env: { QEMU_AUDIO_DRV: 'none' } }),
+    result: (r) => linuxTranscript(r.stdout),
+  });
   for (const [name, full, quick, desc] of CPU) {
     const size = String(QUICK ? quick : full);
     list.push({
@@ -271,6 +289,14 @@ const ENGINES = {
   native: { label: 'native x86-64', prefix: [], emulator: false },
   base: { label: `dynwasm jit (baseline ${BASELINE})`, prefix: BASELINE ? [process.execPath, join(BASELINE, 'bin/dynwasm-arm.js'), '-accel', 'jit'] : [], emulator: true },
 };
+/** The system emulators of each engine, for the `system` workloads. */
+const QEMU_SYSTEM = which('qemu-system-arm');
+const SYSTEM_PREFIX = {
+  jit: [process.execPath, join(ROOT, 'bin/dynwasm-system-arm.js'), '-accel', 'jit'],
+  interp: [process.execPath, join(ROOT, 'bin/dynwasm-system-arm.js'), '-accel', 'interp'],
+  qemu: QEMU_SYSTEM ? [QEMU_SYSTEM] : [],
+  base: BASELINE ? [process.execPath, join(BASELINE, 'bin/dynwasm-system-arm.js'), '-accel', 'jit'] : [],
+};
 
 /** Sum of the counters of every emulator process of a run. */
 function readStats(file) {
@@ -287,7 +313,7 @@ let runCounter = 0;
 function runOnce(w, engine) {
   w.before?.();
   const spec = engine === 'native' ? w.native() : w.guest();
-  const argv = engine === 'native' ? spec.argv : [...ENGINES[engine].prefix, ...spec.argv];
+  const argv = engine === 'native' ? spec.argv : [...(w.system ? SYSTEM_PREFIX[engine] : ENGINES[engine].prefix), ...spec.argv];
   const statsFile = join(WORK, `stats-${process.pid}-${runCounter++}.jsonl`);
   rmSync(statsFile, { force: true });
   const env = { ...process.env, ...spec.env };
@@ -324,6 +350,7 @@ if (missing.busybox) say(red(`bench: ${missing.busybox}: the busybox workloads a
 /** Why the native counterpart cannot run: a host tool that is not installed. */
 const nativeMissing = (w) => (w.nativeTool && w.nativeTool !== 'busybox' && !which(w.nativeTool) ? `host ${w.nativeTool}: not installed` : undefined);
 function plannedRuns(w, e) {
+  if (w.system && (e === 'native' || (e === 'qemu' && !QEMU_SYSTEM))) return 0;
   if (e === 'qemu' && (missing.qemu || w.qemu)) return 0;
   if (e === 'native' && nativeMissing(w)) return 0;
   if (e === 'interp') {
@@ -333,6 +360,8 @@ function plannedRuns(w, e) {
   return RUNS ?? (QUICK ? 1 : w.group === 'cpu' ? 5 : 3);
 }
 function skipReason(w, e) {
+  if (w.system && e === 'native') return 'n/a: a whole machine';
+  if (w.system && e === 'qemu' && !QEMU_SYSTEM) return 'qemu-system-arm: not installed';
   if (e === 'qemu' && missing.qemu) return `qemu-arm: ${missing.qemu}`;
   if (e === 'qemu' && w.qemu) return w.qemu;
   if (e === 'native' && nativeMissing(w)) return nativeMissing(w);
@@ -414,7 +443,7 @@ function rows() {
       const ms = er.median;
       const icount = s?.icount ?? (e === 'qemu' && er.runs.length ? jitIcount : undefined);
       const cell = {
-        workload: rec.name, engine: ENGINES[e].label + (e === 'native' && rec.nativeTool ? ` (host ${rec.nativeTool})` : ''),
+        workload: rec.name, engine: (rec.group === 'system' && e === 'qemu' ? 'qemu-system-arm' : ENGINES[e].label) + (e === 'native' && rec.nativeTool ? ` (host ${rec.nativeTool})` : ''),
         runs: er.runs.length, s: ms !== undefined ? ms / 1000 : undefined,
         status: er.error ? `FAILED: ${er.error}` : er.match === false ? 'MISMATCH' : er.skipped ?? (er.runs.length ? 'ok' : ''),
         minsns: e !== 'native' && icount !== undefined ? icount / 1e6 : undefined,
