@@ -206,3 +206,22 @@ qemuTest('dynwasm-system-arm boots the images to an interactive shell that runs 
   t.regex(r.out, /^42 console=ttyAMA0$/m);
   t.regex(r.out, /^dynwasm initramfs: rebooting$/m);
 });
+
+qemuTest('without -no-reboot, a guest reboot resets the board and Linux boots again, as in QEMU', async (t) => {
+  const out = await new Promise<string>((resolve, reject) => {
+    const child = spawn(process.execPath, [join(process.cwd(), 'bin/dynwasm-system-arm.js'), '-M', 'versatilepb', '-m', '128M',
+      '-kernel', path('zImage'), '-dtb', path('versatile-pb.dtb'), '-initrd', path('rootfs.cpio.gz'), '-append', SELFTEST_APPEND,
+      '-nographic'], { stdio: ['pipe', 'pipe', 'ignore'] });
+    let text = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), 240_000);
+    child.stdout.setEncoding('latin1');
+    child.stdout.on('data', (chunk: string) => {
+      text += chunk;
+      if (text.split('dynwasm initramfs: ready').length > 2) child.kill('SIGKILL'); // the second boot got to /init
+    });
+    child.on('error', (e) => { clearTimeout(timer); reject(e); });
+    child.on('close', () => { clearTimeout(timer); resolve(text); });
+  });
+  t.is(out.split('dynwasm selftest: OK').length - 1, 1, out.slice(-2000));
+  t.is(out.split('dynwasm initramfs: ready').length - 1, 2, out.slice(-2000));
+});

@@ -67,7 +67,8 @@ Full-system ARM emulation; the options follow qemu-system-arm's.
                          every block at once)
   -d ITEM[,ITEM]         log items (-d help lists them), to stderr or the -D file
   -D FILE                log file
-  -no-reboot             accepted; a guest reset request always stops the machine
+  -no-reboot             a guest reset (reboot) ends the emulator; without it the board resets
+                         and boots the same images again, as QEMU does
   -singlestep            one guest instruction per translation block (for comparisons with qemu)
   -stats                 on exit, print execution statistics to stderr (not a qemu option)
   -h, -help              this help
@@ -92,6 +93,7 @@ interface Options {
   logFile?: string;
   stats: boolean;
   singleStep: boolean;
+  noReboot?: boolean;
   chain: boolean;
   hotThreshold?: number;
   help?: 'usage' | 'machines' | 'log' | 'version';
@@ -173,7 +175,7 @@ function parseArgs(argv: string[]): Options {
         break;
       }
       case 'D': o.logFile = value(); break;
-      case 'no-reboot': break;
+      case 'no-reboot': o.noReboot = true; break;
       case 'stats': o.stats = true; break;
       case 'singlestep': o.singleStep = true; break;
       case 'h': case 'help': o.help = 'usage'; break;
@@ -288,7 +290,8 @@ async function main(argv: string[]): Promise<number> {
       return `could not load ${what} '${path}': ${why}`;
     }
   };
-  const kernel = load('kernel', o.kernel);
+  const kernelName = o.kernel;
+  const kernel = load('kernel', kernelName);
   if (typeof kernel === 'string') return fail(kernel);
   const initrd = o.initrd === undefined ? undefined : load('initrd', o.initrd);
   if (typeof initrd === 'string') return fail(initrd);
@@ -344,18 +347,23 @@ async function main(argv: string[]): Promise<number> {
     },
     isatty: (fd) => isatty(fd),
   };
-  try {
-    machine = await createVersatilePb({
-      engine: o.accel, ramSize: o.ram, kernel, kernelName: o.kernel, append: o.append,
-      initrd, initrdName: o.initrd, dtb, dtbName: o.dtb,
-      semihosting: o.semihosting ? host : undefined, semihostingArgs: o.semihostingArgs, uartOutput, log,
-      singleStep: o.singleStep, chain: o.chain, hotThreshold: o.hotThreshold ?? SYSTEM_HOT_THRESHOLD,
-    });
-  } catch (e) {
-    if (e instanceof MachineError) return fail(e.message);
-    throw e;
-  }
-  const { cpu } = machine;
+  const create = async (): Promise<VersatilePb | string> => {
+    try {
+      return await createVersatilePb({
+        engine: o.accel, ramSize: o.ram, kernel, kernelName, append: o.append,
+        initrd, initrdName: o.initrd, dtb, dtbName: o.dtb,
+        semihosting: o.semihosting ? host : undefined, semihostingArgs: o.semihostingArgs, uartOutput, log,
+        singleStep: o.singleStep, chain: o.chain, hotThreshold: o.hotThreshold ?? SYSTEM_HOT_THRESHOLD,
+      });
+    } catch (e) {
+      if (e instanceof MachineError) return e.message;
+      throw e;
+    }
+  };
+  const created = await create();
+  if (typeof created === 'string') return fail(created);
+  machine = created;
+  let cpu = machine.cpu;
   if (uart0Stdin) {
     machine.uarts[0].inputSource = () => input.queue.shift();
     input.start(() => machine.uarts[0].pollInput());
@@ -386,6 +394,15 @@ async function main(argv: string[]): Promise<number> {
           if (!input.queue.length && !input.ended) await input.wait();
           sh.waitingForInput = false;
           cpu.halted = false;
+          continue;
+        }
+        if (machine.resetRequested && !o.noReboot) {
+          // A system reset: the board starts again from the same images (QEMU's qemu_system_reset).
+          const again = await create();
+          if (typeof again === 'string') return fail(again);
+          machine = again;
+          cpu = machine.cpu;
+          if (uart0Stdin) machine.uarts[0].inputSource = () => input.queue.shift();
           continue;
         }
         break;
