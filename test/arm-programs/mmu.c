@@ -158,6 +158,17 @@ int main(void)
 	tlb_all();
 	fetch("privileged-only code, from SVC", 0x80700000);
 
+	/* Code written through a second virtual mapping of its physical page. */
+	section(0x80900000, 0x00600000, 0, 3);
+	section(0x80a00000, 0x00600000, 0, 3);
+	tlb_all();
+	put_function(0x00640000, 11);
+	fetch("code at the first mapping", 0x80940000);
+	st32(0x80a40000, 0xe3a00000 | 33);                     /* mov r0, #33, through the second */
+	MCR(7, 10, 4, 0);                                      /* drain the write buffer */
+	MCR(7, 5, 0, 0);                                       /* invalidate the I-cache */
+	fetch("after a store through the second", 0x80940000);
+
 	MCR(1, 0, 0, MRC(1, 0, 0) & ~1u);
 	printf("MMU off: SCTLR %08x, DFSR count %u, IFSR count %u\n", MRC(1, 0, 0), dabt_count, pabt_count);
 	access("identity again", 0, 0x00500004, 0);

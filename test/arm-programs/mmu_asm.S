@@ -15,7 +15,8 @@ st32:	str	r1, [r0]
 	bx	lr
 st8:	strb	r1, [r0]
 	bx	lr
-ldt32:	ldrt	r0, [r0]
+ldt32:	mov	r1, r0
+	ldrt	r0, [r1]
 	bx	lr
 stt32:	strt	r1, [r0]
 	bx	lr
