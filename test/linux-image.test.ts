@@ -190,7 +190,7 @@ function qemuTranscript(): Promise<string> {
 for (const engine of ['jit', 'interp'] as const) {
   qemuTest(`dynwasm-system-arm (${engine}) boots the images with test=1: the same self-test transcript as qemu-system-arm's, and it exits`, async (t) => {
     const [ours, ref] = await Promise.all([
-      qemuInteractive(SELFTEST_APPEND, '\0', '', 240_000, DYNWASM(engine)),
+      qemuInteractive(SELFTEST_APPEND, '\0', '', 400_000, DYNWASM(engine)),
       qemuTranscript(),
     ]);
     t.is(ours.status, 0, ours.out);
@@ -200,7 +200,7 @@ for (const engine of ['jit', 'interp'] as const) {
 }
 
 qemuTest('dynwasm-system-arm boots the images to an interactive shell that runs what is typed', async (t) => {
-  const r = await qemuInteractive('console=ttyAMA0', '/ # ', 'echo $((6 * 7)) $(cat /proc/cmdline); exit\n', 120_000, DYNWASM('jit'));
+  const r = await qemuInteractive('console=ttyAMA0', '/ # ', 'echo $((6 * 7)) $(cat /proc/cmdline); exit\n', 400_000, DYNWASM('jit'));
   t.is(r.status, 0, r.out);
   t.regex(r.out, /^dynwasm initramfs: ready$/m);
   t.regex(r.out, /^42 console=ttyAMA0$/m);
@@ -213,7 +213,7 @@ qemuTest('without -no-reboot, a guest reboot resets the board and Linux boots ag
       '-kernel', path('zImage'), '-dtb', path('versatile-pb.dtb'), '-initrd', path('rootfs.cpio.gz'), '-append', SELFTEST_APPEND,
       '-nographic'], { stdio: ['pipe', 'pipe', 'ignore'] });
     let text = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), 240_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 400_000);
     child.stdout.setEncoding('latin1');
     child.stdout.on('data', (chunk: string) => {
       text += chunk;
