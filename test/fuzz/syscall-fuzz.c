@@ -84,6 +84,8 @@ static const char *const RO_NAMES[] = { "/", "/dev/null", "/nonexistent", "/tmp"
 #define PLAY_SIZE (1 << 20)
 static uint8_t *scratch; /* a private mapping the calls read and write */
 static uint8_t *play;    /* a region the memory calls map, unmap and protect */
+static uint8_t *sink;    /* where calls with NDOUT write: nothing reads it as input */
+#define SINK_SIZE (8 * 4096)
 static char *longpath;   /* a path longer than PATH_MAX, read-only */
 
 static int fds[64];
@@ -189,14 +191,16 @@ enum kind { Z, P, L, I, F, W, D, S, R, A, M, N, G, O, T, K, X, FL, SL, ML };
 #define NEWFD 4  /* returns a descriptor of the safe table */
 #define CLOSE 8  /* returns a descriptor of an arbitrary path: closed at once */
 #define PIPE 16  /* writes two safe descriptors at its first argument */
+#define NDOUT 32 /* writes what differs from run to run (times, inode numbers, readiness, the
+                  * directory's name): its buffers are copies in the sink, which no call reads */
 struct call { const char *name; long nr; enum kind k[6]; int flags; };
 
 static const struct call CALLS[] = {
-	{ "read", SYS_read, { F, P, L }, BLOCK },
+	{ "read", SYS_read, { F, P, L }, BLOCK | NDOUT },
 	{ "write", SYS_write, { W, P, L }, BLOCK },
-	{ "readv", SYS_readv, { F, P, I }, BLOCK },
+	{ "readv", SYS_readv, { F, P, I }, BLOCK | NDOUT },
 	{ "writev", SYS_writev, { W, P, I }, BLOCK },
-	{ "pread64", SYS_pread64, { F, P, L, Z, I, I }, BLOCK },
+	{ "pread64", SYS_pread64, { F, P, L, Z, I, I }, BLOCK | NDOUT },
 	{ "pwrite64", SYS_pwrite64, { W, P, L, Z, I, Z }, BLOCK },
 	{ "open", SYS_open, { S, I, M }, NEWFD | BLOCK },
 	{ "open_ro", SYS_open, { R, O }, CLOSE | BLOCK },
@@ -212,19 +216,19 @@ static const struct call CALLS[] = {
 	{ "fcntl64", SYS_fcntl64, { W, X, P }, NEWFD | BLOCK },
 	{ "pipe", SYS_pipe, { P }, PIPE },
 	{ "pipe2", SYS_pipe2, { P, I }, PIPE },
-	{ "stat64", SYS_stat64, { R, P } },
-	{ "lstat64", SYS_lstat64, { R, P } },
-	{ "fstat64", SYS_fstat64, { F, P } },
-	{ "fstatat64", SYS_fstatat64, { F, R, P, I } },
-	{ "statfs64", SYS_statfs64, { R, L, P } },
-	{ "fstatfs64", SYS_fstatfs64, { F, L, P } },
+	{ "stat64", SYS_stat64, { R, P }, NDOUT },
+	{ "lstat64", SYS_lstat64, { R, P }, NDOUT },
+	{ "fstat64", SYS_fstat64, { F, P }, NDOUT },
+	{ "fstatat64", SYS_fstatat64, { F, R, P, I }, NDOUT },
+	{ "statfs64", SYS_statfs64, { R, L, P }, NDOUT },
+	{ "fstatfs64", SYS_fstatfs64, { F, L, P }, NDOUT },
 	{ "access", SYS_access, { R, I } },
 	{ "faccessat", SYS_faccessat, { F, R, I } },
-	{ "readlink", SYS_readlink, { R, P, L } },
-	{ "readlinkat", SYS_readlinkat, { F, R, P, L } },
-	{ "getdents64", SYS_getdents64, { F, P, L } },
-	{ "getdents", SYS_getdents, { F, P, L } },
-	{ "getcwd", SYS_getcwd, { P, L } },
+	{ "readlink", SYS_readlink, { R, P, L }, NDOUT },
+	{ "readlinkat", SYS_readlinkat, { F, R, P, L }, NDOUT },
+	{ "getdents64", SYS_getdents64, { F, P, L }, NDOUT },
+	{ "getdents", SYS_getdents, { F, P, L }, NDOUT },
+	{ "getcwd", SYS_getcwd, { P, L }, NDOUT },
 	{ "chdir", SYS_chdir, { S } },
 	{ "fchdir", SYS_fchdir, { W } },
 	{ "mkdir", SYS_mkdir, { S, M } },
@@ -249,8 +253,8 @@ static const struct call CALLS[] = {
 	{ "umask", SYS_umask, { M } },
 	{ "ioctl", SYS_ioctl, { W, K, P } },
 	{ "ioctl_ro", SYS_ioctl, { F, K, P } },
-	{ "poll", SYS_poll, { P, I, FL }, BLOCK | ND },
-	{ "_newselect", SYS__newselect, { I, P, P, P, T }, BLOCK | ND },
+	{ "poll", SYS_poll, { P, I, FL }, BLOCK | ND | NDOUT },
+	{ "_newselect", SYS__newselect, { I, P, P, P, T }, BLOCK | ND | NDOUT },
 	{ "mmap2", SYS_mmap2, { A, ML, I, I, F, I } },
 	{ "mmap2_anon", SYS_mmap2, { A, ML, I, FL, Z, Z } },
 	{ "munmap", SYS_munmap, { A, ML } },
@@ -258,7 +262,7 @@ static const struct call CALLS[] = {
 	{ "mremap", SYS_mremap, { A, ML, ML, I, A } },
 	{ "madvise", SYS_madvise, { A, ML, I } },
 	{ "msync", SYS_msync, { A, ML, I } },
-	{ "mincore", SYS_mincore, { A, ML, P } },
+	{ "mincore", SYS_mincore, { A, ML, P }, NDOUT },
 	{ "mlock", SYS_mlock, { A, ML } },
 	{ "munlock", SYS_munlock, { A, ML } },
 	{ "brk", SYS_brk, { A } },
@@ -275,26 +279,26 @@ static const struct call CALLS[] = {
 	{ "ugetrlimit", SYS_ugetrlimit, { I, P } },
 	{ "prlimit64_get", SYS_prlimit64, { Z, I, Z, P } },
 	{ "uname", SYS_uname, { P } },
-	{ "sysinfo", SYS_sysinfo, { P } },
-	{ "times", SYS_times, { P }, ND },
-	{ "gettimeofday", SYS_gettimeofday, { P, P } },
-	{ "clock_gettime", SYS_clock_gettime, { I, P } },
-	{ "clock_gettime64", 403, { I, P } },
+	{ "sysinfo", SYS_sysinfo, { P }, NDOUT },
+	{ "times", SYS_times, { P }, ND | NDOUT },
+	{ "gettimeofday", SYS_gettimeofday, { P, P }, NDOUT },
+	{ "clock_gettime", SYS_clock_gettime, { I, P }, NDOUT },
+	{ "clock_gettime64", 403, { I, P }, NDOUT },
 	{ "clock_getres", SYS_clock_getres, { I, P } },
-	{ "nanosleep", SYS_nanosleep, { T, P }, BLOCK },
-	{ "clock_nanosleep", SYS_clock_nanosleep, { I, I, T, P }, BLOCK },
-	{ "getitimer", SYS_getitimer, { I, P } },
-	{ "getrandom", SYS_getrandom, { P, L, I } },
-	{ "wait4", SYS_wait4, { I, P, I, P }, BLOCK },
+	{ "nanosleep", SYS_nanosleep, { T, P }, BLOCK | NDOUT },
+	{ "clock_nanosleep", SYS_clock_nanosleep, { I, I, T, P }, BLOCK | NDOUT },
+	{ "getitimer", SYS_getitimer, { I, P }, NDOUT },
+	{ "getrandom", SYS_getrandom, { P, L, I }, NDOUT },
+	{ "wait4", SYS_wait4, { I, P, I, P }, BLOCK | NDOUT },
 	{ "sched_yield", SYS_sched_yield, { Z } },
 	{ "sched_getaffinity", SYS_sched_getaffinity, { Z, L, P } },
-	{ "getcpu", SYS_getcpu, { P, P, P }, ND },
+	{ "getcpu", SYS_getcpu, { P, P, P }, ND | NDOUT },
 	{ "rt_sigaction", SYS_rt_sigaction, { G, P, P, L } },
 	{ "rt_sigprocmask", SYS_rt_sigprocmask, { I, P, P, L } },
 	{ "rt_sigpending", SYS_rt_sigpending, { P, L } },
-	{ "rt_sigtimedwait", SYS_rt_sigtimedwait, { P, P, T, L }, BLOCK },
+	{ "rt_sigtimedwait", SYS_rt_sigtimedwait, { P, P, T, L }, BLOCK | NDOUT },
 	{ "sigaltstack", SYS_sigaltstack, { P, P } },
-	{ "futex", SYS_futex, { P, I, I, T, P, I }, BLOCK },
+	{ "futex", SYS_futex, { P, I, I, T, P, I }, BLOCK | NDOUT },
 	{ "set_tid_address", SYS_set_tid_address, { P }, ND },
 	{ "set_robust_list", SYS_set_robust_list, { P, L } },
 	{ "get_robust_list", SYS_get_robust_list, { Z, P, P } },
@@ -303,7 +307,7 @@ static const struct call CALLS[] = {
 	{ "eventfd2", SYS_eventfd2, { I, I }, NEWFD },
 	{ "epoll_create1", SYS_epoll_create1, { I }, NEWFD },
 	{ "epoll_ctl", SYS_epoll_ctl, { W, I, F, P } },
-	{ "epoll_wait", SYS_epoll_wait, { F, P, I, FL }, BLOCK | ND },
+	{ "epoll_wait", SYS_epoll_wait, { F, P, I, FL }, BLOCK | ND | NDOUT },
 	{ "memfd_create", SYS_memfd_create, { P, I }, NEWFD },
 	{ "sendfile64", SYS_sendfile64, { W, F, P, SL }, BLOCK },
 	{ "splice", SYS_splice, { F, P, W, P, SL, I }, BLOCK },
@@ -398,7 +402,8 @@ int main(int argc, char **argv) {
 
 	scratch = mmap(0, SCRATCH_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	play = mmap(0, PLAY_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (scratch == MAP_FAILED || play == MAP_FAILED) return 3;
+	sink = mmap(0, SINK_SIZE + 65536, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (scratch == MAP_FAILED || play == MAP_FAILED || sink == MAP_FAILED) return 3;
 	for (int i = 0; i < SCRATCH_SIZE; i += 4) *(uint32_t *)(scratch + i) = rnd();
 	/* A relative path longer than PATH_MAX, in a page no call can write. */
 	longpath = mmap(0, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -427,6 +432,23 @@ int main(int argc, char **argv) {
 		int ok = 1;
 		for (int j = 0; j < 6; j++) if (c->k[j] == S && !safe_path((const char *)a[j])) ok = 0;
 		if (!ok) { emit("skip\n"); continue; }
+		if (c->flags & NDOUT) {
+			/* Buffers in memory the calls read (scratch, play, anything else mapped) become
+			 * copies in the sink; wild addresses stay, for their EFAULT. */
+			for (int j = 0; j < 6; j++) {
+				if (c->k[j] != P) continue;
+				int wild = 0;
+				for (size_t w = 0; w < NWILD; w++) if ((uint32_t)a[j] == WILD_ADDRS[w]) wild = 1;
+				if (wild) continue;
+				uint8_t *to = sink + j * 4096 + (a[j] & 3);
+				uint8_t *from = (uint8_t *)a[j];
+				if (from >= scratch && from < scratch + SCRATCH_SIZE) {
+					size_t n = scratch + SCRATCH_SIZE - from;
+					memcpy(to, from, n < 1024 ? n : 1024);
+				}
+				a[j] = (long)to;
+			}
+		}
 		if (c->flags & BLOCK) guard(1);
 		long r = sys6(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 		if (c->flags & BLOCK) guard(0);
