@@ -1,0 +1,44 @@
+// `--target random`: the JIT-vs-interpreter random instruction generator of
+// test/support/arm-random.ts (the one test/arm-random.test.ts runs 100,000 instructions of),
+// at scale: ARM and Thumb streams, a third of the cases with the MMU on over random page tables.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ROOT, writeFailure } from './common.mjs';
+
+export async function fuzzRandom({ seed, deadline, progress, insns, isas = ['arm', 'thumb'] }) {
+  const mod = join(ROOT, 'dist/test/support/arm-random.js');
+  if (!existsSync(mod)) throw new Error('dist/ is not built: run `npm run gen` first');
+  const { runRandomStreams } = await import(pathToFileURL(mod).href);
+  const totals = { arm: 0, thumb: 0 };
+  progress.extra = () => isas.map((i) => `${totals[i]} ${i === 'arm' ? 'ARM' : 'Thumb'} instructions`).join(', ') + ' per engine';
+  const results = [];
+  for (const [k, isa] of isas.entries()) {
+    // Without --insns the time is shared out between the instruction sets.
+    const share = insns ? Infinity : Date.now() + (deadline - Date.now()) / (isas.length - k);
+    let casesBefore = progress.cases;
+    const r = await runRandomStreams({
+      thumb: isa === 'thumb', seed, minInsns: insns ?? Infinity,
+      progress: (x) => {
+        progress.cases = casesBefore + x.cases;
+        totals[isa] = x.executed;
+        progress.tick();
+        return !insns && Date.now() >= share;
+      },
+    });
+    progress.cases = casesBefore + r.cases;
+    totals[isa] = r.executed;
+    results.push({ isa, ...r });
+    if (r.failure) {
+      const replay = `node scripts/fuzz/main.mjs --target random --isa ${isa} --seed ${seed} --insns ${r.executed + 100_000}`;
+      const out = writeFailure('random', `${isa}-seed-${seed}`, {
+        replay,
+        what: `random ${isa} instruction streams: JIT and interpreter differ`,
+        details: `${r.failure}\n\nalso: SEED=${seed} RANDOM_INSNS=${r.executed + 100_000} npx ava dist/test/arm-random.test.js`,
+      });
+      progress.fail(r.failure.split('\n')[0], out);
+    }
+    casesBefore = progress.cases;
+  }
+  for (const r of results) console.log(`[random] ${r.isa}: seed ${r.seed}, ${r.cases} random states, ${r.executed} instructions executed in each engine, ${r.exceptions} exceptions taken${r.failure ? ', FAILED' : ''}`);
+}
