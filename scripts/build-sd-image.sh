@@ -2,7 +2,8 @@
 # Builds demo/linux/sd.img byte for byte: an 8 MiB ext2 file system for `-sd` (the PL181 MMC
 # card of -M versatilepb) with the same busybox userland as the initramfs demo/linux/rootfs.cpio.gz,
 # taken from that committed archive, and /sbin/init -> /init so that the kernel, booting with
-# root=/dev/mmcblk0, runs the initramfs's /init (self-test with test=1, else a shell).
+# root=/dev/mmcblk0, runs the initramfs's /init (self-test with test=1, else a shell). Also
+# demo/linux/versatile-pb-sd.dtb: versatile-pb.dtb with MMCI0 as QEMU 7.2 wires it (see below).
 #
 #   scripts/build-sd-image.sh [--out DIR]     (default DIR: demo/linux)
 #
@@ -42,8 +43,8 @@ die() {
 	echo "sd-image: error: $*" >&2
 	exit 1
 }
-for tool in cpio mke2fs debugfs gzip find sort; do
-	command -v "$tool" >/dev/null 2>&1 || die "needs $tool (Debian packages: cpio e2fsprogs)"
+for tool in cpio mke2fs debugfs e2fsck fdtput gzip find sort; do
+	command -v "$tool" >/dev/null 2>&1 || die "needs $tool (Debian packages: cpio e2fsprogs device-tree-compiler)"
 done
 export LC_ALL=C TZ=UTC
 umask 022
@@ -110,7 +111,23 @@ e2fsck -fn "$IMG" >"$WORK/e2fsck.log" 2>&1 || {
 	die "e2fsck finds the image inconsistent"
 }
 
+# The dtb for booting from the card on QEMU 7.2 (and so here). Linux's versatile-pb.dts gives
+# MMCI0 (mmc@5000) SIC interrupts 22 and 23 and MMCI1 (mmc@b000) SIC 1 and 2; QEMU's versatilepb
+# wires MMCI0 to SIC 22 and 1 and MMCI1 to SIC 23 and 2, so Linux would never see MMCI0's PIO
+# interrupt (the data of the first block read, the SCR, never arrives). And QEMU does not wire the
+# card-detect line to SYS_MCI (0x10000048), which the kernel's versatile board code reads for
+# MMCI0's card presence: without `non-removable` Linux never looks for the card. The edit is done
+# in place with fdtput (no dtc round trip): the same bytes from the same versatile-pb.dtb.
+DTB_IN="$ROOT/demo/linux/versatile-pb.dtb"
+DTB="$WORK/versatile-pb-sd.dtb"
+cp "$DTB_IN" "$DTB"
+fdtput "$DTB" /amba/fpga/mmc@5000 non-removable
+SIC_PHANDLE="$(fdtget -t u "$DTB_IN" /amba/fpga/mmc@5000 interrupts-extended | awk '{ print $1 }')"
+fdtput -t u "$DTB" /amba/fpga/mmc@5000 interrupts-extended "$SIC_PHANDLE" 22 "$SIC_PHANDLE" 1
+fdtput -t u "$DTB" /amba/fpga/mmc@b000 interrupts 23 2
+
 mkdir -p "$OUT"
 cp "$IMG" "$OUT/sd.img"
+cp "$DTB" "$OUT/versatile-pb-sd.dtb"
 say "$OUT/sd.img: $(stat -c %s "$OUT/sd.img") bytes, ext2, $(grep -c '^sif .* uid' "$WORK/debugfs.cmds") inodes set"
-(cd "$OUT" && sha256sum sd.img)
+(cd "$OUT" && sha256sum sd.img versatile-pb-sd.dtb)
