@@ -13,8 +13,9 @@
  *   16-word FIFO (0x80-0xbc, bytes in little-endian order) as soon as there is room or data,
  *   with no timing: a read fills the FIFO, a FIFO write drains to the card at once.
  * - STATUS (0x34) bits: the FIFO bits of the active direction (ACTIVE, HALFEMPTY/HALFFULL,
- *   FULL, EMPTY, DATAAVLBL) while data is outstanding, DATAEND and DATABLOCKEND when DATACNT
- *   reaches 0 (QEMU sets both together); CLEAR (0x38) clears bits 0-10.
+ *   FULL, EMPTY, DATAAVLBL) while data is outstanding, DATAEND and DATABLOCKEND whenever DATACNT
+ *   is 0 after a command or data step (QEMU sets both together, also after a command with no
+ *   data); CLEAR (0x38) clears bits 0-10.
  * - QEMU's "linux_hack": after a FIFO read, the FIFO is not refilled until STATUS or FIFOCNT is
  *   read (old Linux drivers misbehaved when data arrived while they emptied the FIFO).
  * - FIFOCNT (0x48) reads the words left: (DATACNT + 3) / 4.
@@ -172,7 +173,7 @@ export class Pl181 implements MmioDevice {
     }
   }
 
-  read(offset: number): number {
+  read(offset: number, _bytes?: number): number {
     if (offset >= 0xfe0 && offset < 0x1000) return PL181_ID[(offset - 0xfe0) >> 2];
     switch (offset) {
       case 0x00: return this.power;
