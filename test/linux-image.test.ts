@@ -10,14 +10,14 @@
 import test from 'ava';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { freshDir, runProcess } from './support/linux-run.js';
 import { testNeeding, TOOLS } from './support/tools.js';
 
 const DIR = join(process.cwd(), 'demo/linux');
-const FILES = ['zImage', 'versatile-pb.dtb', 'rootfs.cpio.gz'] as const;
+const FILES = ['zImage', 'versatile-pb.dtb', 'rootfs.cpio.gz', 'sd.img', 'versatile-pb-sd.dtb'] as const;
 const path = (f: string) => join(DIR, f);
 
 const dtcTest = testNeeding(TOOLS.dtc);
@@ -125,10 +125,11 @@ qemuTest('qemu-system-arm boots the images with test=1: the self-test passes and
  * stdout, write `input` to its stdin. Resolves with the exit status and the output (CRLF made LF),
  * or the output so far after `timeout` ms (status null, QEMU killed).
  */
-function qemuInteractive(append: string, prompt: string, input: string, timeout: number, emulator = QEMU): Promise<{ status: number | null; out: string }> {
+const INITRAMFS_BOOT = (): string[] => ['-dtb', path('versatile-pb.dtb'), '-initrd', path('rootfs.cpio.gz')];
+function qemuInteractive(append: string, prompt: string, input: string, timeout: number, emulator = QEMU, boot = INITRAMFS_BOOT()): Promise<{ status: number | null; out: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(emulator[0], [...emulator.slice(1), '-M', 'versatilepb', '-m', '128M', '-kernel', path('zImage'),
-      '-dtb', path('versatile-pb.dtb'), '-initrd', path('rootfs.cpio.gz'), '-append', append,
+      ...boot, '-append', append,
       '-nographic', '-no-reboot'], { env: { ...process.env, QEMU_AUDIO_DRV: 'none' }, stdio: ['pipe', 'pipe', 'ignore'] });
     let out = '';
     let sent = false;
@@ -199,3 +200,77 @@ qemuTest('dynwasm-system-arm boots the images to an interactive shell that runs 
   t.regex(r.out, /^42 console=ttyAMA0$/m);
   t.regex(r.out, /^dynwasm initramfs: rebooting$/m);
 });
+
+/*
+ * Booting from the SD card (demo/linux/sd.img, the same userland as an ext2 root file system) on
+ * the PL181 MMC interface, with versatile-pb-sd.dtb (QEMU's MMC interrupt wiring, non-removable).
+ * The guest mounts the card read-write and writes to it (the superblock's mount count and
+ * times), and the emulators write back to the image file as QEMU does: every boot gets its own
+ * copy in a temporary directory, and the committed image is checked unchanged afterwards.
+ */
+const SD_APPEND = 'console=ttyAMA0 root=/dev/mmcblk0 rw rootwait test=1';
+/** A fresh copy of sd.img, and the -dtb/-sd arguments that boot it. */
+function sdBoot(): { image: string; args: string[] } {
+  const image = join(freshDir('dynwasm-sd-image-'), 'sd.img');
+  copyFileSync(path('sd.img'), image);
+  return { image, args: ['-dtb', path('versatile-pb-sd.dtb'), '-drive', `file=${image},if=sd,format=raw`] };
+}
+/** The ext2 superblock's mount count (s_mnt_count, at 1024 + 52). */
+const mountCount = (image: string): number => readFileSync(image).readUInt16LE(1024 + 52);
+const SD_SHA256 = (): string => createHash('sha256').update(readFileSync(path('sd.img'))).digest('hex');
+
+test('sd.img is an 8 MiB ext2 file system, never mounted, and versatile-pb-sd.dtb is versatile-pb.dtb with QEMU\'s MMC wiring', (t) => {
+  const img = readFileSync(path('sd.img'));
+  t.is(img.length, 8 << 20, 'a power of two, as QEMU requires of an SD image');
+  t.is(img.readUInt16LE(1024 + 56), 0xef53, 'the ext2 magic');
+  t.is(mountCount(path('sd.img')), 0);
+  const a = readFileSync(path('versatile-pb.dtb')), b = readFileSync(path('versatile-pb-sd.dtb'));
+  t.true(b.length > a.length && b.length < a.length + 64, 'a few properties more');
+});
+
+dtcTest('versatile-pb-sd.dtb: MMCI0 on SIC 22 and 1, non-removable; MMCI1 on SIC 23 and 2; nothing else changed', (t) => {
+  const dts = (f: string) => spawnSync('dtc', ['-I', 'dtb', '-O', 'dts', path(f)], { encoding: 'utf8' }).stdout;
+  const a = dts('versatile-pb.dtb').split('\n'), b = dts('versatile-pb-sd.dtb').split('\n');
+  const removed = a.filter((l) => !b.includes(l)).map((l) => l.trim()), added = b.filter((l) => !a.includes(l)).map((l) => l.trim());
+  t.deepEqual(removed, ['interrupts-extended = <0x0c 0x16 0x0c 0x17>;', 'interrupts = <0x01 0x02>;']);
+  t.deepEqual(added, ['non-removable;', 'interrupts-extended = <0x0c 0x16 0x0c 0x01>;', 'interrupts = <0x17 0x02>;']);
+});
+
+let qemuSdRun: Promise<{ status: number | null; out: string; image: string }> | undefined;
+/** qemu-system-arm booting a copy of sd.img with test=1 (once for all the tests that need it). */
+function qemuSd(): Promise<{ status: number | null; out: string; image: string }> {
+  qemuSdRun ??= (() => {
+    const { image, args } = sdBoot();
+    return qemuInteractive(SD_APPEND, '\0', '', 60_000, QEMU, args).then((r) => ({ ...r, image }));
+  })();
+  return qemuSdRun;
+}
+
+qemuTest('qemu-system-arm boots sd.img from the MMC card with test=1: the self-test passes and the guest wrote to its copy', async (t) => {
+  const before = SD_SHA256();
+  const r = await qemuSd();
+  t.is(r.status, 0, r.out);
+  t.regex(r.out, /^mmcblk0: mmc0:4567 QEMU! 8\.00 MiB $/m);
+  t.regex(r.out, /^VFS: Mounted root \(ext2 filesystem\) on device 179:0\.$/m);
+  t.regex(r.out, /^dynwasm selftest: OK$/m);
+  t.regex(r.out, /^dynwasm initramfs: self-test exit status 0$/m);
+  t.is(mountCount(r.image), 1, 'the mount was written back to the image');
+  t.is(SD_SHA256(), before, 'the committed sd.img is untouched');
+});
+
+for (const engine of ['jit', 'interp'] as const) {
+  qemuTest(`dynwasm-system-arm (${engine}) boots sd.img from the MMC card: the same self-test transcript as qemu-system-arm's, written back like qemu's`, async (t) => {
+    const before = SD_SHA256();
+    const { image, args } = sdBoot();
+    const [ours, ref] = await Promise.all([
+      qemuInteractive(SD_APPEND, '\0', '', 240_000, DYNWASM(engine), args),
+      qemuSd(),
+    ]);
+    t.is(ours.status, 0, ours.out);
+    t.regex(ref.out, /^dynwasm selftest: OK$/m, 'the reference passed');
+    t.regex(ours.out, /^mmcblk0: mmc0:4567 QEMU! 8\.00 MiB $/m, 'the card qemu has');
+    t.is(selftestTranscript(ours.out), selftestTranscript(ref.out));
+    t.is(mountCount(image), 1, 'the mount was written back to the image');
+    t.is(SD_SHA256(), before, 'the committed sd.img is untouched');
+  });
+}
