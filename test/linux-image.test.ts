@@ -274,3 +274,14 @@ for (const engine of ['jit', 'interp'] as const) {
     t.is(SD_SHA256(), before, 'the committed sd.img is untouched');
   });
 }
+
+for (const [name, emulator] of [['qemu-system-arm', QEMU], ['dynwasm-system-arm', DYNWASM('jit')]] as const) {
+  qemuTest(`${name}: a file written in the shell on the SD root reaches the image file`, async (t) => {
+    const { image, args } = sdBoot();
+    const r = await qemuInteractive('console=ttyAMA0 root=/dev/mmcblk0 rw rootwait', '/ # ',
+      'echo dynwasm-sd-write-$((6 * 7)) > /root/written; sync; cat /root/written; exit\n', 240_000, emulator, args);
+    t.is(r.status, 0, r.out);
+    t.regex(r.out, /^dynwasm-sd-write-42$/m);
+    t.true(readFileSync(image).includes('dynwasm-sd-write-42\n'), 'the file\'s data block is in the image');
+  });
+}
