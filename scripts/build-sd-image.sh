@@ -7,7 +7,8 @@
 #
 #   scripts/build-sd-image.sh [--out DIR]     (default DIR: demo/linux)
 #
-# Needs cpio and e2fsprogs (mke2fs, debugfs); no root, no cross compiler, no kernel build.
+# Needs cpio, e2fsprogs (mke2fs, debugfs, e2fsck) and fdtput; no root, no cross compiler, no kernel
+# build. Work files go under build/sd-image/ (made afresh on every run).
 #
 # Reproducibility: everything is fixed that mke2fs would take from the host or the clock. The
 # UUID and the directory hash seed are constants (-U, -E hash_seed), E2FSPROGS_FAKE_TIME is the
@@ -28,7 +29,7 @@ while [[ $# -gt 0 ]]; do
 		shift 2
 		;;
 	-h | --help)
-		sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+		sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 		exit 0
 		;;
 	*)
