@@ -126,7 +126,32 @@ qemuTest('qemu-system-arm boots the images with test=1: the self-test passes and
  * or the output so far after `timeout` ms (status null, QEMU killed).
  */
 const INITRAMFS_BOOT = (): string[] => ['-dtb', path('versatile-pb.dtb'), '-initrd', path('rootfs.cpio.gz')];
+
+/**
+ * dynwasm-system-arm boots are CPU-bound and single-threaded, and this file has six: at most
+ * two run at once (each one's timeout counts from its start), so that on a small or busy machine
+ * they do not all crawl past their timeouts together.
+ */
+const MAX_DYNWASM_BOOTS = 2;
+let dynwasmBoots = 0;
+const bootQueue: (() => void)[] = [];
+async function bootSlot<T>(run: () => Promise<T>): Promise<T> {
+  while (dynwasmBoots >= MAX_DYNWASM_BOOTS) await new Promise<void>((resolve) => bootQueue.push(resolve));
+  dynwasmBoots++;
+  try {
+    return await run();
+  } finally {
+    dynwasmBoots--;
+    bootQueue.shift()?.();
+  }
+}
+
 function qemuInteractive(append: string, prompt: string, input: string, timeout: number, emulator = QEMU, boot = INITRAMFS_BOOT()): Promise<{ status: number | null; out: string }> {
+  const run = () => runInteractive(append, prompt, input, timeout, emulator, boot);
+  return emulator === QEMU ? run() : bootSlot(run);
+}
+
+function runInteractive(append: string, prompt: string, input: string, timeout: number, emulator: string[], boot: string[]): Promise<{ status: number | null; out: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(emulator[0], [...emulator.slice(1), '-M', 'versatilepb', '-m', '128M', '-kernel', path('zImage'),
       ...boot, '-append', append,

@@ -108,6 +108,14 @@ test('the card\'s CID and CSD end with their CRC7 (and the big card is high capa
   const small = new SdCard(memoryBackend(new Uint8Array(1 << 20)));
   t.is(small.cid[15], (crc7(small.cid, 15) << 1) | 1);
   t.is(small.csd[15], (crc7(small.csd, 15) << 1) | 1);
+  const csdSize = (c: Uint8Array) => {
+    const cSize = ((c[6] & 3) << 10) | (c[7] << 2) | (c[8] >> 6), mult = ((c[9] & 3) << 1) | (c[10] >> 7);
+    return (cSize + 1) * 2 ** (mult + 2) * 2 ** (c[5] & 0xf);
+  };
+  const nothing = (size: number) => ({ size, read: () => {}, write: () => {} });
+  t.is(csdSize(small.csd), 1 << 20);
+  t.is(csdSize(new SdCard(nothing(2 ** 30)).csd), 2 ** 30);
+  t.is(csdSize(new SdCard(nothing(2 * 2 ** 30)).csd), 2 * 2 ** 30, '2 GiB: standard capacity with 1024-byte blocks');
   // 4 GiB without allocating it: the card reads only what is asked for.
   const big = new SdCard({ size: 4 * 2 ** 30, read: () => {}, write: () => {} });
   t.is(big.csd[0], 0x40, 'CSD structure 2.0');

@@ -126,18 +126,20 @@ export class SdCard {
   private setCsd(): void {
     const size = this.size, c = this.csd;
     if (!this.highCapacity) {
-      const csize = Math.floor(size / 2 ** (CMULT_SHIFT + HWBLOCK_SHIFT)) - 1;
+      // A 2 GiB card says so with 1024-byte blocks (C_SIZE has 12 bits).
+      const hw = size === SDSC_MAX_CAPACITY ? HWBLOCK_SHIFT + 1 : HWBLOCK_SHIFT;
+      const csize = Math.floor(size / 2 ** (CMULT_SHIFT + hw)) - 1;
       const sectsize = (1 << (SECTOR_SHIFT + 1)) - 1, wpsize = (1 << (WPGROUP_SHIFT + 1)) - 1;
       c[0] = 0x00; c[1] = 0x26; c[2] = 0x00; c[3] = 0x32; c[4] = 0x5f;
-      c[5] = 0x50 | HWBLOCK_SHIFT;
+      c[5] = 0x50 | hw;
       c[6] = 0xe0 | ((csize >> 10) & 0x03);
       c[7] = (csize >> 2) & 0xff;
       c[8] = 0x3f | ((csize << 6) & 0xc0);
       c[9] = 0xfc | ((CMULT_SHIFT - 2) >> 1);
       c[10] = 0x40 | (((CMULT_SHIFT - 2) << 7) & 0x80) | (sectsize >> 1);
       c[11] = ((sectsize << 7) & 0x80) | wpsize;
-      c[12] = 0x90 | (HWBLOCK_SHIFT >> 2);
-      c[13] = 0x20 | ((HWBLOCK_SHIFT << 6) & 0xc0);
+      c[12] = 0x90 | (hw >> 2);
+      c[13] = 0x20 | ((hw << 6) & 0xc0);
       c[14] = 0x00;
     } else {
       const csize = Math.floor(size / (512 * 1024)) - 1;
