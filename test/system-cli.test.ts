@@ -44,6 +44,20 @@ test('usage errors are one line and exit 1', (t) => {
   oneLineError(t, run(['-M', 'versatilepb', '-d', 'nonsense', '-kernel', 'x']), /-d nonsense: unknown log item 'nonsense'/);
 });
 
+test('-sd and -drive if=sd: a missing image, a size QEMU refuses and unsupported -drive options are one-line errors', (t) => {
+  const dir = workDir();
+  const odd = join(dir, 'odd.img');
+  writeFileSync(odd, new Uint8Array(3000000));
+  const k = ['-M', 'versatilepb', '-kernel', BIN];
+  oneLineError(t, run([...k, '-sd', '/nonexistent/sd.img']), /: -sd \/nonexistent\/sd.img: Could not open '\/nonexistent\/sd.img': No such file or directory$/);
+  oneLineError(t, run([...k, '-drive', 'file=/nonexistent/sd.img,if=sd']), /: -drive file=\/nonexistent\/sd.img,if=sd: Could not open/);
+  oneLineError(t, run([...k, '-sd', odd]), /: Invalid SD card size: 2.86 MiB: SD card size has to be a power of 2, e.g. 4 MiB$/);
+  oneLineError(t, run([...k, '-drive', `file=${odd},if=sd,format=qcow2`]), /format=qcow2 is not supported \(only raw images\)/);
+  oneLineError(t, run([...k, '-drive', `file=${odd},if=sd,snapshot=on`]), /unsupported option 'snapshot'/);
+  oneLineError(t, run([...k, '-drive', `file=${odd},if=ide`]), /if=ide is not supported: use if=sd/);
+  oneLineError(t, run([...k, '-sd', odd, '-sd', odd, '-sd', odd]), /machine type does not support if=sd,bus=0,unit=2/);
+});
+
 test('-help, -M help and -d help list what there is', (t) => {
   const h = run(['-help']);
   t.is(h.status, 0);
@@ -51,6 +65,8 @@ test('-help, -M help and -d help list what there is', (t) => {
   t.regex(h.stdout, /no display/);
   t.regex(h.stdout, /-initrd FILE/);
   t.regex(h.stdout, /-dtb FILE/);
+  t.regex(h.stdout, /-sd FILE/);
+  t.regex(h.stdout, /-drive file=FILE,if=sd\[,format=raw\]/);
   const m = run(['-M', 'help']);
   t.is(m.status, 0);
   t.regex(m.stdout, /versatilepb/);

@@ -3,10 +3,11 @@
  * devices this emulator has so far: RAM at 0, the system registers at 0x10000000, the four
  * PL011 UARTs, the PL190 vectored interrupt controller (VIC) at 0x10140000 with the secondary
  * controller (SIC) at 0x10003000 on its line 31, the two SP804 dual timers (VIC lines 4
- * and 5) and the PL031 RTC at 0x101e8000 (VIC line 10). UART0-2 interrupt on VIC lines 12-14,
+ * and 5), the PL031 RTC at 0x101e8000 (VIC line 10) and the two PL181 MMC interfaces at
+ * 0x10005000 and 0x1000b000 (the first and second -sd card; a slot without one is empty). UART0-2 interrupt on VIC lines 12-14,
  * UART3 on SIC line 6, as in QEMU. Like QEMU's versatilepb (ignore_memory_transaction_failures),
  * an access to an address nothing answers at does not abort: reads return 0 and writes are
- * ignored — so the PrimeCells QEMU has and we do not (DMA, CLCD, MMC, KMI, GPIO, ...) read as
+ * ignored — so the PrimeCells QEMU has and we do not (DMA, CLCD, KMI, GPIO, ...) read as
  * zero IDs and Linux binds no driver to them.
  *
  * `-kernel`: an ELF is loaded at its segments' physical addresses and entered at its entry
@@ -24,6 +25,8 @@ import { BoardBus } from '../bus.js';
 import { Semihosting, type SemihostingHost } from '../arm/semihosting.js';
 import { ATAG_ADDR, BootError, KERNEL_LOAD_ADDR, elfDtbBlob, linuxBootBlobs } from '../arm/boot.js';
 import { Pl031 } from './pl031.js';
+import { Pl181 } from './pl181.js';
+import { SdCard, type BlockBackend } from './sd-card.js';
 import { SbconI2c } from './sbcon-i2c.js';
 import { Pl011 } from './pl011.js';
 import { Pl190, VpbSic } from './pl190.js';
@@ -42,6 +45,13 @@ export const SIC_BASE = 0x10003000;
 export const TIMER_BASES = [0x101e2000, 0x101e3000] as const;
 export const RTC_BASE = 0x101e8000;
 export const I2C_BASE = 0x10002000;
+export const MMCI_BASES = [0x10005000, 0x1000b000] as const;
+/**
+ * Where the MMCIs' two interrupt outputs go, as QEMU 7.2's versatilepb wires them: MMCI0 to SIC
+ * lines 22 and 1, MMCI1 to SIC 23 and 2. (Linux's versatile-pb.dts says SIC 22 and 23 for MMCI0
+ * and SIC 1 and 2 for MMCI1; demo/linux/README.md has the dtb that matches QEMU.)
+ */
+const MMCI_SIC_LINES = [[22, 1], [23, 2]] as const;
 const RTC_VIC_LINE = 10;
 /** Where the UARTs' interrupts go: VIC lines for UART0-2, SIC line 6 for UART3. */
 const UART_VIC_LINES = [12, 13, 14] as const;
@@ -75,6 +85,8 @@ export interface VersatilePbOptions {
   semihosting?: SemihostingHost;
   /** -semihosting-config arg=...: the semihosting command line words. */
   semihostingArgs?: string[];
+  /** -sd: the cards in MMCI0's and MMCI1's slots, in that order (a slot without one is empty). */
+  sd?: (BlockBackend | undefined)[];
   /** Output of each UART (index 0..3); a missing sink drops the bytes. */
   uartOutput?: ((byte: number) => void)[];
   log?: Logger;
@@ -99,6 +111,8 @@ export interface VersatilePb {
   sic: VpbSic;
   timers: Sp804[];
   rtc: Pl031;
+  /** MMCI0 and MMCI1, with their -sd cards if any. */
+  mmci: Pl181[];
   /**
    * Bring the timers up to the present, raising the interrupts of those that expired. The CPU
    * only looks at its interrupt lines between blocks, so the run loop calls this between slices.
@@ -197,6 +211,13 @@ export async function createVersatilePb(opts: VersatilePbOptions): Promise<Versa
   const rtc = new Pl031((level) => vic.setIrq(RTC_VIC_LINE, level));
   bus.map(RTC_BASE, PAGE_SIZE, rtc);
   bus.map(I2C_BASE, PAGE_SIZE, new SbconI2c());
+  const mmci = MMCI_BASES.map((base, i) => {
+    const backend = opts.sd?.[i];
+    const card = backend ? new SdCard(backend) : undefined;
+    const m = new Pl181(`mmci${i}`, card, (n, level) => sic.setIrq(MMCI_SIC_LINES[i][n], level));
+    bus.map(base, PAGE_SIZE, m);
+    return m;
+  });
 
   const loaded = blobs.map((b) => ({ start: b.addr, end: b.addr + b.memsz })).sort((a, b) => a.start - b.start);
   let semihosting: Semihosting | undefined;
@@ -220,7 +241,7 @@ export async function createVersatilePb(opts: VersatilePbOptions): Promise<Versa
   cpu.irqLine = vic.irq;
   cpu.fiqLine = vic.fiq;
   const machine: VersatilePb = {
-    cpu, uarts, sysctl: undefined as unknown as SysCtl, vic, sic, timers, rtc, semihosting, loaded, entry, resetRequested: false,
+    cpu, uarts, sysctl: undefined as unknown as SysCtl, vic, sic, timers, rtc, mmci, semihosting, loaded, entry, resetRequested: false,
     poll: () => { for (const t of timers) t.poll(); rtc.poll(); },
   };
   machine.sysctl = new SysCtl(0x41007004, 0x02000000, () => { machine.resetRequested = true; cpu.halted = true; });

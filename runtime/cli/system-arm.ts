@@ -8,6 +8,7 @@ import { isatty } from 'node:tty';
 import { MachineError, createVersatilePb, parseRamSize, type VersatilePb } from '../../boards/versatilepb/machine.js';
 import type { SemihostingHost } from '../../boards/arm/semihosting.js';
 import { cpuCounters, statsLines } from '../stats.js';
+import { openSdImage, parseSdDrive, type SdDrive } from './sd-image.js';
 import { LOG_ITEMS, Logger, parseLogItems, type LogItem } from '../log.js';
 
 /** The package's version (package.json is two folders above dist/runtime/cli). */
@@ -51,6 +52,13 @@ Full-system ARM emulation; the options follow qemu-system-arm's.
                          0x183), placed after the initrd (4K aligned) with /chosen/bootargs, the
                          initrd's range and a memory@0 node of the RAM size written into it; an
                          ELF gets it at 0 if its segments leave room there
+  -sd FILE               an SD card image (raw) in the MMC slot (the PL181 at 0x10005000; a second
+                         -sd goes in the one at 0x1000b000). Opened read-write: the guest's
+                         writes go to FILE, as with qemu. Its size must be a power of two. Linux:
+                         -append "console=ttyAMA0 root=/dev/mmcblk0 rw rootwait" with a dtb that
+                         matches qemu's MMC wiring (demo/linux/README.md)
+  -drive file=FILE,if=sd[,format=raw]
+                         the same as -sd FILE (other interfaces, formats and options: an error)
   -m SIZE                RAM size, e.g. 128M (the default), 256, 64M; versatilepb allows 256M at most
   -nographic             UART0 on stdin/stdout. There is no display in this emulator, so UART0
                          goes to stdout with or without it (stdin is read only with -nographic
@@ -83,6 +91,7 @@ interface Options {
   append?: string;
   initrd?: string;
   dtb?: string;
+  sd: SdDrive[];
   ram?: number;
   nographic: boolean;
   serial: string[];
@@ -100,7 +109,7 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { nographic: false, serial: [], semihosting: false, semihostingArgs: [], accel: 'jit', logItems: new Set(), stats: false, singleStep: false, chain: true };
+  const o: Options = { sd: [], nographic: false, serial: [], semihosting: false, semihostingArgs: [], accel: 'jit', logItems: new Set(), stats: false, singleStep: false, chain: true };
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i];
     if (!raw.startsWith('-') || raw === '-') throw new UsageError(`${raw}: unexpected argument (options start with '-')`);
@@ -122,6 +131,8 @@ function parseArgs(argv: string[]): Options {
       case 'append': o.append = value(); break;
       case 'initrd': o.initrd = value(); break;
       case 'dtb': o.dtb = value(); break;
+      case 'sd': { const f = value(); o.sd.push({ file: f, spec: `-sd ${f}` }); break; }
+      case 'drive': o.sd.push(parseSdDrive(value())); break;
       case 'm': {
         const v = value();
         const spec = v.split(',')[0].replace(/^size=/, '');
@@ -297,6 +308,13 @@ async function main(argv: string[]): Promise<number> {
   if (typeof initrd === 'string') return fail(initrd);
   const dtb = o.dtb === undefined ? undefined : load('dtb', o.dtb);
   if (typeof dtb === 'string') return fail(dtb);
+  if (o.sd.length > 2) return fail(`${o.sd[2].spec}: machine type does not support if=sd,bus=0,unit=2 (versatilepb has two MMC slots)`);
+  const sd: Exclude<ReturnType<typeof openSdImage>, string>[] = [];
+  for (const d of o.sd) {
+    const b = openSdImage(d);
+    if (typeof b === 'string') return fail(b);
+    sd.push(b);
+  }
 
   const out = new Out(1);
   const flushAll = (): void => { out.flush(); log?.flush(); };
@@ -351,7 +369,7 @@ async function main(argv: string[]): Promise<number> {
     try {
       return await createVersatilePb({
         engine: o.accel, ramSize: o.ram, kernel, kernelName, append: o.append,
-        initrd, initrdName: o.initrd, dtb, dtbName: o.dtb,
+        initrd, initrdName: o.initrd, dtb, dtbName: o.dtb, sd,
         semihosting: o.semihosting ? host : undefined, semihostingArgs: o.semihostingArgs, uartOutput, log,
         singleStep: o.singleStep, chain: o.chain, hotThreshold: o.hotThreshold ?? SYSTEM_HOT_THRESHOLD,
       });
