@@ -17,7 +17,7 @@
  * on its exit path too.
  */
 import { ENV_BASE } from '../ops/core.js';
-import { BUDGET_ADDR, emitBudgetLoad, emitFlags, emitJumpCacheLookup, emitJumpCacheSlot, type ExecWords } from './dispatch.js';
+import { BUDGET_ADDR, emitBudgetLoad, emitFlags, emitChainTailCall, emitJumpCacheLookup, type ExecWords } from './dispatch.js';
 import { keyNumber, type BlockKey } from './translator.js';
 import { OP } from './wasm/instructions.js';
 import { patchSleb5 } from './wasm/leb.js';
@@ -209,7 +209,8 @@ export interface BodyFrame {
  *         ;; block i + 1 …
  *     store the words the region's blocks write; return count)
  */
-export function buildRegionModule(codegen: CopyPatchCodegen, blocks: readonly RegionBlock[], words: ExecWords, chain: boolean, w?: ByteWriter): RegionModule {
+export function buildRegionModule(codegen: CopyPatchCodegen, blocks: readonly RegionBlock[], words: ExecWords, chain: boolean, w?: ByteWriter,
+  generation = 0): RegionModule {
   const t = codegen.table;
   const types = [...codegen.types, { params: [], results: [VALTYPE.i32] }];
   const typeEntry = types.length - 1;
@@ -375,8 +376,7 @@ export function buildRegionModule(codegen: CopyPatchCodegen, blocks: readonly Re
       keyFromState(bw);
       emitJumpCacheLookup(bw, KEY, FLAGS, E);
       bw.byte(OP.if); bw.byte(0x40);
-      emitJumpCacheSlot(bw, E);
-      bw.byte(OP.return_call_indirect); bw.uleb(typeEntry); bw.byte(1);
+      emitChainTailCall(bw, E, generation, typeEntry, 1);
       bw.byte(OP.end);
       bw.byte(OP.end);
     }

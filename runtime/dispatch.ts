@@ -26,8 +26,10 @@ import { OP } from './wasm/instructions.js';
 import { ByteWriter, VALTYPE, buildModule } from './wasm/module-builder.js';
 
 /**
- * The jump cache (QEMU's tb_jmp_cache): 64 Ki entries of { pc, flags, table slot, unused } in
- * the emulator's area, after the TLBs, indexed by a multiplicative hash of pc ^ flags.
+ * The jump cache (QEMU's tb_jmp_cache): 64 Ki entries of { pc, flags, dispatch-table slot,
+ * chain slot } in the emulator's area, after the TLBs, indexed by a multiplicative hash of
+ * pc ^ flags. The chain slot is (generation << CHAIN_GEN_SHIFT) | slot in that generation's
+ * table: block modules tail-call only blocks of their own generation (runtime/tb.ts).
  */
 export const JC_BASE = TLB_BASE + NB_MMU_MODES * TLB_BYTES;
 export const JC_ENTRIES = 1 << 16;
@@ -82,6 +84,26 @@ export function emitJumpCacheLookup(w: ByteWriter, pc: number, flags: number, e:
 export function emitKeyFromEnv(w: ByteWriter, words: ExecWords, pc: number, flags: number): void {
   emitEnvLoad(w, words.pc); w.byte(OP.local_set); w.uleb(pc);
   emitFlags(w, words); w.byte(OP.local_set); w.uleb(flags);
+}
+
+/** A chain slot's generation: chain slot >>> CHAIN_GEN_SHIFT; its slot in the generation's table: the low bits. */
+export const CHAIN_GEN_SHIFT = 16;
+
+/**
+ * For the entry found by emitJumpCacheLookup (offset in local `e`): if its block is of
+ * generation `gen`, tail-call it through table `table` (type `type`); else go on. Clobbers `e`.
+ */
+export function emitChainTailCall(w: ByteWriter, e: number, gen: number, type: number, table: number): void {
+  w.byte(OP.local_get); w.uleb(e);
+  w.byte(OP.i32_load); w.byte(2); w.uleb(JC_BASE + 12);
+  w.byte(OP.local_tee); w.uleb(e);
+  w.byte(OP.i32_const); w.sleb(CHAIN_GEN_SHIFT); w.byte(OP.i32_shr_u);
+  w.byte(OP.i32_const); w.sleb(gen); w.byte(OP.i32_eq);
+  w.byte(OP.if); w.byte(0x40);
+  w.byte(OP.local_get); w.uleb(e);
+  w.byte(OP.i32_const); w.sleb((1 << CHAIN_GEN_SHIFT) - 1); w.byte(OP.i32_and);
+  w.byte(OP.return_call_indirect); w.uleb(type); w.uleb(table);
+  w.byte(OP.end);
 }
 
 /** Push the table slot of the entry found by emitJumpCacheLookup. */

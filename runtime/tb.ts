@@ -5,7 +5,7 @@
  */
 import { CopyPatchCodegen, buildRegionModule, helperTable, moduleImports, type RegionModule } from './codegen.js';
 import { ENV_BASE } from '../ops/core.js';
-import { BUDGET_ADDR, JC_BASE, JC_EMPTY, JC_ENTRIES, JC_ENTRY_WORDS, createDispatcher, jcIndex, type ExecWords } from './dispatch.js';
+import { BUDGET_ADDR, CHAIN_GEN_SHIFT, JC_BASE, JC_EMPTY, JC_ENTRIES, JC_ENTRY_WORDS, createDispatcher, jcIndex, type ExecWords } from './dispatch.js';
 import { Interpreter } from './interp.js';
 import type { OpBuffer } from './op-buffer.js';
 import type { OpTable } from './op-table.js';
@@ -24,6 +24,8 @@ export interface TranslationBlock extends BlockKey {
   successors: readonly BlockKey[];
   /** The block function's slot in the JIT's dispatch table. */
   slot?: number;
+  /** Its generation and slot in that generation's chain table (dispatch.ts CHAIN_GEN_SHIFT). */
+  chainSlot?: number;
   /** The compiled block's entry (JIT engine only): runs it, maybe more of its region; returns the blocks run. */
   fn?: () => number;
   /** Runs so far in the tiered JIT's interpreter, before compilation. */
@@ -56,6 +58,12 @@ export interface Engine {
 
 /** Dispatch table slots to start with (it grows as blocks are compiled; see ensureSlots). */
 const INITIAL_DISPATCH_SLOTS = 256;
+/**
+ * Slots of one generation's chain table (see JitEngine). Its size bounds what V8 copies into
+ * each new instance; the number of modules per generation bounds what a `Table.set` updates.
+ */
+const GENERATION_SLOTS = 2048;
+const INITIAL_GENERATION_SLOTS = 256;
 
 export interface EngineStats {
   modules: number;
@@ -71,12 +79,19 @@ export interface EngineStats {
  * functions that go from block to block by their static successors (codegen.ts
  * buildRegionModule); the blocks' entries go into the dispatch table and the jump cache, and a
  * region that leaves tail-calls the next block's entry through them (runtime/dispatch.ts), so
- * chaining between modules stays inside WebAssembly too. Block modules therefore import the
- * dispatch table, and V8 updates every importing instance when an entry is set and copies the
- * table into each new instance: it starts small and grows (ensureSlots), and costs stay well
- * under a millisecond per module (docs/performance.md). When a block is invalidated or the
- * cache flushed, the exit request word is set, so that a running region leaves at its next
- * block boundary rather than run code that is gone.
+ * chaining between modules stays inside WebAssembly too.
+ *
+ * A table that block modules import is costly: V8 copies it into each new instance and
+ * updates every importing instance on `Table.set` and `grow` (docs/performance.md). So only
+ * the dispatcher imports the dispatch table, and block modules are compiled in *generations*:
+ * the modules of one generation import its own chain table (at most GENERATION_SLOTS blocks)
+ * and tail-call directly only blocks of their generation; a jump to an older or newer
+ * generation returns to the dispatcher, which goes on from the jump cache. A program whose hot
+ * code fits one generation (user mode) chains everywhere; a kernel boot that compiles
+ * thousands of blocks pays per module only for its generation.
+ *
+ * When a block is invalidated or the cache flushed, the exit request word is set, so that a
+ * running region leaves at its next block boundary rather than run code that is gone.
  */
 export class JitEngine implements Engine {
   readonly name = 'jit';
@@ -104,7 +119,6 @@ export class JitEngine implements Engine {
     this.tableSize = capacity;
     this.dispatchTable = new WebAssembly.Table({ element: 'anyfunc', initial: Math.min(capacity, INITIAL_DISPATCH_SLOTS), maximum: capacity });
     this.imports = moduleImports(memory, helperTable(table, s));
-    (this.imports.env as Record<string, unknown>).blocks = this.dispatchTable;
     this.jc = new Int32Array(memory.buffer, JC_BASE, JC_ENTRY_WORDS * JC_ENTRIES);
     for (let i = 1; i < this.jc.length; i += JC_ENTRY_WORDS) this.jc[i] = JC_EMPTY;
     this.exitRequest = new Int32Array(memory.buffer, ENV_BASE + 4 * words.exitRequest, 1);
@@ -115,15 +129,33 @@ export class JitEngine implements Engine {
   /** Table slots are not reused until a flush: a batch that does not fit needs one. */
   hasRoom(n: number): boolean { return this.nextSlot + n <= this.tableSize; }
 
+  /** The current generation: its number, chain table, next free slot, and its modules' imports. */
+  private generation = -1;
+  private generationTable?: WebAssembly.Table;
+  private generationNext = GENERATION_SLOTS;
+  private generationImports: WebAssembly.Imports = {};
+
+  private newGeneration(): void {
+    this.generation++;
+    this.generationNext = 0;
+    this.generationTable = new WebAssembly.Table({ element: 'anyfunc', initial: INITIAL_GENERATION_SLOTS, maximum: GENERATION_SLOTS });
+    this.generationImports = { env: { ...(this.imports.env as Record<string, unknown>), blocks: this.generationTable } };
+  }
+
   install(tbs: TranslationBlock[]): void {
     if (tbs.length === 0) return;
     const t0 = performance.now();
     const base = this.nextSlot;
     this.nextSlot += tbs.length;
+    if (this.chainInRegion && this.generationNext + tbs.length > GENERATION_SLOTS) this.newGeneration();
+    const genBase = this.generationNext;
+    this.generationNext += tbs.length;
     const blocks = tbs.map((tb) => ({ ob: tb.ob, pc: tb.pc, flags: tb.flags, successors: this.chainInRegion ? tb.successors : [] }));
-    const { bytes, regions } = buildRegionModule(this.codegen, blocks, this.words, this.chainInRegion, this.writer);
+    const { bytes, regions } = buildRegionModule(this.codegen, blocks, this.words, this.chainInRegion, this.writer, this.generation);
     this.ensureSlots(this.nextSlot);
-    const exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), this.imports).exports;
+    const genTable = this.generationTable;
+    if (genTable && this.generationNext > genTable.length) genTable.grow(Math.min(GENERATION_SLOTS, Math.max(this.generationNext, 2 * genTable.length)) - genTable.length);
+    const exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), this.chainInRegion ? this.generationImports : this.imports).exports;
     for (const members of regions) {
       const region = members.map((i) => tbs[i]);
       if (region.length > 1) for (const tb of region) tb.region = region;
@@ -132,6 +164,7 @@ export class JitEngine implements Engine {
       tb.fn = exports[`f${i}`] as () => number;
       tb.slot = base + i;
       this.dispatchTable.set(tb.slot, tb.fn);
+      if (genTable) { genTable.set(genBase + i, tb.fn); tb.chainSlot = (this.generation << CHAIN_GEN_SHIFT) | (genBase + i); }
       this.link(tb);
     });
     this.stats.modules++;
@@ -142,12 +175,7 @@ export class JitEngine implements Engine {
     this.lastModule = { bytes, regions };
   }
 
-  /**
-   * Grow the dispatch table to hold `slots` entries (doubling, up to the capacity). It starts
-   * small because every block module imports it, and V8 copies an imported table's entries
-   * into each new instance: at the full capacity (64 Ki) that made instantiation cost
-   * ~1.7 ms a module (measured on gzip, 58 modules).
-   */
+  /** Grow the dispatch table to hold `slots` entries (doubling, up to the capacity). */
   private ensureSlots(slots: number): void {
     const t = this.dispatchTable;
     if (slots <= t.length) return;
@@ -166,6 +194,7 @@ export class JitEngine implements Engine {
     this.jc[i] = tb.pc;
     this.jc[i + 1] = tb.flags;
     this.jc[i + 2] = tb.slot;
+    this.jc[i + 3] = tb.chainSlot ?? -1;
   }
 
   /** Entries linked since the last clear (a list, so that a clear costs what was used; past its length, everything). */
@@ -203,6 +232,10 @@ export class JitEngine implements Engine {
     this.exitRequest[0] = 1;
     this.clearJumpCache();
     this.nextSlot = 0;
+    // The old generations' modules die with their blocks.
+    this.generation = -1;
+    this.generationTable = undefined;
+    this.generationNext = GENERATION_SLOTS;
   }
 
   addressSpaceChanged(): void {
