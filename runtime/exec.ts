@@ -219,7 +219,7 @@ export abstract class CpuExec<C extends DisasContextBase = DisasContextBase> imp
   tlbFlushPage(vaddr: number): void {
     if (this.tlb.inLargeMapping(vaddr)) { this.tlbFlush(); return; }
     this.tlb.flushPage(vaddr >>> PAGE_SHIFT);
-    this.tbs.dropVirtualPage(vaddr >>> PAGE_SHIFT);
+    this.engine.virtualPageChanged(vaddr >>> PAGE_SHIFT);
   }
 
   protected storeHost(host: number, bytes: number, value: number): void {
@@ -244,11 +244,22 @@ export abstract class CpuExec<C extends DisasContextBase = DisasContextBase> imp
   // --- translation ---------------------------------------------------------------------------
   /** The host address of executable code at `vaddr` for blocks with `flags`, or undefined. */
   private codeHost(vaddr: number, flags: number): number | undefined {
-    const fill = this.tlbFill(vaddr, ACCESS_FETCH, this.codeMmuIndex(flags), true);
+    const mmuIdx = this.codeMmuIndex(flags);
+    const cached = this.tlb.fetchHost(mmuIdx, vaddr);
+    if (cached !== undefined) return cached;
+    const fill = this.tlbFill(vaddr, ACCESS_FETCH, mmuIdx, true);
     if (fill === undefined || (fill & TLB_DEVICE)) return undefined;
     // Blocks are found by virtual pc: a page flush inside a larger mapping must drop them too.
     if (fill & TLB_LARGE) this.tlb.noteLarge(vaddr);
-    return (fill & ~0x3ff) >>> 0;
+    const host = (fill & ~0x3ff) >>> 0;
+    if (!(fill & TLB_NOCACHE)) this.tlb.setFetch(mmuIdx, vaddr, host);
+    return host;
+  }
+
+  /** The cached block at (pc, flags): the code TLB gives pc's host address, the TB cache the block translated from there. */
+  private lookupBlock(pc: number, flags: number): TranslationBlock | undefined {
+    const host = this.codeHost(pc, flags);
+    return host === undefined ? undefined : this.tbs.lookup(host + (pc & (PAGE_SIZE - 1)), pc, flags);
   }
 
   /** Translate the block at (pc, flags) into a micro-op stream. */
@@ -263,7 +274,7 @@ export abstract class CpuExec<C extends DisasContextBase = DisasContextBase> imp
     translatorLoop(ops, ctx, this.maxTbInsns);
     const phys = code.ranges.length ? code.ranges[0] : pc >>> 0;
     const tb: TranslationBlock = {
-      pc: pc >>> 0, flags, phys, ranges: code.ranges, insns: ctx.retired, ob: ob.copy(), successors: ctx.successors,
+      pc: pc >>> 0, flags, phys, ranges: code.ranges, size: rangesSize(code.ranges), insns: ctx.retired, ob: ob.copy(), successors: ctx.successors,
     };
     this.stats.tbsTranslated++;
     this.stats.insnsTranslated += tb.insns;
@@ -275,13 +286,8 @@ export abstract class CpuExec<C extends DisasContextBase = DisasContextBase> imp
 
   /** Find the block at (pc, flags): by virtual key, then by physical address, else translate it (and a batch). */
   private findBlock(pc: number, flags: number): TranslationBlock {
-    const tb = this.tbs.get(pc, flags);
-    if (tb) return tb;
-    const phys = this.codeHost(pc, flags);
-    if (phys !== undefined) {
-      const again = this.tbs.getPhys(pc, flags, phys + (pc & (PAGE_SIZE - 1)));
-      if (again) { if (this.engine instanceof JitEngine) this.engine.link(again); return again; }
-    }
+    const tb = this.lookupBlock(pc, flags);
+    if (tb) { if (this.engine instanceof JitEngine) this.engine.link(tb); return tb; }
     return this.translateBatch(pc, flags);
   }
 
@@ -301,7 +307,7 @@ export abstract class CpuExec<C extends DisasContextBase = DisasContextBase> imp
     const queued = new Set(queue.map((k) => `${k.pc}/${k.flags}`));
     while (queue.length && batch.length < this.batchSize) {
       const k = queue.shift()!;
-      if (this.tbs.has(k) || (k.pc === first.pc && k.flags === first.flags) || this.codeHost(k.pc, k.flags) === undefined) continue;
+      if (this.lookupBlock(k.pc, k.flags) || (k.pc === first.pc && k.flags === first.flags) || this.codeHost(k.pc, k.flags) === undefined) continue;
       const tb = this.translate(k.pc, k.flags);
       if (tb.ranges.length === 0) continue;
       batch.push(tb);
@@ -335,7 +341,7 @@ export abstract class CpuExec<C extends DisasContextBase = DisasContextBase> imp
 
   private compileHot(): void {
     // Blocks invalidated or flushed while they waited are gone.
-    let batch = this.hot.filter((tb) => !tb.dead && this.tbs.get(tb.pc, tb.flags) === tb && tb.fn === undefined);
+    let batch = this.hot.filter((tb) => !tb.dead && tb.fn === undefined);
     this.hot = [];
     if (batch.length === 0) return;
     // Bring along the blocks they jump to that have run but are not hot yet (a loop's rarer
@@ -343,7 +349,7 @@ export abstract class CpuExec<C extends DisasContextBase = DisasContextBase> imp
     const taken = new Set(batch);
     for (let i = 0; i < batch.length && batch.length < 2 * this.batchSize; i++) {
       for (const k of batch[i].successors) {
-        const tb = this.tbs.get(k.pc, k.flags);
+        const tb = this.lookupBlock(k.pc, k.flags);
         if (tb && tb.fn === undefined && tb.hits && !taken.has(tb)) { taken.add(tb); batch.push(tb); }
       }
     }
@@ -414,4 +420,10 @@ export abstract class CpuExec<C extends DisasContextBase = DisasContextBase> imp
     this.icountBase += this.env[this.words.icount] >>> 0;
     this.env[this.words.icount] = 0;
   }
+}
+
+function rangesSize(ranges: readonly number[]): number {
+  let n = 0;
+  for (let i = 0; i < ranges.length; i += 2) n += ranges[i + 1] - ranges[i];
+  return n;
 }

@@ -26,6 +26,14 @@ export class SoftTlb {
   private readonly listed: Uint8Array[] = [];
   /** Host pages holding translated code: every entry that maps one has TLB_CODE. */
   private readonly codePages = new Uint8Array(TLB_ENTRIES);
+  /**
+   * Per MMU index, the code fetches' own cache of translations: host page address | 1 of each
+   * virtual page the exec loop looked code up in (0: not cached). JavaScript only; flushed with
+   * the entries. Fetch permission may differ from read permission, so it is kept apart.
+   */
+  private readonly fetchPages: Int32Array[] = [];
+  private readonly fetchFilled: Int32Array[] = [];
+  private readonly fetchCount: number[] = [];
   fills = 0;
   flushes = 0;
   /** The region (address and mask) that holds every page filled from a larger mapping, if any. */
@@ -41,7 +49,30 @@ export class SoftTlb {
       this.filled.push(new Int32Array(FILLED_CAPACITY));
       this.filledCount.push(0);
       this.listed.push(new Uint8Array(TLB_ENTRIES));
+      this.fetchPages.push(new Int32Array(TLB_ENTRIES));
+      this.fetchFilled.push(new Int32Array(FILLED_CAPACITY));
+      this.fetchCount.push(0);
     }
+  }
+
+  /** The host page address cached for fetching code from `vaddr` in `mmuIdx`, or undefined. */
+  fetchHost(mmuIdx: number, vaddr: number): number | undefined {
+    const e = this.fetchPages[mmuIdx][vaddr >>> PAGE_SHIFT];
+    return e === 0 ? undefined : (e & PAGE_MASK) >>> 0;
+  }
+
+  /** Cache a code fetch's translation of the page of `vaddr` (host page address, 4 KiB aligned). */
+  setFetch(mmuIdx: number, vaddr: number, hostPage: number): void {
+    if (this.fetchCount[mmuIdx] === FILLED_CAPACITY) this.flushFetch(mmuIdx);
+    const vpage = vaddr >>> PAGE_SHIFT, pages = this.fetchPages[mmuIdx];
+    if (pages[vpage] === 0) this.fetchFilled[mmuIdx][this.fetchCount[mmuIdx]++] = vpage;
+    pages[vpage] = hostPage | 1;
+  }
+
+  private flushFetch(mmuIdx: number): void {
+    const pages = this.fetchPages[mmuIdx], filled = this.fetchFilled[mmuIdx], n = this.fetchCount[mmuIdx];
+    for (let i = 0; i < n; i++) pages[filled[i]] = 0;
+    this.fetchCount[mmuIdx] = 0;
   }
 
   /**
@@ -87,7 +118,7 @@ export class SoftTlb {
 
   /** Forget every entry of every MMU index (a new address space: TTBR write, MMU switch). */
   flushAll(): void {
-    for (let i = 0; i < NB_MMU_MODES; i++) this.flushIndex(i);
+    for (let i = 0; i < NB_MMU_MODES; i++) { this.flushIndex(i); this.flushFetch(i); }
     this.hasLarge = false;
     this.flushes++;
   }
@@ -101,7 +132,8 @@ export class SoftTlb {
 
   /** Forget the entries of virtual page `vpage` in every MMU index (its mapping changed). */
   flushPage(vpage: number): void {
-    for (let i = 0; i < NB_MMU_MODES; i++) this.entries[i][vpage] = TLB_INVALID; // the filled list may keep it: harmless
+    // The filled lists may keep the page: harmless.
+    for (let i = 0; i < NB_MMU_MODES; i++) { this.entries[i][vpage] = TLB_INVALID; this.fetchPages[i][vpage] = 0; }
   }
 
   /** Host page `hostPage` (a page number) now holds translated code, or no longer does. */

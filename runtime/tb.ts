@@ -4,20 +4,22 @@
  * batched into one WebAssembly module per translation round) or interpret them.
  */
 import { CopyPatchCodegen, buildRegionModule, helperTable, moduleImports, type RegionModule } from './codegen.js';
-import { ENV_BASE } from '../ops/core.js';
+import { ENV_BASE, PAGE_SHIFT } from '../ops/core.js';
 import { BUDGET_ADDR, CHAIN_GEN_SHIFT, JC_BASE, JC_EMPTY, JC_ENTRIES, JC_ENTRY_WORDS, createDispatcher, jcIndex, type ExecWords } from './dispatch.js';
 import { Interpreter } from './interp.js';
 import type { OpBuffer } from './op-buffer.js';
 import type { OpTable } from './op-table.js';
 import { ByteWriter } from './wasm/module-builder.js';
 import type { OpState } from '../ops/core.js';
-import { keyNumber, type BlockKey } from './translator.js';
+import type { BlockKey } from './translator.js';
 
 export interface TranslationBlock extends BlockKey {
   /** Host (physical) address of pc: blocks are indexed by it, as QEMU's tb_phys_hash. */
   phys: number;
   /** Host bytes the block was translated from: [start, end) pairs, each within one page. */
   ranges: readonly number[];
+  /** Bytes of guest code from pc on (the ranges' total). */
+  size: number;
   insns: number;
   ob: OpBuffer;
   /** The blocks it may jump to directly (its static successors). */
@@ -52,6 +54,8 @@ export interface Engine {
   flushed(): void;
   /** Virtual addresses may map elsewhere now: forget lookups by virtual pc. */
   addressSpaceChanged(): void;
+  /** The same for virtual page `vpage` alone. */
+  virtualPageChanged(vpage: number): void;
   /** The same for one block: it stays cached, but is not to be found by its virtual pc. */
   unlinked(tb: TranslationBlock): void;
 }
@@ -195,6 +199,23 @@ export class JitEngine implements Engine {
     this.jc[i + 1] = tb.flags;
     this.jc[i + 2] = tb.slot;
     this.jc[i + 3] = tb.chainSlot ?? -1;
+    this.markPage(tb.pc >>> PAGE_SHIFT);
+    this.markPage((tb.pc + tb.size - 1) >>> PAGE_SHIFT);
+  }
+
+  /** Virtual pages that blocks in the jump cache start or end in (a list, cleared with the cache). */
+  private readonly jcPages = new Uint8Array(1 << (32 - PAGE_SHIFT));
+  private readonly jcPageList: number[] = [];
+  private markPage(vpage: number): void {
+    if (this.jcPages[vpage]) return;
+    this.jcPages[vpage] = 1;
+    this.jcPageList.push(vpage);
+  }
+
+  /** A virtual page's mapping changed: its blocks must not be found by virtual pc. Rare next to whole flushes, so empty the cache. */
+  virtualPageChanged(vpage: number): void {
+    this.exitRequest[0] = 1;
+    if (this.jcPages[vpage]) this.clearJumpCache();
   }
 
   /** Entries linked since the last clear (a list, so that a clear costs what was used; past its length, everything). */
@@ -215,6 +236,8 @@ export class JitEngine implements Engine {
       }
     }
     this.jcUsedCount = 0;
+    for (const vpage of this.jcPageList) this.jcPages[vpage] = 0;
+    this.jcPageList.length = 0;
   }
 
   /** Run one block's region from JavaScript, without chaining on (a zero budget). */
@@ -254,24 +277,23 @@ export class InterpEngine implements Engine {
   removed(): void {}
   flushed(): void {}
   addressSpaceChanged(): void {}
+  virtualPageChanged(): void {}
   unlinked(): void {}
 }
 
 /**
- * The TB cache: blocks by virtual key (pc, flags) for the exec loop's lookups, by physical key
- * (host address of pc, flags) to find a block again after the address space changed, and per
- * host page the blocks translated from it and a map of the words they cover, so that a store
- * into the page invalidates exactly the blocks whose code it overwrites (data sharing a page
- * with code does not throw the code away; QEMU keeps a code bitmap per page for the same
- * reason). When it holds `capacity` blocks it is flushed whole, as QEMU's tb_flush does
- * (cheaper than tracking ages; the hot blocks come back at once).
+ * The TB cache: blocks by the host (physical) address of their code and their flags, as QEMU's
+ * tb_htable (the exec loop finds pc's host address through the code TLB), and per host page
+ * the blocks translated from it and a map of the words they cover, so that a store into the
+ * page invalidates exactly the blocks whose code it overwrites (data sharing a page with code
+ * does not throw the code away; QEMU keeps a code bitmap per page for the same reason). When
+ * it holds `capacity` blocks it is flushed whole, as QEMU's tb_flush does (cheaper than
+ * tracking ages; the hot blocks come back at once).
  */
 export class TbCache {
-  private readonly byKey = new Map<number, TranslationBlock>();
-  /** The keys in byKey of each virtual page, for dropping one page's lookups (a TLB page flush). */
-  private readonly keysByPage = new Map<number, number[]>();
-  private readonly byPhys = new Map<number, TranslationBlock>();
-  private readonly byPage = new Map<number, { tbs: TranslationBlock[]; words: Uint8Array }>();
+  /** Per host page: its blocks, the words they cover, and the blocks that start there by (flags, offset). */
+  private readonly byPage = new Map<number, { tbs: TranslationBlock[]; words: Uint8Array; starts: Map<number, TranslationBlock> }>();
+  private live = 0;
   flushes = 0;
   invalidations = 0;
 
@@ -279,57 +301,36 @@ export class TbCache {
   constructor(readonly capacity: number, private readonly engine: Engine, private readonly onPageCode: (page: number, code: boolean) => void,
     private readonly pageShift = 12) {}
 
-  get size(): number { return this.byPhys.size; }
-  /** The block at virtual (pc, flags), if the exec loop has found it since the address space last changed. */
-  get(pc: number, flags: number): TranslationBlock | undefined { return this.byKey.get(keyNumber(pc, flags)); }
-  has(key: BlockKey): boolean { return this.byKey.has(keyNumber(key.pc, key.flags)); }
-  /** The block translated from host address `phys` for (pc, flags); it becomes the virtual key's block. */
-  getPhys(pc: number, flags: number, phys: number): TranslationBlock | undefined {
-    const tb = this.byPhys.get(keyNumber(phys, flags));
-    if (!tb || tb.pc !== pc >>> 0) return undefined;
-    this.setKey(tb);
-    return tb;
+  get size(): number { return this.live; }
+
+  /** Key of a block start within its page: small flags keep it a small integer. */
+  private startKey(host: number, flags: number): number { return flags * (1 << this.pageShift) + (host & ((1 << this.pageShift) - 1)); }
+
+  /** The block translated from host address `host` for (pc, flags), if there is one. */
+  lookup(host: number, pc: number, flags: number): TranslationBlock | undefined {
+    const tb = this.byPage.get(host >>> this.pageShift)?.starts.get(this.startKey(host, flags));
+    return tb !== undefined && tb.pc === pc >>> 0 && tb.flags === flags ? tb : undefined;
   }
 
-  private setKey(tb: TranslationBlock): void {
-    const key = keyNumber(tb.pc, tb.flags);
-    this.byKey.set(key, tb);
-    const page = tb.pc >>> this.pageShift;
-    const keys = this.keysByPage.get(page);
-    if (keys) keys.push(key); else this.keysByPage.set(page, [key]);
-  }
-
-  /** Virtual page `vpage` may map elsewhere now: drop the lookups of blocks there by virtual pc. */
-  dropVirtualPage(vpage: number): void {
-    const keys = this.keysByPage.get(vpage);
-    if (!keys) return;
-    for (const key of keys) {
-      const tb = this.byKey.get(key);
-      if (!tb) continue;
-      this.byKey.delete(key);
-      this.engine.unlinked(tb);
-    }
-    this.keysByPage.delete(vpage);
-  }
   /** Room for n more blocks, flushing if needed; returns true if it flushed. */
   makeRoom(n: number): boolean {
-    if (this.byPhys.size + n <= this.capacity && this.engine.hasRoom(n)) return false;
+    if (this.live + n <= this.capacity && this.engine.hasRoom(n)) return false;
     this.flush();
     return true;
   }
 
   add(tb: TranslationBlock): void {
-    this.setKey(tb);
-    this.byPhys.set(keyNumber(tb.phys, tb.flags), tb);
+    this.live++;
     const r = tb.ranges;
     for (let i = 0; i < r.length; i += 2) {
       const page = r[i] >>> this.pageShift;
       let p = this.byPage.get(page);
       if (!p) {
-        p = { tbs: [], words: new Uint8Array(1 << (this.pageShift - 2)) };
+        p = { tbs: [], words: new Uint8Array(1 << (this.pageShift - 2)), starts: new Map() };
         this.byPage.set(page, p);
         this.onPageCode(page, true);
       }
+      if (i === 0) p.starts.set(this.startKey(tb.phys, tb.flags), tb);
       if (p.tbs[p.tbs.length - 1] !== tb) p.tbs.push(tb);
       this.markWords(p.words, r[i], r[i + 1]);
     }
@@ -374,9 +375,9 @@ export class TbCache {
   private remove(tb: TranslationBlock): void {
     if (tb.dead) return;
     tb.dead = true;
-    const key = keyNumber(tb.pc, tb.flags), phys = keyNumber(tb.phys, tb.flags);
-    if (this.byKey.get(key) === tb) this.byKey.delete(key);
-    if (this.byPhys.get(phys) === tb) this.byPhys.delete(phys);
+    this.live--;
+    const starts = this.byPage.get(tb.phys >>> this.pageShift)?.starts, key = this.startKey(tb.phys, tb.flags);
+    if (starts?.get(key) === tb) starts.delete(key);
     this.engine.removed(tb);
     this.invalidations++;
     // Its region's other blocks may jump into it without the jump cache: drop them as well
@@ -398,16 +399,12 @@ export class TbCache {
 
   /** Virtual addresses may map elsewhere now (a TLB flush): lookups by virtual pc start over. */
   addressSpaceChanged(): void {
-    this.byKey.clear();
-    this.keysByPage.clear();
     this.engine.addressSpaceChanged();
   }
 
   flush(): void {
     for (const page of this.byPage.keys()) this.onPageCode(page, false);
-    this.byKey.clear();
-    this.keysByPage.clear();
-    this.byPhys.clear();
+    this.live = 0;
     this.byPage.clear();
     this.engine.flushed();
     this.flushes++;
