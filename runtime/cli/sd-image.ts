@@ -85,7 +85,7 @@ export function parseSdDrive(value: string): SdDrive {
     throw new UsageError(`-drive ${value}: ${iface === undefined ? 'no if= given (QEMU\'s default, if=ide, is not supported here)' : `if=${iface} is not supported`}: use if=sd`);
   }
   if (file === undefined || file === '') throw new UsageError(`-drive ${value}: file= is required`);
-  return { file, spec: `-drive ${value}`, snapshot };
+  return { file, spec: `-drive ${value}`, ...(snapshot === undefined ? {} : { snapshot }) };
 }
 
 /** Block size of the in-memory overlay that keeps a snapshot's writes. */
