@@ -85,7 +85,10 @@ Full-system ARM emulation; the options follow qemu-system-arm's.
   -h, -help              this help
   -version               the version
 
-Exit status: the guest's semihosting exit status; 1 for a usage or loading error, 130 on SIGINT.`;
+Exit status: the guest's semihosting exit status; 0 for a guest reset with -no-reboot (Linux's
+reboot, or panic=N) or Ctrl-A x; 1 for a usage or loading error; 130 on SIGINT. A guest that
+halts (Linux's poweroff: this board has no power controller) or panics without panic=N keeps
+the emulator running, as qemu does.`;
 
 
 interface Options {
