@@ -6,7 +6,8 @@
 import test from 'ava';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildElf, crossTest, helloSource, qemuTest, SEMIHOST_ASM_PRELUDE, workDir } from './support/cross.js';
 
@@ -348,4 +349,51 @@ qemuTest('qemu-system-arm refuses the same bad files with status 1 (those it ref
     t.is(r.status, 1, `${c.name}: ${r.stderr}`);
   }
   t.deepEqual(snapshotDir(dir), before, 'no file changed');
+});
+
+/**
+ * Files the user may not read (mode 000): as root every file is readable, so the emulators run
+ * as nobody (setpriv) then. One line, status 1, under both engines; qemu refuses them too.
+ */
+function unreadableFiles(): { files: Record<string, string>; asUser: string[] } {
+  const dir = mkdtempSync(join(tmpdir(), 'dynwasm-unreadable-'));
+  chmodSync(dir, 0o755);
+  const files: Record<string, string> = {};
+  for (const [name, size] of [['kernel.bin', 256], ['noread.bin', 256], ['noread.dtb', 64], ['noread.rd', 64], ['noread.img', 1 << 20]] as const) {
+    files[name] = join(dir, name);
+    writeFileSync(files[name], new Uint8Array(size));
+    chmodSync(files[name], name === 'kernel.bin' ? 0o644 : 0o000);
+  }
+  const asUser = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
+  return { files, asUser };
+}
+const UNREADABLE_CASES: [string, (f: Record<string, string>) => string[], RegExp][] = [
+  ['kernel', (f) => ['-kernel', f['noread.bin']], /could not load kernel '.*noread\.bin': permission denied$/],
+  ['dtb', (f) => ['-kernel', f['kernel.bin'], '-dtb', f['noread.dtb']], /could not load dtb '.*noread\.dtb': permission denied$/],
+  ['initrd', (f) => ['-kernel', f['kernel.bin'], '-initrd', f['noread.rd']], /could not load initrd '.*noread\.rd': permission denied$/],
+  ['SD image', (f) => ['-kernel', f['kernel.bin'], '-sd', f['noread.img']], /-sd .*noread\.img: Could not open '.*noread\.img': Permission denied$/],
+];
+
+test('unreadable -kernel, -dtb, -initrd and -sd files: one line on stderr, status 1', (t) => {
+  const { files, asUser } = unreadableFiles();
+  for (const [what, args, message] of UNREADABLE_CASES) {
+    for (const engine of ['jit', 'interp']) {
+      const argv = [process.execPath, BIN, '-M', 'versatilepb', '-nographic', '-accel', engine, ...args(files)];
+      const cmd = [...asUser, ...argv];
+      const r = spawnSync(cmd[0], cmd.slice(1), { encoding: 'latin1', input: '', timeout: 60000 });
+      t.is(r.status, 1, `${what} (${engine}): ${r.stderr}`);
+      t.is(r.stderr.split('\n').length, 2, r.stderr);
+      t.regex(r.stderr.trimEnd(), message);
+      t.regex(r.stderr, /^dynwasm-system-arm: /);
+    }
+  }
+});
+
+qemuTest('qemu-system-arm refuses the same unreadable files with status 1', (t) => {
+  const { files, asUser } = unreadableFiles();
+  for (const [what, args] of UNREADABLE_CASES) {
+    const cmd = [...asUser, 'qemu-system-arm', '-M', 'versatilepb', '-nographic', '-monitor', 'none', ...args(files)];
+    const r = spawnSync(cmd[0], cmd.slice(1), { encoding: 'latin1', input: '', timeout: 30000, env: { ...process.env, QEMU_AUDIO_DRV: 'none' } });
+    t.is(r.status, 1, `${what}: ${r.stderr}`);
+  }
 });
