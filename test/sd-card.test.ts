@@ -7,7 +7,7 @@
  * the image file handling of -sd (sizes, messages).
  */
 import test from 'ava';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pl181, STATUS } from '../boards/versatilepb/pl181.js';
@@ -238,6 +238,33 @@ test('-sd images: opened read-write, a size that is not a power of two refused w
   t.is(sizeToStr(512), '512 B');
   t.is(sizeToStr(8 << 20), '8 MiB');
   t.is(sizeToStr(1000 * 1024), '1e+03 KiB');
+});
+
+test('-snapshot: the file is opened read-only, writes stay in memory and read back, across block edges', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'dynwasm-sd-'));
+  const img = join(dir, 'ro.img');
+  const orig = new Uint8Array(1 << 16).map((_, i) => (i * 7) & 0xff);
+  writeFileSync(img, orig);
+  chmodSync(img, 0o444); // as a read-only file: snapshot mode must not need write access
+  const b = openSdImage({ file: img, spec: `-sd ${img}` }, true);
+  if (typeof b === 'string') return t.fail(b);
+  t.is(b.size, 1 << 16);
+  const data = new Uint8Array(1000).fill(0xee);
+  b.write(500, data); // blocks 0, 1 and 2, partly
+  const r = new Uint8Array(1200);
+  b.read(400, r);
+  t.deepEqual([...r.subarray(0, 100)], [...orig.subarray(400, 500)], 'before the write: the file');
+  t.true(r.subarray(100, 1100).every((v) => v === 0xee), 'the written bytes');
+  t.deepEqual([...r.subarray(1100)], [...orig.subarray(1500, 1600)], 'after it: the file');
+  t.deepEqual(new Uint8Array(readFileSync(img)), orig, 'the file is unchanged');
+  // -drive snapshot=off overrides -snapshot; snapshot=on works without it.
+  t.deepEqual(parseSdDrive(`file=${img},if=sd,snapshot=on`).snapshot, true);
+  t.deepEqual(parseSdDrive(`file=${img},if=sd,snapshot=off`).snapshot, false);
+  chmodSync(img, 0o644);
+  const rw = openSdImage({ file: img, spec: `-drive file=${img},if=sd,snapshot=off`, snapshot: false }, true);
+  if (typeof rw === 'string') return t.fail(rw);
+  rw.write(0, Uint8Array.of(0xab));
+  t.is(readFileSync(img)[0], 0xab, 'snapshot=off writes through even with -snapshot');
 });
 
 test('-drive: file=, if=sd and format=raw; anything else is a clear error', (t) => {

@@ -4,8 +4,10 @@
  * exit with the same status, in both engines.
  */
 import test from 'ava';
-import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildElf, crossTest, helloSource, qemuTest, SEMIHOST_ASM_PRELUDE, workDir } from './support/cross.js';
 
@@ -53,7 +55,8 @@ test('-sd and -drive if=sd: a missing image, a size QEMU refuses and unsupported
   oneLineError(t, run([...k, '-drive', 'file=/nonexistent/sd.img,if=sd']), /: -drive file=\/nonexistent\/sd.img,if=sd: Could not open/);
   oneLineError(t, run([...k, '-sd', odd]), /: Invalid SD card size: 2.86 MiB: SD card size has to be a power of 2, e.g. 4 MiB$/);
   oneLineError(t, run([...k, '-drive', `file=${odd},if=sd,format=qcow2`]), /format=qcow2 is not supported \(only raw images\)/);
-  oneLineError(t, run([...k, '-drive', `file=${odd},if=sd,snapshot=on`]), /unsupported option 'snapshot'/);
+  oneLineError(t, run([...k, '-drive', `file=${odd},if=sd,snapshot=maybe`]), /snapshot=maybe: use on or off/);
+  oneLineError(t, run([...k, '-drive', `file=${odd},if=sd,cache=none`]), /unsupported option 'cache'/);
   oneLineError(t, run([...k, '-drive', `file=${odd},if=ide`]), /if=ide is not supported: use if=sd/);
   oneLineError(t, run([...k, '-sd', odd, '-sd', odd, '-sd', odd]), /machine type does not support if=sd,bus=0,unit=2/);
 });
@@ -66,7 +69,8 @@ test('-help, -M help and -d help list what there is', (t) => {
   t.regex(h.stdout, /-initrd FILE/);
   t.regex(h.stdout, /-dtb FILE/);
   t.regex(h.stdout, /-sd FILE/);
-  t.regex(h.stdout, /-drive file=FILE,if=sd\[,format=raw\]/);
+  t.regex(h.stdout, /-drive file=FILE,if=sd\[,format=raw\]\[,snapshot=on\|off\]/);
+  t.regex(h.stdout, /-snapshot {2,}the SD images are opened read-only/);
   const m = run(['-M', 'help']);
   t.is(m.status, 0);
   t.regex(m.stdout, /versatilepb/);
@@ -257,4 +261,139 @@ qemuTest('-nographic console escapes as QEMU: Ctrl-A h prints help, Ctrl-A x end
   t.deepEqual(helpLines(ours.stdout).map((l) => l.slice(0, 8)), ['C-a h   ', 'C-a x   ', 'C-a C-a ']);
   t.true(ours.stdout.endsWith('QEMU: Terminated\n\r'), JSON.stringify(ours.stdout.slice(-40)));
   t.true(r.stdout.endsWith('QEMU: Terminated\n\r'));
+});
+
+/**
+ * Bad input files for -kernel, -dtb, -initrd and -sd: missing, a directory, a FIFO (reading it
+ * would wait for good), empty, truncated or not what it should be, an SD size QEMU refuses.
+ * Each is one line on stderr and status 1, at once, and no file in the directory changes.
+ * Where qemu-system-arm 7.2 refuses the same input it exits 1 too; the message follows its
+ * wording ("could not load kernel 'X'", "-sd X: Could not open 'X': ...", "'file' driver
+ * requires 'X' to be a regular file"). Where dynwasm refuses and qemu does not (an empty
+ * kernel or a truncated ELF qemu runs as zeros or raw bytes; a FIFO qemu waits on) that is said
+ * in the case's name.
+ */
+const BAD_INPUT_CASES: { name: string; args: (f: Record<string, string>) => string[]; message: RegExp; qemuRefuses: boolean }[] = [
+  { name: 'missing kernel', args: (f) => ['-kernel', f.missing], message: /could not load kernel '.*\/missing': no such file$/, qemuRefuses: true },
+  { name: 'kernel is a directory', args: (f) => ['-kernel', f.dir], message: /could not load kernel '.*\/dir': is a directory$/, qemuRefuses: true },
+  { name: 'kernel is a FIFO (qemu waits on it)', args: (f) => ['-kernel', f.fifo], message: /could not load kernel '.*\/fifo': not a regular file$/, qemuRefuses: false },
+  { name: 'empty kernel (qemu runs it)', args: (f) => ['-kernel', f.empty], message: /empty: empty kernel image$/, qemuRefuses: false },
+  { name: 'truncated ELF kernel (qemu runs it as a raw image)', args: (f) => ['-kernel', f.truncElf], message: /trunc\.elf: truncated ELF: the header needs 52 bytes, the file has 7$/, qemuRefuses: false },
+  { name: 'missing dtb', args: (f) => ['-kernel', f.kernel, '-dtb', f.missing], message: /could not load dtb '.*\/missing': no such file$/, qemuRefuses: true },
+  { name: 'dtb is a directory', args: (f) => ['-kernel', f.kernel, '-dtb', f.dir], message: /could not load dtb '.*\/dir': is a directory$/, qemuRefuses: true },
+  { name: 'dtb is a FIFO', args: (f) => ['-kernel', f.kernel, '-dtb', f.fifo], message: /could not load dtb '.*\/fifo': not a regular file$/, qemuRefuses: false },
+  { name: 'dtb is text', args: (f) => ['-kernel', f.kernel, '-dtb', f.text], message: /dtb file .*text\.dtb: not a device tree blob \(magic 0x6e6f7420, expected 0xd00dfeed\)$/, qemuRefuses: true },
+  { name: 'empty dtb', args: (f) => ['-kernel', f.kernel, '-dtb', f.empty], message: /dtb file .*empty: not a device tree blob/, qemuRefuses: true },
+  { name: 'truncated dtb', args: (f) => ['-kernel', f.kernel, '-dtb', f.truncDtb], message: /dtb file .*trunc\.dtb: truncated device tree blob \(header says \d+ bytes, file has 100\)$/, qemuRefuses: true },
+  { name: 'missing initrd', args: (f) => ['-kernel', f.kernel, '-initrd', f.missing], message: /could not load initrd '.*\/missing': no such file$/, qemuRefuses: true },
+  { name: 'initrd is a directory', args: (f) => ['-kernel', f.kernel, '-initrd', f.dir], message: /could not load initrd '.*\/dir': is a directory$/, qemuRefuses: true },
+  { name: 'initrd is a FIFO', args: (f) => ['-kernel', f.kernel, '-initrd', f.fifo], message: /could not load initrd '.*\/fifo': not a regular file$/, qemuRefuses: false },
+  { name: 'missing SD image', args: (f) => ['-kernel', f.kernel, '-sd', f.missing], message: /-sd .*\/missing: Could not open '.*\/missing': No such file or directory$/, qemuRefuses: true },
+  { name: 'SD image is a directory', args: (f) => ['-kernel', f.kernel, '-sd', f.dir], message: /-sd .*\/dir: 'file' driver requires '.*\/dir' to be a regular file$/, qemuRefuses: true },
+  { name: 'SD image is a directory, with -snapshot', args: (f) => ['-kernel', f.kernel, '-snapshot', '-sd', f.dir], message: /'file' driver requires '.*\/dir' to be a regular file$/, qemuRefuses: true },
+  { name: 'SD image is a FIFO (qemu waits on it)', args: (f) => ['-kernel', f.kernel, '-sd', f.fifo], message: /-sd .*\/fifo: 'file' driver requires '.*\/fifo' to be a regular file$/, qemuRefuses: false },
+  { name: 'SD image of a size QEMU refuses', args: (f) => ['-kernel', f.kernel, '-drive', `file=${f.odd},if=sd,format=raw`], message: /Invalid SD card size: 2\.86 MiB: SD card size has to be a power of 2, e.g\. 4 MiB$/, qemuRefuses: true },
+];
+
+function badInputFiles(): { dir: string; files: Record<string, string> } {
+  const dir = join(workDir(), 'bad-input');
+  mkdirSync(dir, { recursive: true });
+  const p = (n: string) => join(dir, n);
+  writeFileSync(p('kernel.bin'), new Uint8Array(256));
+  writeFileSync(p('empty'), '');
+  writeFileSync(p('trunc.elf'), Uint8Array.of(0x7f, 0x45, 0x4c, 0x46, 1, 1, 1));
+  writeFileSync(p('text.dtb'), 'not a device tree, just text\n');
+  writeFileSync(p('trunc.dtb'), readFileSync(join(process.cwd(), 'demo/linux/versatile-pb.dtb')).subarray(0, 100));
+  writeFileSync(p('odd.img'), new Uint8Array(3_000_000).fill(0x5a));
+  mkdirSync(p('dir'), { recursive: true });
+  try { statSync(p('fifo')); } catch { execFileSync('mkfifo', [p('fifo')]); }
+  return {
+    dir,
+    files: { kernel: p('kernel.bin'), empty: p('empty'), truncElf: p('trunc.elf'), text: p('text.dtb'), truncDtb: p('trunc.dtb'), odd: p('odd.img'), dir: p('dir'), fifo: p('fifo'), missing: p('missing') },
+  };
+}
+
+/** Every regular file in `dir`, with its sha256 and mode: what "nothing was modified" compares. */
+function snapshotDir(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const n of readdirSync(dir)) {
+    const st = statSync(join(dir, n));
+    out[n] = st.isFile() ? `${createHash('sha256').update(readFileSync(join(dir, n))).digest('hex')} ${st.mode.toString(8)}` : `${st.isDirectory() ? 'dir' : 'other'} ${st.mode.toString(8)}`;
+  }
+  return out;
+}
+
+test('bad -kernel, -dtb, -initrd and -sd files: one line on stderr, status 1, nothing modified', (t) => {
+  const { dir, files } = badInputFiles();
+  const before = snapshotDir(dir);
+  for (const c of BAD_INPUT_CASES) {
+    for (const engine of ['jit', 'interp']) {
+      const r = run(['-M', 'versatilepb', '-nographic', '-accel', engine, ...c.args(files)]);
+      t.is(r.status, 1, `${c.name} (${engine}): ${r.stderr}`);
+      t.is(r.stderr.split('\n').length, 2, `${c.name} (${engine}): one line: ${r.stderr}`);
+      t.regex(r.stderr, /^dynwasm-system-arm: /, c.name);
+      t.regex(r.stderr.trimEnd(), c.message, c.name);
+      t.notRegex(r.stderr, /\n\s+at |internal error/, c.name);
+      t.is(r.stdout, '', c.name);
+    }
+  }
+  t.deepEqual(snapshotDir(dir), before, 'no file changed');
+});
+
+qemuTest('qemu-system-arm refuses the same bad files with status 1 (those it refuses)', (t) => {
+  const { dir, files } = badInputFiles();
+  const before = snapshotDir(dir);
+  for (const c of BAD_INPUT_CASES.filter((x) => x.qemuRefuses)) {
+    const r = spawnSync('qemu-system-arm', ['-M', 'versatilepb', '-nographic', '-monitor', 'none', ...c.args(files)],
+      { encoding: 'latin1', input: '', timeout: 30000, env: { ...process.env, QEMU_AUDIO_DRV: 'none' } });
+    t.is(r.status, 1, `${c.name}: ${r.stderr}`);
+  }
+  t.deepEqual(snapshotDir(dir), before, 'no file changed');
+});
+
+/**
+ * Files the user may not read (mode 000): as root every file is readable, so the emulators run
+ * as nobody (setpriv) then. One line, status 1, under both engines; qemu refuses them too.
+ */
+function unreadableFiles(): { files: Record<string, string>; asUser: string[] } {
+  const dir = mkdtempSync(join(tmpdir(), 'dynwasm-unreadable-'));
+  chmodSync(dir, 0o755);
+  const files: Record<string, string> = {};
+  for (const [name, size] of [['kernel.bin', 256], ['noread.bin', 256], ['noread.dtb', 64], ['noread.rd', 64], ['noread.img', 1 << 20]] as const) {
+    files[name] = join(dir, name);
+    writeFileSync(files[name], new Uint8Array(size));
+    chmodSync(files[name], name === 'kernel.bin' ? 0o644 : 0o000);
+  }
+  const asUser = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
+  return { files, asUser };
+}
+const UNREADABLE_CASES: [string, (f: Record<string, string>) => string[], RegExp][] = [
+  ['kernel', (f) => ['-kernel', f['noread.bin']], /could not load kernel '.*noread\.bin': permission denied$/],
+  ['dtb', (f) => ['-kernel', f['kernel.bin'], '-dtb', f['noread.dtb']], /could not load dtb '.*noread\.dtb': permission denied$/],
+  ['initrd', (f) => ['-kernel', f['kernel.bin'], '-initrd', f['noread.rd']], /could not load initrd '.*noread\.rd': permission denied$/],
+  ['SD image', (f) => ['-kernel', f['kernel.bin'], '-sd', f['noread.img']], /-sd .*noread\.img: Could not open '.*noread\.img': Permission denied$/],
+];
+
+test('unreadable -kernel, -dtb, -initrd and -sd files: one line on stderr, status 1', (t) => {
+  const { files, asUser } = unreadableFiles();
+  for (const [what, args, message] of UNREADABLE_CASES) {
+    for (const engine of ['jit', 'interp']) {
+      const argv = [process.execPath, BIN, '-M', 'versatilepb', '-nographic', '-accel', engine, ...args(files)];
+      const cmd = [...asUser, ...argv];
+      const r = spawnSync(cmd[0], cmd.slice(1), { encoding: 'latin1', input: '', timeout: 60000 });
+      t.is(r.status, 1, `${what} (${engine}): ${r.stderr}`);
+      t.is(r.stderr.split('\n').length, 2, r.stderr);
+      t.regex(r.stderr.trimEnd(), message);
+      t.regex(r.stderr, /^dynwasm-system-arm: /);
+    }
+  }
+});
+
+qemuTest('qemu-system-arm refuses the same unreadable files with status 1', (t) => {
+  const { files, asUser } = unreadableFiles();
+  for (const [what, args] of UNREADABLE_CASES) {
+    const cmd = [...asUser, 'qemu-system-arm', '-M', 'versatilepb', '-nographic', '-monitor', 'none', ...args(files)];
+    const r = spawnSync(cmd[0], cmd.slice(1), { encoding: 'latin1', input: '', timeout: 30000, env: { ...process.env, QEMU_AUDIO_DRV: 'none' } });
+    t.is(r.status, 1, `${what}: ${r.stderr}`);
+  }
 });

@@ -7,7 +7,8 @@
  *   -machine dumpdtb=FILE (and decompiles the same with dtc -O dts);
  * - test/arm-programs/bootinfo.bin, entered through the boot stub, prints what it sees (r0-r2,
  *   the ATAGs or every node and property of the dtb, the initrd's place and CRC, the system
- *   controller, the PL031 RTC, PrimeCell IDs): the same output as under qemu, in both engines;
+ *   controller, the PL031 RTC, PrimeCell IDs, the PL050s' PS/2 keyboard and mouse replies and
+ *   interrupts): the same output as under qemu, in both engines;
  * - the loading errors are one line each.
  */
 import test from 'ava';

@@ -4,10 +4,12 @@
  * PL011 UARTs, the PL190 vectored interrupt controller (VIC) at 0x10140000 with the secondary
  * controller (SIC) at 0x10003000 on its line 31, the two SP804 dual timers (VIC lines 4
  * and 5), the PL031 RTC at 0x101e8000 (VIC line 10) and the two PL181 MMC interfaces at
- * 0x10005000 and 0x1000b000 (the first and second -sd card; a slot without one is empty). UART0-2 interrupt on VIC lines 12-14,
+ * 0x10005000 and 0x1000b000 (the first and second -sd card; a slot without one is empty), the
+ * two PL050 keyboard/mouse interfaces at 0x10006000 and 0x10007000 (SIC lines 3 and 4) with a
+ * PS/2 keyboard and mouse. UART0-2 interrupt on VIC lines 12-14,
  * UART3 on SIC line 6, as in QEMU. Like QEMU's versatilepb (ignore_memory_transaction_failures),
  * an access to an address nothing answers at does not abort: reads return 0 and writes are
- * ignored — so the PrimeCells QEMU has and we do not (DMA, CLCD, KMI, GPIO, ...) read as
+ * ignored — so the PrimeCells QEMU has and we do not (DMA, CLCD, GPIO, AACI, ...) read as
  * zero IDs and Linux binds no driver to them.
  *
  * `-kernel`: an ELF is loaded at its segments' physical addresses and entered at its entry
@@ -25,6 +27,7 @@ import { BoardBus } from '../bus.js';
 import { Semihosting, type SemihostingHost } from '../arm/semihosting.js';
 import { ATAG_ADDR, BootError, KERNEL_LOAD_ADDR, elfDtbBlob, linuxBootBlobs } from '../arm/boot.js';
 import { Pl031 } from './pl031.js';
+import { Pl050 } from './pl050.js';
 import { Pl181 } from './pl181.js';
 import { SdCard, type BlockBackend } from './sd-card.js';
 import { SbconI2c } from './sbcon-i2c.js';
@@ -38,19 +41,40 @@ export const VERSATILEPB_MAX_RAM = 256 * 1024 * 1024;
 export const VERSATILEPB_DEFAULT_RAM = 128 * 1024 * 1024;
 export { ATAG_ADDR, KERNEL_LOAD_ADDR };
 
-export const UART_BASES = [0x101f1000, 0x101f2000, 0x101f3000, 0x10009000] as const;
-export const SYSCTL_BASE = 0x10000000;
-export const VIC_BASE = 0x10140000;
-export const SIC_BASE = 0x10003000;
-export const TIMER_BASES = [0x101e2000, 0x101e3000] as const;
-export const RTC_BASE = 0x101e8000;
-export const I2C_BASE = 0x10002000;
-export const MMCI_BASES = [0x10005000, 0x1000b000] as const;
 /**
- * Where the MMCIs' two interrupt outputs go, as QEMU 7.2's versatilepb wires them: MMCI0 to SIC
- * lines 22 and 1, MMCI1 to SIC 23 and 2. (Linux's versatile-pb.dts says SIC 22 and 23 for MMCI0
- * and SIC 1 and 2 for MMCI1; demo/linux/README.md has the dtb that matches QEMU.)
+ * The board's device map, in one place: each device's name and base address (every one a 4 KiB
+ * page). The models below are mapped from it, and the bare-metal device fuzzer
+ * (scripts/fuzz/bare.mjs) reads it to know where the devices are.
  */
+export const VERSATILEPB_DEVICES = {
+  sysctl: 0x10000000,
+  i2c: 0x10002000,
+  sic: 0x10003000,
+  mmci0: 0x10005000,
+  kmi0: 0x10006000,
+  kmi1: 0x10007000,
+  uart3: 0x10009000,
+  mmci1: 0x1000b000,
+  vic: 0x10140000,
+  timer01: 0x101e2000,
+  timer23: 0x101e3000,
+  rtc: 0x101e8000,
+  uart0: 0x101f1000,
+  uart1: 0x101f2000,
+  uart2: 0x101f3000,
+} as const;
+const D = VERSATILEPB_DEVICES;
+export const UART_BASES = [D.uart0, D.uart1, D.uart2, D.uart3] as const;
+export const SYSCTL_BASE = D.sysctl;
+export const VIC_BASE = D.vic;
+export const SIC_BASE = D.sic;
+export const TIMER_BASES = [D.timer01, D.timer23] as const;
+export const RTC_BASE = D.rtc;
+export const I2C_BASE = D.i2c;
+export const MMCI_BASES = [D.mmci0, D.mmci1] as const;
+/** The keyboard's and the mouse's KMI, and their SIC lines (QEMU: sic[3] and sic[4]). */
+export const KMI_BASES = [D.kmi0, D.kmi1] as const;
+const KMI_SIC_LINES = [3, 4] as const;
 const MMCI_SIC_LINES = [[22, 1], [23, 2]] as const;
 const RTC_VIC_LINE = 10;
 /** Where the UARTs' interrupts go: VIC lines for UART0-2, SIC line 6 for UART3. */
@@ -113,6 +137,8 @@ export interface VersatilePb {
   rtc: Pl031;
   /** MMCI0 and MMCI1, with their -sd cards if any. */
   mmci: Pl181[];
+  /** The keyboard's and the mouse's PL050. */
+  kmi: Pl050[];
   /**
    * Bring the timers up to the present, raising the interrupts of those that expired. The CPU
    * only looks at its interrupt lines between blocks, so the run loop calls this between slices.
@@ -219,6 +245,12 @@ export async function createVersatilePb(opts: VersatilePbOptions): Promise<Versa
     return m;
   });
 
+  const kmi = KMI_BASES.map((base, i) => {
+    const k = new Pl050(`kmi${i}`, i === 0 ? 'keyboard' : 'mouse', (level) => sic.setIrq(KMI_SIC_LINES[i], level));
+    bus.map(base, PAGE_SIZE, k);
+    return k;
+  });
+
   const loaded = blobs.map((b) => ({ start: b.addr, end: b.addr + b.memsz })).sort((a, b) => a.start - b.start);
   let semihosting: Semihosting | undefined;
   if (opts.semihosting) {
@@ -241,7 +273,7 @@ export async function createVersatilePb(opts: VersatilePbOptions): Promise<Versa
   cpu.irqLine = vic.irq;
   cpu.fiqLine = vic.fiq;
   const machine: VersatilePb = {
-    cpu, uarts, sysctl: undefined as unknown as SysCtl, vic, sic, timers, rtc, mmci, semihosting, loaded, entry, resetRequested: false,
+    cpu, uarts, sysctl: undefined as unknown as SysCtl, vic, sic, timers, rtc, mmci, kmi, semihosting, loaded, entry, resetRequested: false,
     poll: () => { for (const t of timers) t.poll(); rtc.poll(); },
   };
   machine.sysctl = new SysCtl(0x41007004, 0x02000000, () => { machine.resetRequested = true; cpu.halted = true; });

@@ -3,7 +3,7 @@
  * (the options that make sense here). Today one machine, `-M versatilepb`.
  */
 import { UsageError, parseAccel } from './options.js';
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import { MachineError, createVersatilePb, parseRamSize, type VersatilePb } from '../../boards/versatilepb/machine.js';
 import type { SemihostingHost } from '../../boards/arm/semihosting.js';
@@ -57,8 +57,11 @@ Full-system ARM emulation; the options follow qemu-system-arm's.
                          writes go to FILE, as with qemu. Its size must be a power of two. Linux:
                          -append "console=ttyAMA0 root=/dev/mmcblk0 rw rootwait" with a dtb that
                          matches qemu's MMC wiring (demo/linux/README.md)
-  -drive file=FILE,if=sd[,format=raw]
-                         the same as -sd FILE (other interfaces, formats and options: an error)
+  -drive file=FILE,if=sd[,format=raw][,snapshot=on|off]
+                         the same as -sd FILE (other interfaces, formats and options: an error);
+                         snapshot=on keeps the guest's writes to this card in memory
+  -snapshot              the SD images are opened read-only and the guest's writes to them stay
+                         in memory (lost at exit), as qemu's -snapshot
   -m SIZE                RAM size, e.g. 128M (the default), 256, 64M; versatilepb allows 256M at most
   -nographic             UART0 on stdin/stdout. There is no display in this emulator, so UART0
                          goes to stdout with or without it (stdin is read only with -nographic
@@ -82,7 +85,10 @@ Full-system ARM emulation; the options follow qemu-system-arm's.
   -h, -help              this help
   -version               the version
 
-Exit status: the guest's semihosting exit status; 1 for a usage or loading error, 130 on SIGINT.`;
+Exit status: the guest's semihosting exit status; 0 for a guest reset with -no-reboot (Linux's
+reboot, or panic=N) or Ctrl-A x; 1 for a usage or loading error; 130 on SIGINT. A guest that
+halts (Linux's poweroff: this board has no power controller) or panics without panic=N keeps
+the emulator running, as qemu does.`;
 
 
 interface Options {
@@ -103,13 +109,15 @@ interface Options {
   stats: boolean;
   singleStep: boolean;
   noReboot?: boolean;
+  /** -snapshot: the SD images are not written; the guest's writes stay in memory. */
+  snapshot: boolean;
   chain: boolean;
   hotThreshold?: number;
   help?: 'usage' | 'machines' | 'log' | 'version';
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { sd: [], nographic: false, serial: [], semihosting: false, semihostingArgs: [], accel: 'jit', logItems: new Set(), stats: false, singleStep: false, chain: true };
+  const o: Options = { sd: [], nographic: false, serial: [], semihosting: false, semihostingArgs: [], accel: 'jit', logItems: new Set(), stats: false, singleStep: false, snapshot: false, chain: true };
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i];
     if (!raw.startsWith('-') || raw === '-') throw new UsageError(`${raw}: unexpected argument (options start with '-')`);
@@ -187,6 +195,7 @@ function parseArgs(argv: string[]): Options {
       }
       case 'D': o.logFile = value(); break;
       case 'no-reboot': o.noReboot = true; break;
+      case 'snapshot': o.snapshot = true; break;
       case 'stats': o.stats = true; break;
       case 'singlestep': o.singleStep = true; break;
       case 'h': case 'help': o.help = 'usage'; break;
@@ -294,6 +303,10 @@ async function main(argv: string[]): Promise<number> {
 
   const load = (what: string, path: string): Uint8Array | string => {
     try {
+      // Only a regular file: reading a FIFO or a terminal would wait for good.
+      const st = statSync(path);
+      if (st.isDirectory()) return `could not load ${what} '${path}': is a directory`;
+      if (!st.isFile()) return `could not load ${what} '${path}': not a regular file`;
       return readFileSync(path);
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
@@ -311,7 +324,7 @@ async function main(argv: string[]): Promise<number> {
   if (o.sd.length > 2) return fail(`${o.sd[2].spec}: machine type does not support if=sd,bus=0,unit=2 (versatilepb has two MMC slots)`);
   const sd: Exclude<ReturnType<typeof openSdImage>, string>[] = [];
   for (const d of o.sd) {
-    const b = openSdImage(d);
+    const b = openSdImage(d, o.snapshot);
     if (typeof b === 'string') return fail(b);
     sd.push(b);
   }

@@ -144,6 +144,41 @@ static void primecell(const char *what, u32 base)
 	printf("\n");
 }
 
+/* Send a byte to a PL050's PS/2 device and print what comes back (KMISTAT, the bytes, KMIIR). */
+static void kmi_send(const char *what, u32 base, u32 byte)
+{
+	R32(base + 0x08) = byte;
+	printf("%s sent %02x stat %02x got", what, byte, R32(base + 0x04));
+	for (int i = 0; i < 8 && (R32(base + 0x04) & 0x10); i++)
+		printf(" %02x", R32(base + 0x08));
+	printf(" stat %02x ir %x\n", R32(base + 0x04), R32(base + 0x10));
+}
+
+/* The keyboard's and the mouse's PL050: the commands Linux's probes send, and the interrupt on
+   SIC lines 3 and 4 (SIC RAWSTAT at 0x10003004). */
+static void kmi(void)
+{
+	const u32 K = 0x10006000u, M = 0x10007000u, SIC = 0x10003000u;
+	static const u8 kbd[] = { 0xff, 0xf2, 0xed, 0x00, 0xf3, 0x00, 0xf0, 0x00, 0xf5, 0xf4, 0xee, 0x12 };
+	static const u8 mouse[] = { 0xff, 0xf2, 0xf3, 200, 0xf3, 100, 0xf3, 80, 0xf2, 0xf3, 200, 0xf3, 200, 0xf3, 80,
+		0xf2, 0xe8, 0x03, 0xe6, 0xf4, 0xe9, 0xeb, 0xf5, 0xe1, 0xf6 };
+	printf("kmi CR %x %x CLKDIV %x STAT %x %x IR %x %x\n", R32(K), R32(M), R32(K + 0x0c), R32(K + 0x04), R32(M + 0x04), R32(K + 0x10), R32(M + 0x10));
+	for (unsigned i = 0; i < sizeof kbd; i++)
+		kmi_send("kbd", K, kbd[i]);
+	for (unsigned i = 0; i < sizeof mouse; i++)
+		kmi_send("mouse", M, mouse[i]);
+	R32(K) = 0x10;
+	R32(K + 0x08) = 0xee;
+	printf("kmi0 rx irq: sic raw bit3 %u", (R32(SIC + 0x04) >> 3) & 1);
+	(void)R32(K + 0x08);
+	printf(" after read %u", (R32(SIC + 0x04) >> 3) & 1);
+	R32(M) = 0x08;
+	printf(" kmi1 tx irq: sic raw bit4 %u", (R32(SIC + 0x04) >> 4) & 1);
+	R32(K) = 0;
+	R32(M) = 0;
+	printf(" off %u %u\n", (R32(SIC + 0x04) >> 3) & 1, (R32(SIC + 0x04) >> 4) & 1);
+}
+
 static void sysctl(void)
 {
 	const u32 S = 0x10000000u;
@@ -212,5 +247,8 @@ int main(void)
 	primecell("timer01", 0x101e2000u);
 	primecell("timer23", 0x101e3000u);
 	primecell("rtc", 0x101e8000u);
+	primecell("kmi0", 0x10006000u);
+	primecell("kmi1", 0x10007000u);
+	kmi();
 	return finish("bootinfo");
 }
