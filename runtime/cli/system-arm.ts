@@ -10,6 +10,9 @@ import type { SemihostingHost } from '../../boards/arm/semihosting.js';
 import { cpuCounters, statsLines } from '../stats.js';
 import { openSdImage, parseSdDrive, type SdDrive } from './sd-image.js';
 import { LOG_ITEMS, Logger, parseLogItems, type LogItem } from '../log.js';
+import { GdbStub, parseGdbAddress, type GdbAddress } from '../gdbstub.js';
+import { ARM_GDB } from '../arm/gdb.js';
+import type { ArmCpu } from '../arm/cpu.js';
 
 /** The package's version (package.json is two folders above dist/runtime/cli). */
 const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -77,6 +80,11 @@ Full-system ARM emulation; the options follow qemu-system-arm's.
   -D FILE                log file
   -no-reboot             a guest reset (reboot) ends the emulator; without it the board resets
                          and boots the same images again, as QEMU does
+  -s                     shorthand for -gdb tcp::1234
+  -gdb DEV               wait for gdb connections on DEV: tcp::PORT, tcp:HOST:PORT or
+                         unix:PATH,server (gdb-multiarch -ex 'target remote :1234'); a connecting
+                         gdb stops the guest
+  -S                     do not start the CPU: wait for gdb's continue (or the monitor's cont)
   -singlestep            one guest instruction per translation block (for comparisons with qemu)
   -stats                 on exit, print execution statistics to stderr (not a qemu option)
   -h, -help              this help
@@ -103,13 +111,15 @@ interface Options {
   stats: boolean;
   singleStep: boolean;
   noReboot?: boolean;
+  gdb?: GdbAddress;
+  startStopped: boolean;
   chain: boolean;
   hotThreshold?: number;
   help?: 'usage' | 'machines' | 'log' | 'version';
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { sd: [], nographic: false, serial: [], semihosting: false, semihostingArgs: [], accel: 'jit', logItems: new Set(), stats: false, singleStep: false, chain: true };
+  const o: Options = { sd: [], nographic: false, serial: [], semihosting: false, semihostingArgs: [], accel: 'jit', logItems: new Set(), stats: false, singleStep: false, chain: true, startStopped: false };
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i];
     if (!raw.startsWith('-') || raw === '-') throw new UsageError(`${raw}: unexpected argument (options start with '-')`);
@@ -187,6 +197,15 @@ function parseArgs(argv: string[]): Options {
       }
       case 'D': o.logFile = value(); break;
       case 'no-reboot': o.noReboot = true; break;
+      case 's': o.gdb = { port: 1234 }; break;
+      case 'gdb': {
+        const v = value();
+        const a = parseGdbAddress(v);
+        if (!a) throw new UsageError(`-gdb ${v}: unsupported gdb device (use tcp::PORT, tcp:HOST:PORT or unix:PATH,server)`);
+        o.gdb = a;
+        break;
+      }
+      case 'S': o.startStopped = true; break;
       case 'stats': o.stats = true; break;
       case 'singlestep': o.singleStep = true; break;
       case 'h': case 'help': o.help = 'usage'; break;
@@ -387,6 +406,19 @@ async function main(argv: string[]): Promise<number> {
     input.start(() => machine.uarts[0].pollInput());
   }
 
+  let gdb: GdbStub<ArmCpu> | undefined;
+  if (o.gdb) {
+    gdb = new GdbStub<ArmCpu>({
+      cpu: () => cpu,
+      arch: ARM_GDB,
+      kill: () => { flushAll(); process.stderr.write('QEMU: Terminated via GDBstub\n'); process.exit(0); },
+    }, o.startStopped, PROG);
+    try { await gdb.listen(o.gdb); } catch (e) { return fail((e as Error).message); }
+  } else if (o.startStopped) {
+    // -S with nothing that can start the CPU: it waits, as QEMU's does, until the emulator is ended.
+    await new Promise(() => setInterval(() => undefined, 1 << 30));
+  }
+
   process.on('SIGINT', () => {
     flushAll();
     process.exit(130);
@@ -395,11 +427,13 @@ async function main(argv: string[]): Promise<number> {
   const t0 = performance.now();
   try {
     for (;;) {
+      if (gdb) await gdb.beforeRun();
       const sliceEnd = performance.now() + SLICE_MS;
       do {
-        cpu.run(POLL_BLOCKS);
+        const r = cpu.run(POLL_BLOCKS);
+        gdb?.afterRun(r);
         machine.poll();
-      } while (!cpu.halted && !cpu.waiting && performance.now() < sliceEnd);
+      } while (!cpu.halted && !cpu.waiting && !gdb?.wantsStop && performance.now() < sliceEnd);
       out.flush();
       if (cpu.waiting && !cpu.halted) {
         // Wait for interrupt: sleep instead of spinning; the timers are polled after it.
@@ -429,6 +463,7 @@ async function main(argv: string[]): Promise<number> {
     }
   } finally {
     flushAll();
+    if (gdb) { await gdb.processEnded({ exitCode: cpu.exitCode }); gdb.close(); }
     input.stop();
     machine.semihosting?.close();
     for (const fd of files) closeSync(fd);
