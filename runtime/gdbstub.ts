@@ -9,7 +9,7 @@
  * which turns between slices; Ctrl-C (a 0x03 byte) stops the guest after the current slice.
  */
 import { createServer, type Server, type Socket } from 'node:net';
-import { existsSync, unlinkSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, unlinkSync } from 'node:fs';
 import type { DebugStop, RunResult, WatchType } from './exec.js';
 
 /** What the stub needs of a CPU (CpuExec has it all). */
@@ -337,7 +337,7 @@ export class GdbStub<Cpu extends GdbCpu = GdbCpu> {
     }
   }
 
-  private handleV(p: string): string | undefined {
+  private handleV(p: string): string | Buffer | undefined {
     if (p === 'vCont?') return 'vCont;c;C;s;S';
     if (p.startsWith('vCont;')) {
       // The first action that applies to our one thread (any thread id, or none).
@@ -349,7 +349,44 @@ export class GdbStub<Cpu extends GdbCpu = GdbCpu> {
       return 'E22';
     }
     if (p.startsWith('vKill')) { this.send('OK'); this.machine.kill(); return undefined; }
-    return ''; // vMustReplyEmpty, vFile…: not supported
+    if (p.startsWith('vFile:') && this.machine.process) return this.handleFile(p.slice(6));
+    return ''; // vMustReplyEmpty and the rest: not supported
+  }
+
+  /** Host I/O for user mode (gdb reads the program named by qXfer:exec-file): the guest's files are the host's. */
+  private readonly files = new Set<number>();
+  private handleFile(p: string): string | Buffer {
+    const [op, argText = ''] = p.split(':');
+    const args = argText.split(',');
+    const errno = (e: unknown): string => `F-1,${(-((e as NodeJS.ErrnoException).errno ?? -5)).toString(16)}`;
+    try {
+      switch (op) {
+        case 'setfs': return 'F0';
+        case 'open': {
+          // Read-only: what gdb opens is the program and its libraries.
+          if ((parseInt(args[1], 16) & 3) !== 0) return 'F-1,d'; // EACCES
+          const fd = openSync(Buffer.from(args[0], 'hex').toString('utf8'), 'r');
+          this.files.add(fd);
+          return `F${fd.toString(16)}`;
+        }
+        case 'pread': {
+          const fd = parseInt(args[0], 16), count = Math.min(parseInt(args[1], 16), PACKET_SIZE / 2), off = parseInt(args[2], 16);
+          if (!this.files.has(fd)) return 'F-1,9'; // EBADF
+          const buf = Buffer.alloc(count);
+          const n = readSync(fd, buf, 0, count, off);
+          return Buffer.concat([Buffer.from(`F${n.toString(16)};`), escapeBinary(buf.subarray(0, n))]);
+        }
+        case 'close': {
+          const fd = parseInt(args[0], 16);
+          if (!this.files.delete(fd)) return 'F-1,9';
+          closeSync(fd);
+          return 'F0';
+        }
+        default: return '';
+      }
+    } catch (e) {
+      return errno(e);
+    }
   }
 
   private handleBreakpoint(p: string): string {
