@@ -65,7 +65,7 @@ export type WatchType = 'write' | 'read' | 'access';
 /** Why the CPU stopped for the debugger. */
 export type DebugStop =
   | { kind: 'breakpoint' }
-  /** After the instruction that made the access; `addr` is the accessed address. */
+  /** Before or after the instruction that made the access (CpuExec.watchStopsBefore); `addr` is the accessed address. */
   | { kind: 'watchpoint'; type: WatchType; addr: number }
   | { kind: 'step' };
 
@@ -137,6 +137,11 @@ export abstract class CpuExec<C extends DisasContextBase = DisasContextBase> imp
   protected abstract codeMmuIndex(flags: number): number;
   /** The target's exception number for a debug exit (QEMU's EXCP_DEBUG): the exec loop takes it, not the target. */
   protected abstract readonly debugException: number;
+  /**
+   * A watchpoint stops before the accessing instruction, which gdb then steps (QEMU's
+   * gdb_stop_before_watchpoint, which ARM sets); otherwise after it.
+   */
+  protected readonly watchStopsBefore: boolean = false;
   /** The registers in QEMU's `-d cpu` format. */
   abstract dumpState(): string;
 
@@ -521,11 +526,11 @@ export abstract class CpuExec<C extends DisasContextBase = DisasContextBase> imp
     return false;
   }
 
-  /** The debug exception: a breakpoint, or a watchpoint whose instruction now runs to completion before the stop (as QEMU's). */
+  /** The debug exception: a breakpoint, or a watchpoint (the instruction is run to completion first unless the stop comes before it). */
   private debugExit(): void {
     const hit = this.watchPending;
     this.watchPending = undefined;
-    if (hit) {
+    if (hit && !this.watchStopsBefore) {
       this.watchSuspended = true;
       try { this.stepInstruction(); } finally { this.watchSuspended = false; }
     }

@@ -72,10 +72,10 @@ async function session(cmd: string, args: string[], port: number, elf: string, s
     for (const c of script) gdbArgs.push('-ex', c);
     gdbArgs.push(elf);
     const gdb = await new Promise<string>((resolve, reject) => {
-      const g = spawn('gdb-multiarch', gdbArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
+      // stdout and stderr in one pipe, so that error lines keep their place among the others
+      const g = spawn('sh', ['-c', 'exec gdb-multiarch "$@" 2>&1', 'gdb', ...gdbArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
       let out = '';
       g.stdout.on('data', (d) => { out += d; });
-      g.stderr.on('data', (d) => { out += d; });
       const timer = setTimeout(() => { g.kill(); reject(new Error(`gdb timed out; output so far:\n${out}`)); }, 180_000);
       g.on('exit', () => { clearTimeout(timer); resolve(out); });
     });
@@ -144,8 +144,7 @@ for (const engine of ENGINES) {
 /**
  * qemu-arm has no watchpoints: Z2/Z3 in user mode are checked for their values and for the
  * same stops in both engines (the system-mode session compares them with qemu-system-arm's).
- * As QEMU's, a watchpoint stops after the accessing instruction; gdb, which expects ARM's to
- * stop before it, then steps one more (so a stop can show the caller, after the store).
+ * As QEMU's ARM, a watchpoint stops before the accessing instruction, which gdb then steps.
  */
 userTest('dynwasm-arm -g: hardware watchpoints (Z2, Z3) stop on the access, the same in both engines', async (t) => {
   const elf = userProgram();

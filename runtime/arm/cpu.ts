@@ -101,6 +101,8 @@ const ARM_WORDS: CpuWords = { pc: PC, flags: [THUMB, TB_FLAGS], exception: EXCEP
 export class ArmCpu extends CpuExec<DisasContext> {
   protected readonly translator = ARM_TRANSLATOR;
   protected readonly debugException = EXCP_DEBUG;
+  // gdb expects ARM's watchpoints to stop before the access, and steps the instruction itself (as QEMU's ARM does).
+  protected override readonly watchStopsBefore = true;
   private irq = false;
   private fiq = false;
   /** Interrupt lines, driven by the board's interrupt controller. Raising one makes chained
