@@ -56,6 +56,8 @@ export interface GdbMachine<Cpu extends GdbCpu = GdbCpu> {
   readonly process?: GdbProcess;
   /** gdb's kill (`k`, `vKill`): end the emulator. */
   kill(): void;
+  /** gdb resumed the guest (c, s, vCont): system mode's -S or monitor pause ends too. */
+  resumed?(): void;
 }
 
 /** A listening address: QEMU's `tcp::PORT`, `tcp:HOST:PORT`, a bare port, or `unix:PATH[,server]`. */
@@ -200,6 +202,9 @@ export class GdbStub<Cpu extends GdbCpu = GdbCpu> {
     s.end();
   }
 
+  /** The monitor's cont: the guest runs even if gdb held it (gdb gets its stop reply at the next stop). */
+  resumeFromMonitor(): void { if (this.held) this.resume('continue'); }
+
   private report(stop: DebugStop): void {
     let r = this.stopReply(GDB_SIGNAL_TRAP);
     if (stop.kind === 'watchpoint') r += `${stop.type === 'read' ? 'r' : stop.type === 'access' ? 'a' : ''}watch:${(stop.addr >>> 0).toString(16)};`;
@@ -318,6 +323,7 @@ export class GdbStub<Cpu extends GdbCpu = GdbCpu> {
         // An address to resume at (c ADDR / s ADDR); the signal of C/S is dropped, as QEMU's system mode does.
         const addr = p[0] === 'c' || p[0] === 's' ? p.slice(1) : p.split(';')[1];
         if (addr) arch.writeRegister(cpu, arch.pcRegister, parseInt(addr, 16));
+        this.machine.resumed?.();
         this.resume(p[0] === 's' || p[0] === 'S' ? 'step' : 'continue');
         return undefined;
       }
@@ -343,8 +349,8 @@ export class GdbStub<Cpu extends GdbCpu = GdbCpu> {
       // The first action that applies to our one thread (any thread id, or none).
       for (const a of p.slice(6).split(';')) {
         const kind = a[0];
-        if (kind === 'c' || kind === 'C') { this.resume('continue'); return undefined; }
-        if (kind === 's' || kind === 'S') { this.resume('step'); return undefined; }
+        if (kind === 'c' || kind === 'C') { this.machine.resumed?.(); this.resume('continue'); return undefined; }
+        if (kind === 's' || kind === 'S') { this.machine.resumed?.(); this.resume('step'); return undefined; }
       }
       return 'E22';
     }

@@ -35,7 +35,13 @@ ${Array.from({ length: 13 }, (_, i) => `  <reg name="r${i}" bitsize="32"/>`).joi
 /** The target description QEMU builds around it. */
 const TARGET_XML = '<?xml version="1.0"?><!DOCTYPE target SYSTEM "gdb-target.dtd"><target><architecture>arm</architecture><xi:include href="arm-core.xml"/></target>';
 
-export const ARM_GDB: GdbArch<ArmCpu> = {
+/** Register names for the monitor's `$name` (gdb's names, and r13–r15 too). */
+const REGISTER_NAMES: Record<string, number> = {
+  ...Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`r${i}`, i])), sp: 13, lr: 14, pc: PC, cpsr: CPSR_REGNUM,
+};
+
+export const ARM_GDB: GdbArch<ArmCpu> & { readonly registerNames: Readonly<Record<string, number>> } = {
+  registerNames: REGISTER_NAMES,
   xml: { 'target.xml': TARGET_XML, 'arm-core.xml': ARM_CORE_XML },
   gRegisters: [...Array.from({ length: 16 }, (_, i) => i), CPSR_REGNUM],
   registerBytes: 4,
