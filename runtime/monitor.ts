@@ -23,7 +23,7 @@ export interface MonitorMachine<Cpu extends MonitorCpu = MonitorCpu> {
   status(): string;
   stop(): void;
   cont(): void;
-  reset(): void;
+  reset(): void | Promise<void>;
   powerdown(): void;
   quit(): void;
   /** `info version`. */
@@ -129,7 +129,7 @@ const COMMANDS: Command[] = [
   {
     names: 'print|p', args: '/fmt expr', help: 'print expression value (use $reg for CPU register access)',
     run: (m, a) => {
-      const { format, rest } = parseFormat(a, m, 'print');
+      const { format, rest } = parseFormat(a, m);
       const v = m.evaluate(rest);
       m.out(`${formatValue(v, format.format, 8)}\n`);
     },
@@ -137,7 +137,7 @@ const COMMANDS: Command[] = [
   { names: 'quit|q', args: '', help: 'quit the emulator', run: (m) => m.machine.quit() },
   { names: 'stop|s', args: '', help: 'stop emulation', run: (m) => m.machine.stop() },
   { names: 'system_powerdown', args: '', help: 'send system power down event', run: (m) => m.machine.powerdown() },
-  { names: 'system_reset', args: '', help: 'reset the system', run: (m) => m.machine.reset() },
+  { names: 'system_reset', args: '', help: 'reset the system', run: async (m) => { await m.machine.reset(); } },
   {
     names: 'x', args: '/fmt addr', help: 'virtual memory dump starting at \'addr\'',
     run: (m, a) => m.dump(a, false, 'x'),
@@ -153,9 +153,10 @@ function hex(v: number, digits: number): string { return (v >>> 0).toString(16).
 interface Format { count: number; format: string; size: number }
 
 /** `/[count][format][size]` (QEMU's get_monitor_def / the `/fmt` argument type), remembering the last format and size. */
-function parseFormat(args: string, m: Monitor, cmd: string): { format: Format; rest: string } {
+function parseFormat(args: string, m: Monitor): { format: Format; rest: string } {
   const t = args.trimStart();
-  if (!t.startsWith('/')) return { format: { count: 1, format: cmd === 'print' ? 'x' : m.lastFormat, size: m.lastSize }, rest: t };
+  // The format and size stay from one command to the next (x, xp and print alike), as QEMU's.
+  if (!t.startsWith('/')) return { format: { count: 1, format: m.lastFormat, size: m.lastSize }, rest: t };
   const f = /^\/(\d*)([a-z]*)/.exec(t)!;
   let count = f[1] ? Number(f[1]) : 1, format = m.lastFormat, size = -1;
   for (const c of f[2]) {
@@ -164,7 +165,8 @@ function parseFormat(args: string, m: Monitor, cmd: string): { format: Format; r
     else throw new ArgError(`invalid char in format: '${c}'`);
   }
   if (size < 0) size = format === 'c' ? 1 : format === 'i' ? 4 : m.lastSize;
-  if (cmd !== 'print') { m.lastFormat = format; m.lastSize = size; }
+  m.lastFormat = format;
+  m.lastSize = size;
   if (count < 1) count = 1;
   return { format: { count, format, size }, rest: t.slice(f[0].length) };
 }
@@ -259,7 +261,7 @@ export class Monitor<Cpu extends MonitorCpu = MonitorCpu> {
 
   /** `x` and `xp` (QEMU's memory_dump). */
   dump(args: string, physical: boolean, cmd: string): void {
-    const { format, rest } = parseFormat(args, this as Monitor, cmd);
+    const { format, rest } = parseFormat(args, this as Monitor);
     let addr = Number(BigInt.asUintN(64, this.evaluate(rest)));
     // The length counts in the size asked for; characters are then shown a byte each (as QEMU).
     let len = format.size * format.count;

@@ -479,7 +479,17 @@ async function main(argv: string[]): Promise<number> {
     status: () => (paused === 'prelaunch' ? 'paused (prelaunch)' : paused ? 'paused' : gdb?.stopped ? 'paused (debug)' : 'running'),
     stop: () => { if (!paused) setPaused('paused'); },
     cont: () => { setPaused(undefined); gdb?.resumeFromMonitor(); },
-    reset: () => { machine.resetRequested = true; cpu.halted = true; },
+    reset: async () => {
+      if (o.noReboot) { flushAll(); process.exit(0); }
+      // QEMU's qemu_system_reset: the board starts again from the same images, paused or not.
+      const again = await create();
+      if (typeof again === 'string') { process.stderr.write(`${PROG}: ${again}\n`); process.exit(1); }
+      machine = again;
+      cpu = machine.cpu;
+      if (uart0Stdin) machine.uarts[0].inputSource = () => input.queue.shift();
+      // A reset while paused leaves the machine as before its first start (QEMU's prelaunch).
+      if (paused) paused = 'prelaunch';
+    },
     powerdown: () => { /* versatilepb has no power button: nothing happens, as in QEMU */ },
     quit: () => { flushAll(); process.exit(0); },
     version: `${VERSION} (dynwasm)`,
@@ -527,7 +537,8 @@ async function main(argv: string[]): Promise<number> {
     let greeted = false;
     input.monitor = {
       feed: (d) => mon.feed(d),
-      focus: (on) => { if (!on) return; if (greeted) mon.prompt(); else { greeted = true; mon.start(); } },
+      // As QEMU's mux events: a new line when the console takes over, the prompt when the monitor does.
+      focus: (on) => { if (!on) { if (greeted) mon.out('\n'); return; } if (greeted) mon.prompt(); else { greeted = true; mon.start(); } },
     };
     if (!uart0Stdin) input.start(() => undefined);
   } else if (o.monitor !== undefined && o.monitor !== 'none') {
