@@ -68,7 +68,8 @@ async function session(cmd: string, args: string[], port: number, elf: string, s
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   try {
     await waitListening(port, child);
-    const gdbArgs = ['-q', '-nx', '-batch', '-ex', 'set pagination off', '-ex', 'set confirm off', '-ex', `target remote :${port}`];
+    // A generous remote timeout: the machine is shared, and a slow reply must not end the session.
+    const gdbArgs = ['-q', '-nx', '-batch', '-ex', 'set pagination off', '-ex', 'set confirm off', '-ex', 'set remotetimeout 60', '-ex', `target remote :${port}`];
     for (const c of script) gdbArgs.push('-ex', c);
     gdbArgs.push(elf);
     const gdb = await new Promise<string>((resolve, reject) => {

@@ -13,8 +13,9 @@ import { LOG_ITEMS, Logger, parseLogItems, type LogItem } from '../log.js';
 import { GdbStub, parseGdbAddress, type GdbAddress } from '../gdbstub.js';
 import { ARM_GDB } from '../arm/gdb.js';
 import type { ArmCpu } from '../arm/cpu.js';
-import { Monitor, type MonitorMachine } from '../monitor.js';
-import { createServer } from 'node:net';
+import { Monitor } from '../monitor.js';
+import { QmpServer, type QmpMachine } from '../qmp.js';
+import { createServer, type Socket } from 'node:net';
 import { BoardBus } from '../../boards/bus.js';
 
 /** The package's version (package.json is two folders above dist/runtime/cli). */
@@ -92,6 +93,11 @@ Full-system ARM emulation; the options follow qemu-system-arm's.
                          unix:PATH,server[,wait=off] or tcp:[HOST]:PORT,server[,wait=off]. With
                          -nographic and no -monitor, serial and monitor share stdio (mon:stdio):
                          Ctrl-A c switches between them
+  -qmp DEV               QEMU's JSON machine protocol on DEV: unix:PATH,server[,wait=off] or
+                         tcp:[HOST]:PORT,server[,wait=off] (greeting, qmp_capabilities,
+                         query-status/-version/-cpus-fast/-commands, stop, cont, system_reset,
+                         system_powerdown, quit, human-monitor-command; STOP, RESUME, RESET,
+                         SHUTDOWN and POWERDOWN events)
   -singlestep            one guest instruction per translation block (for comparisons with qemu)
   -stats                 on exit, print execution statistics to stderr (not a qemu option)
   -h, -help              this help
@@ -99,6 +105,18 @@ Full-system ARM emulation; the options follow qemu-system-arm's.
 
 Exit status: the guest's semihosting exit status; 1 for a usage or loading error, 130 on SIGINT.`;
 
+
+/** A listening socket device: unix:PATH,server or tcp:HOST:PORT,server, [wait=off]. */
+interface SocketDevice { address: GdbAddress; wait: boolean; spec: string }
+
+function socketDevice(option: string, v: string): SocketDevice {
+  const a = parseGdbAddress(v);
+  const opts = v.split(',').slice(1);
+  if (!a || !(v.startsWith('unix:') || v.startsWith('tcp:')) || !opts.some((x) => x === 'server' || x === 'server=on')) {
+    throw new UsageError(`-${option} ${v}: unsupported ${option} device (use ${option === 'monitor' ? 'stdio, none, ' : ''}unix:PATH,server or tcp:HOST:PORT,server)`);
+  }
+  return { address: a, wait: !opts.some((x) => x === 'wait=off' || x === 'nowait'), spec: v };
+}
 
 interface Options {
   machine?: string;
@@ -120,7 +138,8 @@ interface Options {
   noReboot?: boolean;
   gdb?: GdbAddress;
   startStopped: boolean;
-  monitor?: 'stdio' | 'none' | { address: GdbAddress; wait: boolean; spec: string };
+  monitor?: 'stdio' | 'none' | SocketDevice;
+  qmp?: SocketDevice;
   chain: boolean;
   hotThreshold?: number;
   help?: 'usage' | 'machines' | 'log' | 'version';
@@ -217,14 +236,10 @@ function parseArgs(argv: string[]): Options {
       case 'monitor': {
         const v = value();
         if (v === 'stdio' || v === 'none' || v === 'null') { o.monitor = v === 'stdio' ? 'stdio' : 'none'; break; }
-        const a = parseGdbAddress(v);
-        const opts = v.split(',').slice(1);
-        if (!a || !(v.startsWith('unix:') || v.startsWith('tcp:')) || !opts.some((x) => x === 'server' || x === 'server=on')) {
-          throw new UsageError(`-monitor ${v}: unsupported monitor device (use stdio, none, unix:PATH,server or tcp:HOST:PORT,server)`);
-        }
-        o.monitor = { address: a, wait: !opts.some((x) => x === 'wait=off' || x === 'nowait'), spec: v };
+        o.monitor = socketDevice('monitor', v);
         break;
       }
+      case 'qmp': o.qmp = socketDevice('qmp', value()); break;
       case 'stats': o.stats = true; break;
       case 'singlestep': o.singleStep = true; break;
       case 'h': case 'help': o.help = 'usage'; break;
@@ -450,7 +465,11 @@ async function main(argv: string[]): Promise<number> {
   // a breakpoint, say); it runs when neither does.
   let paused: 'prelaunch' | 'paused' | undefined = o.startStopped ? 'prelaunch' : undefined;
   let wakeRun: (() => void)[] = [];
+  let qmp: QmpServer<ArmCpu> | undefined;
   const setPaused = (p: typeof paused): void => {
+    // QMP's STOP and RESUME events mark the changes between running and paused (not prelaunch's start).
+    if (p && !paused) qmp?.event('STOP');
+    if (!p && paused) qmp?.event('RESUME');
     paused = p;
     if (!p) { const w = wakeRun; wakeRun = []; for (const f of w) f(); }
   };
@@ -472,7 +491,12 @@ async function main(argv: string[]): Promise<number> {
     if (err) return fail(err);
   }
 
-  const monitorMachine: MonitorMachine<ArmCpu> = {
+  const [major, minor, micro] = VERSION.split('.').map(Number);
+  const monitorMachine: QmpMachine<ArmCpu> = {
+    runState: () => (paused === 'prelaunch' ? 'prelaunch' : paused ? 'paused' : gdb?.stopped ? 'debug' : 'running'),
+    qemuVersion: { major, minor, micro },
+    versionPackage: 'dynwasm',
+    target: 'arm',
     cpu: () => cpu,
     arch: ARM_GDB,
     readPhys: (addr, len) => (cpu.isRam(addr, len) ? cpu.ram.slice(addr, addr + len) : undefined),
@@ -480,7 +504,8 @@ async function main(argv: string[]): Promise<number> {
     stop: () => { if (!paused) setPaused('paused'); },
     cont: () => { setPaused(undefined); gdb?.resumeFromMonitor(); },
     reset: async () => {
-      if (o.noReboot) { flushAll(); process.exit(0); }
+      if (o.noReboot) { qmp?.event('SHUTDOWN', { guest: false, reason: 'host-qmp-system-reset' }); flushAll(); process.exit(0); }
+      qmp?.event('RESET', { guest: false, reason: 'host-qmp-system-reset' });
       // QEMU's qemu_system_reset: the board starts again from the same images, paused or not.
       const again = await create();
       if (typeof again === 'string') { process.stderr.write(`${PROG}: ${again}\n`); process.exit(1); }
@@ -490,8 +515,9 @@ async function main(argv: string[]): Promise<number> {
       // A reset while paused leaves the machine as before its first start (QEMU's prelaunch).
       if (paused) paused = 'prelaunch';
     },
-    powerdown: () => { /* versatilepb has no power button: nothing happens, as in QEMU */ },
-    quit: () => { flushAll(); process.exit(0); },
+    // versatilepb has no power button: the event, and nothing else happens, as in QEMU.
+    powerdown: () => { qmp?.event('POWERDOWN'); },
+    quit: () => { qmp?.event('SHUTDOWN', { guest: false, reason: 'host-qmp-quit' }); flushAll(); setImmediate(() => process.exit(0)); },
     version: `${VERSION} (dynwasm)`,
     roms: () => machine.loaded.map((r) => ({
       addr: r.start, size: r.end - r.start, name: r.what.startsWith('segment') ? `${kernelName} ELF program header ${r.what}` : r.what,
@@ -526,6 +552,29 @@ async function main(argv: string[]): Promise<number> {
     threadId: process.pid,
   };
   const banner = `dynwasm ${VERSION}`;
+  /** Listen on a socket device; with wait (QEMU's default), the machine starts once a client came. */
+  const listenOn = async (option: string, spec: SocketDevice, onClient: (sock: Socket) => void): Promise<string | undefined> => {
+    const server = createServer(onClient);
+    const err = await new Promise<string | undefined>((resolve) => {
+      server.once('error', (e) => resolve(`-${option} ${spec.spec}: ${(e as Error).message}`));
+      if ('path' in spec.address) {
+        if (existsSync(spec.address.path)) { try { unlinkSync(spec.address.path); } catch { /* listen reports it */ } }
+        server.listen(spec.address.path, () => resolve(undefined));
+      } else server.listen(spec.address.port, spec.address.host ?? '0.0.0.0', () => resolve(undefined));
+    });
+    if (err) return err;
+    server.unref();
+    if (spec.wait) {
+      process.stderr.write(`${PROG}: waiting for connection on: ${spec.spec}\n`);
+      await new Promise<void>((resolve) => server.once('connection', () => resolve()));
+    }
+    return undefined;
+  };
+  if (o.qmp) {
+    const server = qmp = new QmpServer(monitorMachine);
+    const err = await listenOn('qmp', o.qmp, (sock) => server.accept(sock));
+    if (err) return fail(err);
+  }
   const monitorOut = (s: string): void => { out.flush(); writeSync(1, s); };
   if (o.monitor === 'stdio') {
     const mon = new Monitor(monitorMachine, monitorOut, banner);
@@ -542,28 +591,13 @@ async function main(argv: string[]): Promise<number> {
     };
     if (!uart0Stdin) input.start(() => undefined);
   } else if (o.monitor !== undefined && o.monitor !== 'none') {
-    const spec = o.monitor;
-    const server = createServer((sock) => {
+    const err = await listenOn('monitor', o.monitor, (sock) => {
       const mon = new Monitor(monitorMachine, (s) => { sock.write(s); }, banner);
       sock.on('data', (d) => mon.feed(d));
       sock.on('error', () => sock.destroy());
       mon.start();
     });
-    const listening = new Promise<string | undefined>((resolve) => {
-      server.once('error', (e) => resolve(`-monitor ${spec.spec}: ${(e as Error).message}`));
-      if ('path' in spec.address) {
-        if (existsSync(spec.address.path)) { try { unlinkSync(spec.address.path); } catch { /* listen reports it */ } }
-        server.listen(spec.address.path, () => resolve(undefined));
-      } else server.listen(spec.address.port, spec.address.host ?? '0.0.0.0', () => resolve(undefined));
-    });
-    const err = await listening;
     if (err) return fail(err);
-    server.unref();
-    if (spec.wait) {
-      // QEMU waits for the monitor's first client before it starts the machine.
-      process.stderr.write(`${PROG}: waiting for connection on: ${spec.spec}\n`);
-      await new Promise<void>((resolve) => server.once('connection', () => resolve()));
-    }
   }
 
   process.on('SIGINT', () => {
