@@ -45,6 +45,17 @@ export class BoardBus implements Bus {
     for (let a = base; a < base + size; a += PAGE_SIZE) this.pages.set(a >>> PAGE_SHIFT, { base, device });
   }
 
+  /** The mapped regions in address order (the monitor's `info mtree`). */
+  regions(): { base: number; size: number; name: string }[] {
+    const out: { base: number; size: number; name: string }[] = [];
+    for (const [page, m] of [...this.pages].sort((x, y) => x[0] - y[0])) {
+      const last = out[out.length - 1];
+      if (last && last.base === m.base && last.name === m.device.name) last.size = (page << PAGE_SHIFT >>> 0) + PAGE_SIZE - m.base;
+      else out.push({ base: m.base, size: PAGE_SIZE, name: m.device.name });
+    }
+    return out;
+  }
+
   deviceAt(addr: number): MmioDevice | undefined {
     return this.pages.get(addr >>> PAGE_SHIFT)?.device;
   }

@@ -52,9 +52,22 @@ export interface CpuWords extends ExecWords {
 }
 
 export interface RunResult {
-  /** Why the loop stopped: the machine asked (exit), the CPU waits for an interrupt, or the block budget ran out. */
-  reason: 'halt' | 'wfi' | 'budget';
+  /**
+   * Why the loop stopped: the machine asked (exit), the CPU waits for an interrupt, the block
+   * budget ran out, or a debugger's breakpoint or watchpoint was hit (CpuExec.debugStop says which).
+   */
+  reason: 'halt' | 'wfi' | 'budget' | 'debug';
 }
+
+/** The accesses a watchpoint stops on (gdb's Z2, Z3, Z4). */
+export type WatchType = 'write' | 'read' | 'access';
+
+/** Why the CPU stopped for the debugger. */
+export type DebugStop =
+  | { kind: 'breakpoint' }
+  /** Before or after the instruction that made the access (CpuExec.watchStopsBefore); `addr` is the accessed address. */
+  | { kind: 'watchpoint'; type: WatchType; addr: number }
+  | { kind: 'step' };
 
 /** A block ends at the latest after this many instructions. */
 export const MAX_TB_INSNS = 128;
@@ -122,6 +135,13 @@ export abstract class CpuExec<C extends DisasContextBase = DisasContextBase> imp
   protected abstract busFault(vaddr: number, access: Access): void;
   /** The MMU index code fetches use for the block key's flags. */
   protected abstract codeMmuIndex(flags: number): number;
+  /** The target's exception number for a debug exit (QEMU's EXCP_DEBUG): the exec loop takes it, not the target. */
+  protected abstract readonly debugException: number;
+  /**
+   * A watchpoint stops before the accessing instruction, which gdb then steps (QEMU's
+   * gdb_stop_before_watchpoint, which ARM sets); otherwise after it.
+   */
+  protected readonly watchStopsBefore: boolean = false;
   /** The registers in QEMU's `-d cpu` format. */
   abstract dumpState(): string;
 
@@ -180,7 +200,8 @@ export abstract class CpuExec<C extends DisasContextBase = DisasContextBase> imp
     if (e & refill) {
       const fill = this.tlbFill(addr, access, mmuIdx, false);
       if (fill === undefined) return undefined;
-      if (fill & TLB_NOCACHE) {
+      // Watched pages are never cached, so that every access to them comes here.
+      if ((fill & TLB_NOCACHE) || this.watchedPages.has(addr >>> PAGE_SHIFT)) {
         this.resolvedHost = ((fill & ~0x3ff) + (addr & (PAGE_SIZE - 1))) >>> 0;
         return fill & 0x3ff;
       }
@@ -192,6 +213,7 @@ export abstract class CpuExec<C extends DisasContextBase = DisasContextBase> imp
 
   load(addr: number, bytes: number, mmuIdx: number): number {
     addr >>>= 0;
+    if (this.watchedPages.size && this.watchHit(addr, bytes, ACCESS_READ)) return 0;
     const flags = this.resolve(addr, ACCESS_READ, mmuIdx, TLB_INVALID);
     if (flags === undefined) return 0;
     const phys = this.resolvedHost;
@@ -205,6 +227,7 @@ export abstract class CpuExec<C extends DisasContextBase = DisasContextBase> imp
 
   store(addr: number, bytes: number, value: number, mmuIdx: number): void {
     addr >>>= 0;
+    if (this.watchedPages.size && this.watchHit(addr, bytes, ACCESS_WRITE)) return;
     const flags = this.resolve(addr, ACCESS_WRITE, mmuIdx, TLB_INVALID | TLB_READONLY);
     if (flags === undefined) return;
     const phys = this.resolvedHost;
@@ -262,8 +285,9 @@ export abstract class CpuExec<C extends DisasContextBase = DisasContextBase> imp
     return host === undefined ? undefined : this.tbs.lookup(host + (pc & (PAGE_SIZE - 1)), pc, flags);
   }
 
-  /** Translate the block at (pc, flags) into a micro-op stream. */
-  translate(pc: number, flags: number): TranslationBlock {
+  /** Translate the block at (pc, flags) into a micro-op stream (at most `maxInsns`, stopping before a breakpoint). */
+  translate(pc: number, flags: number, maxInsns = this.maxTbInsns,
+    breakpoints: ReadonlySet<number> | undefined = this.breakpoints.size ? this.breakpoints : undefined): TranslationBlock {
     const t0 = performance.now();
     const ob = this.scratch;
     ob.reset();
@@ -271,7 +295,7 @@ export abstract class CpuExec<C extends DisasContextBase = DisasContextBase> imp
     const ops = this.translator;
     const ctx = ops.initDisasContext(ob, pc >>> 0, flags, code);
     ctx.logInsns = this.log?.has('in_asm') ?? false;
-    translatorLoop(ops, ctx, this.maxTbInsns);
+    translatorLoop(ops, ctx, maxInsns, breakpoints);
     const phys = code.ranges.length ? code.ranges[0] : pc >>> 0;
     const tb: TranslationBlock = {
       pc: pc >>> 0, flags, phys, ranges: code.ranges, size: rangesSize(code.ranges), insns: ctx.retired, ob: ob.copy(), successors: ctx.successors,
@@ -366,8 +390,9 @@ export abstract class CpuExec<C extends DisasContextBase = DisasContextBase> imp
     const env = this.env, engine = this.engine, log = this.log, w = this.words;
     const traceExec = log?.has('exec') ?? false, traceCpu = log?.has('cpu') ?? false;
     let n = 0;
+    this.debugStop = undefined;
     while (!this.halted) {
-      if (n >= maxBlocks) break;
+      if (n >= maxBlocks || this.debugStop) break;
       if (this.leaveRun) { this.leaveRun = false; break; }
       if (this.waiting) {
         if (!this.interruptLine) break;
@@ -407,18 +432,174 @@ export abstract class CpuExec<C extends DisasContextBase = DisasContextBase> imp
     // A request the loop did not get to (the JIT makes one when code is invalidated) is moot now.
     env[w.exitRequest] = 0;
     this.foldIcount();
-    return { reason: this.halted ? 'halt' : this.waiting ? 'wfi' : 'budget' };
+    return { reason: this.halted ? 'halt' : this.debugStop ? 'debug' : this.waiting ? 'wfi' : 'budget' };
   }
 
   private takeException(): void {
     const excp = this.env[this.words.exception];
     this.env[this.words.exception] = 0;
-    this.handleException(excp);
+    if (excp === this.debugException) this.debugExit();
+    else this.handleException(excp);
   }
 
   private foldIcount(): void {
     this.icountBase += this.env[this.words.icount] >>> 0;
     this.env[this.words.icount] = 0;
+  }
+
+  // --- debugging (the gdb stub, runtime/gdbstub.ts) ------------------------------------------
+  /** The debugger's breakpoints, by virtual pc: the translator ends a block before one. */
+  private readonly breakpoints = new Set<number>();
+  private watchpoints: { addr: number; len: number; type: WatchType }[] = [];
+  /** Virtual pages holding a watchpoint: their TLB entries are never cached. */
+  private watchedPages = new Set<number>();
+  /** A watchpoint hit whose instruction has yet to complete. */
+  private watchPending?: DebugStop;
+  /** Set while that instruction runs again, unwatched. */
+  private watchSuspended = false;
+  /** Why run() or stepInstruction() last stopped for the debugger (cleared when they start). */
+  debugStop?: DebugStop;
+
+  /**
+   * Set a breakpoint at virtual `pc` (QEMU's cpu_breakpoint_insert): blocks that contain it are
+   * invalidated, and translation stops before it from now on. Guest memory is not written, so
+   * the guest never reads the breakpoint, and self-modifying code keeps it.
+   */
+  insertBreakpoint(pc: number): void {
+    pc >>>= 0;
+    if (this.breakpoints.has(pc)) return;
+    this.breakpoints.add(pc);
+    this.invalidateCodeAt(pc);
+  }
+
+  /** Remove the breakpoint at `pc`; false if there is none. */
+  removeBreakpoint(pc: number): boolean {
+    pc >>>= 0;
+    if (!this.breakpoints.delete(pc)) return false;
+    this.invalidateCodeAt(pc);
+    return true;
+  }
+
+  /** Drop the blocks translated from the instruction at virtual `pc` (as the CPU maps it now). */
+  private invalidateCodeAt(pc: number): void {
+    const page = this.codeHost(pc, this.currentFlags());
+    if (page === undefined) return;
+    const host = page + (pc & (PAGE_SIZE - 1));
+    this.tbs.invalidateRange(host >>> PAGE_SHIFT, host, 1);
+    this.hot = this.hot.filter((tb) => !tb.dead);
+  }
+
+  /** Stop after an access of `type` to virtual [addr, addr + len) (gdb's Z2–Z4). */
+  insertWatchpoint(addr: number, len: number, type: WatchType): void {
+    this.watchpoints.push({ addr: addr >>> 0, len, type });
+    this.updateWatchedPages();
+  }
+
+  removeWatchpoint(addr: number, len: number, type: WatchType): boolean {
+    const i = this.watchpoints.findIndex((w) => w.addr === addr >>> 0 && w.len === len && w.type === type);
+    if (i < 0) return false;
+    this.watchpoints.splice(i, 1);
+    this.updateWatchedPages();
+    return true;
+  }
+
+  removeAllDebugPoints(): void {
+    for (const pc of [...this.breakpoints]) this.removeBreakpoint(pc);
+    this.watchpoints = [];
+    this.updateWatchedPages();
+  }
+
+  private updateWatchedPages(): void {
+    const pages = new Set<number>();
+    for (const w of this.watchpoints) {
+      for (let p = w.addr >>> PAGE_SHIFT; p <= (w.addr + Math.max(w.len, 1) - 1) >>> PAGE_SHIFT; p++) pages.add(p);
+    }
+    // Pages watched before or now lose their TLB entries: watched ones must take the slow path.
+    for (const p of new Set([...this.watchedPages, ...pages])) this.tlb.flushPage(p);
+    this.watchedPages = pages;
+  }
+
+  /** An access of the slow path hits a watchpoint: leave the instruction with the debug exception, the access not made. */
+  private watchHit(addr: number, bytes: number, access: Access): boolean {
+    if (this.watchSuspended) return false;
+    for (const w of this.watchpoints) {
+      if (addr >= w.addr + w.len || w.addr >= addr + bytes) continue;
+      if (w.type === 'write' ? access !== ACCESS_WRITE : w.type === 'read' ? access !== ACCESS_READ : false) continue;
+      this.watchPending = { kind: 'watchpoint', type: w.type, addr };
+      this.env[this.words.exception] = this.debugException;
+      return true;
+    }
+    return false;
+  }
+
+  /** The debug exception: a breakpoint, or a watchpoint (the instruction is run to completion first unless the stop comes before it). */
+  private debugExit(): void {
+    const hit = this.watchPending;
+    this.watchPending = undefined;
+    if (hit && !this.watchStopsBefore) {
+      this.watchSuspended = true;
+      try { this.stepInstruction(); } finally { this.watchSuspended = false; }
+    }
+    this.debugStop = hit ?? { kind: 'breakpoint' };
+  }
+
+  /**
+   * Execute exactly one guest instruction at the current pc (the debugger's single step), in a
+   * one-instruction block that is not kept, whatever engine and region the pc is in.
+   * Interrupts are not taken, as QEMU's gdb stub masks them while stepping.
+   */
+  stepInstruction(): RunResult {
+    this.debugStop = undefined;
+    if (!this.halted && !this.waiting) {
+      this.env[this.words.exitRequest] = 0;
+      const tb = this.translate(this.env[this.words.pc], this.currentFlags(), 1, undefined);
+      this.interp.run(this.s, tb.ob);
+      this.stats.blocksRun++;
+      if (this.env[this.words.exception] !== 0) this.takeException();
+      this.env[this.words.exitRequest] = 0;
+      this.foldIcount();
+    }
+    this.debugStop ??= { kind: 'step' };
+    return { reason: this.halted ? 'halt' : 'debug' };
+  }
+
+  /**
+   * The host address of virtual `vaddr` as the CPU's current mode sees it, for the debugger's
+   * reads and writes (no fault is raised); undefined where no RAM is (unmapped, or a device).
+   */
+  debugHostAddress(vaddr: number): number | undefined {
+    const fill = this.tlbFill(vaddr >>> 0, ACCESS_READ, this.codeMmuIndex(this.currentFlags()), true);
+    if (fill === undefined || (fill & TLB_DEVICE)) return undefined;
+    return ((fill & ~0x3ff) + (vaddr & (PAGE_SIZE - 1))) >>> 0;
+  }
+
+  /** Read guest virtual memory for the debugger; undefined if any byte is not RAM. */
+  debugRead(vaddr: number, len: number): Uint8Array | undefined {
+    const out = new Uint8Array(len);
+    for (let i = 0; i < len;) {
+      const host = this.debugHostAddress(vaddr + i);
+      if (host === undefined) return undefined;
+      const n = Math.min(len - i, PAGE_SIZE - ((vaddr + i) & (PAGE_SIZE - 1)));
+      out.set(this.u8.subarray(host, host + n), i);
+      i += n;
+    }
+    return out;
+  }
+
+  /** Write guest virtual memory for the debugger (invalidating code there); false if any byte is not RAM. */
+  debugWrite(vaddr: number, data: Uint8Array): boolean {
+    const hosts: number[] = [];
+    for (let i = 0; i < data.length;) {
+      const host = this.debugHostAddress(vaddr + i);
+      if (host === undefined) return false;
+      hosts.push(host, i);
+      i += Math.min(data.length - i, PAGE_SIZE - ((vaddr + i) & (PAGE_SIZE - 1)));
+    }
+    for (let k = 0; k < hosts.length; k += 2) {
+      const from = hosts[k + 1], to = k + 3 < hosts.length ? hosts[k + 3] : data.length;
+      this.writeHost(hosts[k], data.subarray(from, to));
+    }
+    return true;
   }
 }
 

@@ -43,7 +43,7 @@ export interface LogTarget {
 const hex8 = (v: number): string => (v >>> 0).toString(16).padStart(8, '0');
 
 export class Logger {
-  private readonly fd: number;
+  private fd: number;
   private buf: string[] = [];
   private pending = 0;
 
@@ -53,7 +53,16 @@ export class Logger {
     this.fd = inherited ? Number(inherited[1]) : file ? openSync(file, 'w') : 2;
     this.owned = !inherited && file !== undefined;
   }
-  private readonly owned: boolean;
+  private owned: boolean;
+
+  /** Log to `file` from now on (the monitor's `logfile`); throws if it cannot be opened. */
+  setFile(file: string): void {
+    const fd = openSync(file, 'w');
+    this.flush();
+    if (this.owned) closeSync(this.fd);
+    this.fd = fd;
+    this.owned = true;
+  }
 
   has(item: LogItem): boolean { return this.items.has(item); }
   /** Set by the CPU. */

@@ -104,14 +104,28 @@ export interface TranslatorOps<C extends DisasContextBase> {
   tbStop(ctx: C): void;
   /** Disassembly of the instruction at `pc` (for `-d in_asm`). */
   disas(ctx: C, pc: number, insn: number, size: number): string;
+  /**
+   * A debugger's breakpoint is at ctx.pc: leave the block there with the target's debug
+   * exception, the instruction not executed (QEMU's breakpoint_check).
+   */
+  breakpoint(ctx: C): void;
 }
 
-/** Run the translator loop; returns the context with the block's ops in ctx.ob. */
-export function translatorLoop<C extends DisasContextBase>(ops: TranslatorOps<C>, ctx: C, maxInsns: number): C {
+/**
+ * Run the translator loop; returns the context with the block's ops in ctx.ob. A block stops
+ * before an instruction in `breakpoints` (the debugger's, by virtual pc); the block still
+ * covers that instruction's first byte, so that removing the breakpoint invalidates it.
+ */
+export function translatorLoop<C extends DisasContextBase>(ops: TranslatorOps<C>, ctx: C, maxInsns: number,
+  breakpoints?: ReadonlySet<number>): C {
   const firstPage = ctx.pcFirst >>> PAGE_SHIFT;
   ctx.nextPc = ctx.pcFirst;
   for (;;) {
     ctx.pc = ctx.nextPc;
+    if (breakpoints?.has(ctx.pc) && ctx.code.u8(ctx.pc) !== undefined) {
+      ops.breakpoint(ctx);
+      break;
+    }
     if (!ops.translateInsn(ctx)) break; // nothing executable here: the block raises the fault
     ctx.retired++;
     if (ctx.ended) break;

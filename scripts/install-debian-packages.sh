@@ -4,11 +4,12 @@
 # mode, the armel Linux cross compiler with its C library (libc6-dev-armel-cross brings
 # libc6-armel-cross, the -L root /usr/arm-linux-gnueabi), qemu-user (qemu-arm, the reference)
 # and the native gcc (the first reference for portable programs); device-tree-compiler (dtc)
-# for the device tree tests and test/linux-image.test.ts. A machine that already has
+# for the device tree tests and test/linux-image.test.ts; gdb-multiarch, the client of the gdb
+# stub tests (test/gdb.test.ts). A machine that already has
 # them is left alone; without root, say what to install and fail.
 set -euo pipefail
 
-PACKAGES=(gcc-arm-none-eabi binutils-arm-none-eabi qemu-system-arm
+PACKAGES=(gcc-arm-none-eabi binutils-arm-none-eabi qemu-system-arm gdb-multiarch
 	gcc-arm-linux-gnueabi libc6-dev-armel-cross qemu-user gcc libc6-dev device-tree-compiler)
 missing=()
 for p in "${PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

@@ -145,8 +145,8 @@ export interface VersatilePb {
    */
   poll(): void;
   semihosting?: Semihosting;
-  /** Where the kernel was loaded: [start, end) ranges, and the pc the machine starts at. */
-  loaded: { start: number; end: number }[];
+  /** Where the kernel was loaded: [start, end) ranges (`what`: "segment 0", the dtb…), and the pc the machine starts at. */
+  loaded: { start: number; end: number; what: string }[];
   entry: number;
   /** Set when the guest asked for a board reset (SYS_RESETCTL); we stop instead, as -no-reboot. */
   resetRequested: boolean;
@@ -251,7 +251,7 @@ export async function createVersatilePb(opts: VersatilePbOptions): Promise<Versa
     return k;
   });
 
-  const loaded = blobs.map((b) => ({ start: b.addr, end: b.addr + b.memsz })).sort((a, b) => a.start - b.start);
+  const loaded = blobs.map((b) => ({ start: b.addr, end: b.addr + b.memsz, what: b.what })).sort((a, b) => a.start - b.start);
   let semihosting: Semihosting | undefined;
   if (opts.semihosting) {
     // SYS_HEAPINFO: QEMU gives the largest gap between loaded blobs in RAM.

@@ -85,6 +85,8 @@ export const EXCP_BKPT = 7;
 export const EXCP_YIELD = 8;
 /** Wait for interrupt (CP15 c7, c0, 4 on the ARM926): the CPU sleeps until an interrupt line rises. */
 export const EXCP_WFI = 9;
+/** Not architectural: a debugger's breakpoint or watchpoint (QEMU's EXCP_DEBUG); the exec loop stops for the debugger. */
+export const EXCP_DEBUG = 10;
 
 /** CPSR bits. */
 export const CPSR_N = 1 << 31, CPSR_Z = 1 << 30, CPSR_C = 1 << 29, CPSR_V = 1 << 28, CPSR_Q = 1 << 27;

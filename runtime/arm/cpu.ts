@@ -8,7 +8,7 @@ import { SCTLR_RESET, SCTLR_V } from '../../ops/arm/cp15.js';
 import { readCpsr, updateTbFlags, writeCpsr } from '../../ops/arm/modes.js';
 import {
   CP15_FAR, CP15_FSR, CP15_SCTLR, CPSR_A, CPSR_F, CPSR_Z, CPSR_I, CPSR_MODE, CPSR_T, EXCEPTION, EXCP_BKPT, EXCP_DATA_ABORT, EXCP_FIQ,
-  EXCP_IRQ, EXCP_PREFETCH_ABORT, EXCP_SWI, EXCP_UDEF, EXCP_WFI, EXCP_YIELD, EXIT_REQUEST, FAULT_ADDR, ICOUNT, LR, MODE_ABT, MODE_FIQ, MODE_IRQ,
+  EXCP_DEBUG, EXCP_IRQ, EXCP_PREFETCH_ABORT, EXCP_SWI, EXCP_UDEF, EXCP_WFI, EXCP_YIELD, EXIT_REQUEST, FAULT_ADDR, ICOUNT, LR, MODE_ABT, MODE_FIQ, MODE_IRQ,
   MODE_SVC, MODE_UND, PC, SPSR, THUMB, TB_FLAGS, TB_FLAG_USER, CP15_IFSR,
 } from '../../ops/arm/state.js';
 import { PROT_R, PROT_W, permissionFsr, walk, type PhysRead } from './mmu.js';
@@ -48,7 +48,7 @@ export interface ArmCpuOptions extends CpuExecOptions {
 
 /** Mode names by the low four mode bits, as QEMU prints them. */
 const CPU_MODE_NAMES = ['usr', 'fiq', 'irq', 'svc', '???', '???', 'mon', 'abt', '???', '???', 'hyp', 'und', '???', '???', '???', 'sys'];
-const EXCEPTION_NAMES = ['', 'undefined instruction', 'swi', 'prefetch abort', 'data abort', 'irq', 'fiq', 'bkpt', 'yield', 'wfi'];
+const EXCEPTION_NAMES = ['', 'undefined instruction', 'swi', 'prefetch abort', 'data abort', 'irq', 'fiq', 'bkpt', 'yield', 'wfi', 'debug'];
 
 /** Page permission bits (Linux PROT_*), for ArmCpuOptions.pageProt. */
 export const PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
@@ -92,6 +92,7 @@ const ARM_TRANSLATOR: TranslatorOps<DisasContext> = {
     ctx.addSuccessor(ctx.nextPc);
   },
   disas: (ctx: DisasContext, pc: number, insn: number) => (ctx.thumb ? disasThumb(insn, pc) : disasArm(insn, pc)),
+  breakpoint: (ctx: DisasContext) => ctx.raise(EXCP_DEBUG, ctx.pc, false),
 };
 
 /** Where the exec loop finds the ARM state it reads: the block key is pc with the Thumb bit. */
@@ -99,6 +100,9 @@ const ARM_WORDS: CpuWords = { pc: PC, flags: [THUMB, TB_FLAGS], exception: EXCEP
 
 export class ArmCpu extends CpuExec<DisasContext> {
   protected readonly translator = ARM_TRANSLATOR;
+  protected readonly debugException = EXCP_DEBUG;
+  // gdb expects ARM's watchpoints to stop before the access, and steps the instruction itself (as QEMU's ARM does).
+  protected override readonly watchStopsBefore = true;
   private irq = false;
   private fiq = false;
   /** Interrupt lines, driven by the board's interrupt controller. Raising one makes chained

@@ -15,6 +15,8 @@ import { signalName, CORE_SIGNALS } from '../linux-user/signal.js';
 import { resumeForkedChild } from '../linux-user/fork-child.js';
 import { armLinuxTarget } from '../linux-user/arm/target.js';
 import { statsLines } from '../stats.js';
+import { GdbStub, parseGdbAddress, type GdbAddress } from '../gdbstub.js';
+import type { LinuxCpu } from '../linux-user/target.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 const PROG = 'dynwasm-arm';
@@ -31,6 +33,8 @@ Linux user-mode emulation of 32-bit ARM (ARMv5TE, EABI, little-endian); options 
   -U var           remove an environment variable from the guest (repeatable)
   -0 argv0         the program's argv[0] (default: the program path)
   -strace          log every system call on stderr
+  -g port|path     wait for gdb on TCP port (or the Unix socket at path) and stop at the
+                   program's first instruction, as qemu-arm -g does    (env: QEMU_GDB)
   -accel jit|interp
                    execution engine: copy-and-patch WebAssembly (jit, the default) or the micro-op
                    interpreter; jit,chain=off and jit,hot=N as in dynwasm-system-arm
@@ -55,6 +59,7 @@ interface Options {
   unsetEnv: string[];
   argv0?: string;
   strace: boolean;
+  gdb?: GdbAddress;
   engine: 'jit' | 'interp';
   chain: boolean;
   hotThreshold?: number;
@@ -70,6 +75,7 @@ interface Options {
 function parseArgs(argv: string[]): Options {
   const o: Options = { setEnv: [], unsetEnv: [], strace: false, engine: 'jit', chain: true, logItems: new Set(), singleStep: false, stats: false, args: [] };
   if (process.env.QEMU_LD_PREFIX) o.sysroot = process.env.QEMU_LD_PREFIX;
+  if (process.env.QEMU_GDB) o.gdb = gdbAddress(process.env.QEMU_GDB);
   let i = 0;
   for (; i < argv.length; i++) {
     const raw = argv[i];
@@ -91,6 +97,7 @@ function parseArgs(argv: string[]): Options {
       case 'U': o.unsetEnv.push(value()); break;
       case '0': o.argv0 = value(); break;
       case 'strace': o.strace = true; break;
+      case 'g': o.gdb = gdbAddress(value()); break;
       case 'accel': {
         const a = parseAccel(value());
         o.engine = a.engine;
@@ -115,6 +122,17 @@ function parseArgs(argv: string[]): Options {
   o.program = argv[i];
   o.args = argv.slice(i + 1);
   return o;
+}
+
+/** qemu-arm's -g: a port number, else a Unix socket path. */
+function gdbAddress(spec: string): GdbAddress {
+  if (/^\d+$/.test(spec)) {
+    const a = parseGdbAddress(spec);
+    if (!a) throw new UsageError(`-g ${spec}: invalid port`);
+    return a;
+  }
+  if (spec === '') throw new UsageError('-g: requires a port or a socket path');
+  return { path: spec };
 }
 
 /** The guest's environment: ours, with -U removals and -E settings (qemu-arm passes its own too). */
@@ -201,8 +219,20 @@ async function main(argv: string[]): Promise<void> {
     if (e instanceof ExecError) fail(e.message, e.status);
     throw e;
   }
+  let gdb: GdbStub<LinuxCpu> | undefined;
+  if (o.gdb) {
+    gdb = new GdbStub<LinuxCpu>({
+      cpu: () => proc.cpu,
+      arch: TARGET.gdb,
+      process: { pid: proc.pid, auxv: () => proc.auxv, execFile: () => proc.exePath },
+      kill: () => { log?.flush(); writeSync(2, `${PROG}: Terminated via GDBstub\n`); process.exit(0); },
+    }, true, PROG);
+    try { await gdb.listen(o.gdb); } catch (e) { fail((e as Error).message, 1); }
+    proc.debugger = gdb;
+  }
   const end = await proc.run();
   log?.flush();
+  if (gdb) { await gdb.processEnded(end); gdb.close(); }
   finish(end);
 }
 

@@ -3,13 +3,20 @@
  * (the options that make sense here). Today one machine, `-M versatilepb`.
  */
 import { UsageError, parseAccel } from './options.js';
-import { closeSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import { MachineError, createVersatilePb, parseRamSize, type VersatilePb } from '../../boards/versatilepb/machine.js';
 import type { SemihostingHost } from '../../boards/arm/semihosting.js';
 import { cpuCounters, statsLines } from '../stats.js';
 import { openSdImage, parseSdDrive, type SdDrive } from './sd-image.js';
 import { LOG_ITEMS, Logger, parseLogItems, type LogItem } from '../log.js';
+import { GdbStub, parseGdbAddress, type GdbAddress } from '../gdbstub.js';
+import { ARM_GDB } from '../arm/gdb.js';
+import type { ArmCpu } from '../arm/cpu.js';
+import { Monitor } from '../monitor.js';
+import { QmpServer, type QmpMachine } from '../qmp.js';
+import { createServer, type Socket } from 'node:net';
+import { BoardBus } from '../../boards/bus.js';
 
 /** The package's version (package.json is two folders above dist/runtime/cli). */
 const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -80,6 +87,20 @@ Full-system ARM emulation; the options follow qemu-system-arm's.
   -D FILE                log file
   -no-reboot             a guest reset (reboot) ends the emulator; without it the board resets
                          and boots the same images again, as QEMU does
+  -s                     shorthand for -gdb tcp::1234
+  -gdb DEV               wait for gdb connections on DEV: tcp::PORT, tcp:HOST:PORT or
+                         unix:PATH,server (gdb-multiarch -ex 'target remote :1234'); a connecting
+                         gdb stops the guest
+  -S                     do not start the CPU: wait for gdb's continue (or the monitor's cont)
+  -monitor DEV           the human monitor (QEMU's HMP, "(qemu) " prompt) on DEV: stdio, none,
+                         unix:PATH,server[,wait=off] or tcp:[HOST]:PORT,server[,wait=off]. With
+                         -nographic and no -monitor, serial and monitor share stdio (mon:stdio):
+                         Ctrl-A c switches between them
+  -qmp DEV               QEMU's JSON machine protocol on DEV: unix:PATH,server[,wait=off] or
+                         tcp:[HOST]:PORT,server[,wait=off] (greeting, qmp_capabilities,
+                         query-status/-version/-cpus-fast/-commands, stop, cont, system_reset,
+                         system_powerdown, quit, human-monitor-command; STOP, RESUME, RESET,
+                         SHUTDOWN and POWERDOWN events)
   -singlestep            one guest instruction per translation block (for comparisons with qemu)
   -stats                 on exit, print execution statistics to stderr (not a qemu option)
   -h, -help              this help
@@ -90,6 +111,18 @@ reboot, or panic=N) or Ctrl-A x; 1 for a usage or loading error; 130 on SIGINT. 
 halts (Linux's poweroff: this board has no power controller) or panics without panic=N keeps
 the emulator running, as qemu does.`;
 
+
+/** A listening socket device: unix:PATH,server or tcp:HOST:PORT,server, [wait=off]. */
+interface SocketDevice { address: GdbAddress; wait: boolean; spec: string }
+
+function socketDevice(option: string, v: string): SocketDevice {
+  const a = parseGdbAddress(v);
+  const opts = v.split(',').slice(1);
+  if (!a || !(v.startsWith('unix:') || v.startsWith('tcp:')) || !opts.some((x) => x === 'server' || x === 'server=on')) {
+    throw new UsageError(`-${option} ${v}: unsupported ${option} device (use ${option === 'monitor' ? 'stdio, none, ' : ''}unix:PATH,server or tcp:HOST:PORT,server)`);
+  }
+  return { address: a, wait: !opts.some((x) => x === 'wait=off' || x === 'nowait'), spec: v };
+}
 
 interface Options {
   machine?: string;
@@ -111,13 +144,17 @@ interface Options {
   noReboot?: boolean;
   /** -snapshot: the SD images are not written; the guest's writes stay in memory. */
   snapshot: boolean;
+  gdb?: GdbAddress;
+  startStopped: boolean;
+  monitor?: 'stdio' | 'none' | SocketDevice;
+  qmp?: SocketDevice;
   chain: boolean;
   hotThreshold?: number;
   help?: 'usage' | 'machines' | 'log' | 'version';
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { sd: [], nographic: false, serial: [], semihosting: false, semihostingArgs: [], accel: 'jit', logItems: new Set(), stats: false, singleStep: false, snapshot: false, chain: true };
+  const o: Options = { sd: [], nographic: false, serial: [], semihosting: false, semihostingArgs: [], accel: 'jit', logItems: new Set(), stats: false, singleStep: false, snapshot: false, chain: true, startStopped: false };
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i];
     if (!raw.startsWith('-') || raw === '-') throw new UsageError(`${raw}: unexpected argument (options start with '-')`);
@@ -196,6 +233,22 @@ function parseArgs(argv: string[]): Options {
       case 'D': o.logFile = value(); break;
       case 'no-reboot': o.noReboot = true; break;
       case 'snapshot': o.snapshot = true; break;
+      case 's': o.gdb = { port: 1234 }; break;
+      case 'gdb': {
+        const v = value();
+        const a = parseGdbAddress(v);
+        if (!a) throw new UsageError(`-gdb ${v}: unsupported gdb device (use tcp::PORT, tcp:HOST:PORT or unix:PATH,server)`);
+        o.gdb = a;
+        break;
+      }
+      case 'S': o.startStopped = true; break;
+      case 'monitor': {
+        const v = value();
+        if (v === 'stdio' || v === 'none' || v === 'null') { o.monitor = v === 'stdio' ? 'stdio' : 'none'; break; }
+        o.monitor = socketDevice('monitor', v);
+        break;
+      }
+      case 'qmp': o.qmp = socketDevice('qmp', value()); break;
       case 'stats': o.stats = true; break;
       case 'singlestep': o.singleStep = true; break;
       case 'h': case 'help': o.help = 'usage'; break;
@@ -241,6 +294,7 @@ class Out {
 
 /** QEMU's help for the Ctrl-A escapes of its stdio multiplexer (those this emulator has). */
 const ESCAPE_HELP = '\n\rC-a h    print this help\n\rC-a x    exit emulator\n\rC-a C-a  sends C-a\n\r';
+const ESCAPE_HELP_MONITOR = '\n\rC-a h    print this help\n\rC-a x    exit emulator\n\rC-a c    switch between console and monitor\n\rC-a C-a  sends C-a\n\r';
 const CTRL_A = 0x01;
 
 /**
@@ -254,24 +308,38 @@ class Input {
   private waiters: (() => void)[] = [];
   private started = false;
   private escape = false;
-  constructor(private readonly escapes?: { quit: () => void; help: () => void }) {}
+  /** Where typed bytes go while the monitor has the focus (-monitor stdio: always; mon:stdio: after Ctrl-A c). */
+  monitor?: { feed(bytes: Uint8Array): void; focus(on: boolean): void };
+  private monitorFocus = false;
+  constructor(private readonly escapes?: { quit: () => void; help: () => void }, monitorOnly = false) { this.monitorFocus = monitorOnly; }
   start(onData: () => void): void {
     if (this.started) return;
     this.started = true;
-    process.stdin.on('data', (d: Buffer) => { for (const b of d) this.take(b); onData(); this.wake(); });
+    process.stdin.on('data', (d: Buffer) => {
+      const typed: number[] = [];
+      for (const b of d) this.take(b, typed);
+      if (typed.length) this.monitor?.feed(Uint8Array.from(typed));
+      onData();
+      this.wake();
+    });
     process.stdin.on('end', () => { this.ended = true; this.wake(); });
     process.stdin.on('error', () => { this.ended = true; this.wake(); });
   }
-  private take(b: number): void {
-    if (!this.escapes) { this.queue.push(b); return; }
+  private take(b: number, typed: number[]): void {
+    const sink = this.monitorFocus && this.monitor ? typed : this.queue;
+    if (!this.escapes) { sink.push(b); return; }
     if (this.escape) {
       this.escape = false;
       if (b === 0x78 /* x */) this.escapes.quit();
       else if (b === 0x68 /* h */) this.escapes.help();
-      else if (b === CTRL_A) this.queue.push(b);
-      return; // other escapes (the monitor's) are not there yet: ignored, as QEMU ignores unknown ones
+      else if (b === 0x63 /* c */ && this.monitor) {
+        if (typed.length) this.monitor.feed(Uint8Array.from(typed.splice(0)));
+        this.monitorFocus = !this.monitorFocus;
+        this.monitor.focus(this.monitorFocus);
+      } else if (b === CTRL_A) sink.push(b);
+      return; // other escapes: ignored, as QEMU ignores unknown ones
     }
-    if (b === CTRL_A) this.escape = true; else this.queue.push(b);
+    if (b === CTRL_A) this.escape = true; else sink.push(b);
   }
   private wake(): void { const w = this.waiters; this.waiters = []; for (const f of w) f(); }
   wait(): Promise<void> { return new Promise((r) => this.waiters.push(r)); }
@@ -352,16 +420,22 @@ async function main(argv: string[]): Promise<number> {
     }
   }
 
+  // A monitor can switch logging on at run time (log, logfile): it needs a logger from the start.
+  const hasMonitor = o.monitor === 'stdio' || typeof o.monitor === 'object'
+    || (o.monitor === undefined && ((o.nographic && o.serial.length === 0) || o.serial[0] === 'mon:stdio'));
   let log: Logger | undefined;
-  if (o.logItems.size || o.logFile) {
+  if (o.logItems.size || o.logFile || hasMonitor) {
     try { log = new Logger(o.logItems, o.logFile); } catch (e) { return fail(`-D ${o.logFile}: ${(e as Error).message}`); }
   }
 
   // -nographic: stdin is the console, in raw mode on a terminal (restored at exit, whatever the exit).
-  const input = new Input(o.nographic ? {
+  // The monitor shares stdio with UART0 (-nographic's mon:stdio, or -serial mon:stdio), has it
+  // alone (-monitor stdio), or has a socket of its own.
+  const muxedMonitor = o.monitor === undefined && ((o.nographic && o.serial.length === 0) || o.serial[0] === 'mon:stdio');
+  const input = new Input(o.nographic || muxedMonitor ? {
     quit: () => { flushAll(); writeSync(1, 'QEMU: Terminated\n\r'); process.exit(0); },
-    help: () => writeSync(1, ESCAPE_HELP),
-  } : undefined);
+    help: () => writeSync(1, muxedMonitor ? ESCAPE_HELP_MONITOR : ESCAPE_HELP),
+  } : undefined, o.monitor === 'stdio');
   if (o.nographic && process.stdin.isTTY) {
     process.stdin.setRawMode(true);
     process.on('exit', () => { try { process.stdin.setRawMode(false); } catch { /* the terminal is gone */ } });
@@ -400,6 +474,145 @@ async function main(argv: string[]): Promise<number> {
     input.start(() => machine.uarts[0].pollInput());
   }
 
+  // Run control: -S and the monitor's stop pause the CPU; gdb holds it on its own (stopped at
+  // a breakpoint, say); it runs when neither does.
+  let paused: 'prelaunch' | 'paused' | undefined = o.startStopped ? 'prelaunch' : undefined;
+  let wakeRun: (() => void)[] = [];
+  let qmp: QmpServer<ArmCpu> | undefined;
+  const setPaused = (p: typeof paused): void => {
+    // QMP's STOP and RESUME events mark the changes between running and paused (not prelaunch's start).
+    if (p && !paused) qmp?.event('STOP');
+    if (!p && paused) qmp?.event('RESUME');
+    paused = p;
+    if (!p) { const w = wakeRun; wakeRun = []; for (const f of w) f(); }
+  };
+  let gdb: GdbStub<ArmCpu> | undefined;
+  const startGdb = async (address: GdbAddress): Promise<string | undefined> => {
+    const stub = new GdbStub<ArmCpu>({
+      cpu: () => cpu,
+      arch: ARM_GDB,
+      kill: () => { flushAll(); process.stderr.write('QEMU: Terminated via GDBstub\n'); process.exit(0); },
+      // gdb's continue also ends -S's wait and a monitor stop, as QEMU's vm_start.
+      resumed: () => setPaused(undefined),
+    }, false, PROG);
+    try { await stub.listen(address); } catch (e) { return (e as Error).message; }
+    gdb = stub;
+    return undefined;
+  };
+  if (o.gdb) {
+    const err = await startGdb(o.gdb);
+    if (err) return fail(err);
+  }
+
+  const [major, minor, micro] = VERSION.split('.').map(Number);
+  const monitorMachine: QmpMachine<ArmCpu> = {
+    runState: () => (paused === 'prelaunch' ? 'prelaunch' : paused ? 'paused' : gdb?.stopped ? 'debug' : 'running'),
+    qemuVersion: { major, minor, micro },
+    versionPackage: 'dynwasm',
+    target: 'arm',
+    cpu: () => cpu,
+    arch: ARM_GDB,
+    readPhys: (addr, len) => (cpu.isRam(addr, len) ? cpu.ram.slice(addr, addr + len) : undefined),
+    status: () => (paused === 'prelaunch' ? 'paused (prelaunch)' : paused ? 'paused' : gdb?.stopped ? 'paused (debug)' : 'running'),
+    stop: () => { if (!paused) setPaused('paused'); },
+    cont: () => { setPaused(undefined); gdb?.resumeFromMonitor(); },
+    reset: async () => {
+      if (o.noReboot) { qmp?.event('SHUTDOWN', { guest: false, reason: 'host-qmp-system-reset' }); flushAll(); process.exit(0); }
+      qmp?.event('RESET', { guest: false, reason: 'host-qmp-system-reset' });
+      // QEMU's qemu_system_reset: the board starts again from the same images, paused or not.
+      const again = await create();
+      if (typeof again === 'string') { process.stderr.write(`${PROG}: ${again}\n`); process.exit(1); }
+      machine = again;
+      cpu = machine.cpu;
+      if (uart0Stdin) machine.uarts[0].inputSource = () => input.queue.shift();
+      // A reset while paused leaves the machine as before its first start (QEMU's prelaunch).
+      if (paused) paused = 'prelaunch';
+    },
+    // versatilepb has no power button: the event, and nothing else happens, as in QEMU.
+    powerdown: () => { qmp?.event('POWERDOWN'); },
+    quit: () => { qmp?.event('SHUTDOWN', { guest: false, reason: 'host-qmp-quit' }); flushAll(); setImmediate(() => process.exit(0)); },
+    version: `${VERSION} (dynwasm)`,
+    roms: () => machine.loaded.map((r) => ({
+      addr: r.start, size: r.end - r.start, name: r.what.startsWith('segment') ? `${kernelName} ELF program header ${r.what}` : r.what,
+    })),
+    mtree: () => {
+      const h = (v: number): string => v.toString(16).padStart(16, '0');
+      const lines = ['address-space: memory', `  ${h(0)}-${'f'.repeat(16)} (prio 0, i/o): system`,
+        `    ${h(0)}-${h(cpu.opts.ramSize - 1)} (prio 0, ram): versatile.ram`];
+      const bus = cpu.bus instanceof BoardBus ? cpu.bus.regions() : [];
+      for (const r of bus) lines.push(`    ${h(r.base)}-${h(r.base + r.size - 1)} (prio 0, i/o): ${r.name}`);
+      return [...lines, ''];
+    },
+    jitInfo: () => statsLines(cpuCounters(cpu), performance.now() - t0),
+    setLog: (items) => {
+      if (items === 'none') { log!.items.clear(); return undefined; }
+      try {
+        const set = parseLogItems(items);
+        log!.items.clear();
+        for (const i of set) log!.items.add(i);
+        return undefined;
+      } catch (e) { return (e as Error).message; }
+    },
+    logItems: LOG_ITEMS,
+    setLogFile: (path) => { try { log!.setFile(path); return undefined; } catch (e) { return `could not open '${path}': ${(e as Error).message}`; } },
+    gdbserver: async (device) => {
+      if (device === 'none') { gdb?.close(); gdb = undefined; return 'Disabled gdbserver'; }
+      const a = parseGdbAddress(device);
+      if (!a || gdb) return `Could not open gdbserver on device '${device}'`;
+      const err = await startGdb(a);
+      return err ? `Could not open gdbserver on device '${device}'` : `Waiting for gdb connection on device '${device}'`;
+    },
+    threadId: process.pid,
+  };
+  const banner = `dynwasm ${VERSION}`;
+  /** Listen on a socket device; with wait (QEMU's default), the machine starts once a client came. */
+  const listenOn = async (option: string, spec: SocketDevice, onClient: (sock: Socket) => void): Promise<string | undefined> => {
+    const server = createServer(onClient);
+    const err = await new Promise<string | undefined>((resolve) => {
+      server.once('error', (e) => resolve(`-${option} ${spec.spec}: ${(e as Error).message}`));
+      if ('path' in spec.address) {
+        if (existsSync(spec.address.path)) { try { unlinkSync(spec.address.path); } catch { /* listen reports it */ } }
+        server.listen(spec.address.path, () => resolve(undefined));
+      } else server.listen(spec.address.port, spec.address.host ?? '0.0.0.0', () => resolve(undefined));
+    });
+    if (err) return err;
+    server.unref();
+    if (spec.wait) {
+      process.stderr.write(`${PROG}: waiting for connection on: ${spec.spec}\n`);
+      await new Promise<void>((resolve) => server.once('connection', () => resolve()));
+    }
+    return undefined;
+  };
+  if (o.qmp) {
+    const server = qmp = new QmpServer(monitorMachine);
+    const err = await listenOn('qmp', o.qmp, (sock) => server.accept(sock));
+    if (err) return fail(err);
+  }
+  const monitorOut = (s: string): void => { out.flush(); writeSync(1, s); };
+  if (o.monitor === 'stdio') {
+    const mon = new Monitor(monitorMachine, monitorOut, banner);
+    input.monitor = { feed: (d) => mon.feed(d), focus: () => undefined };
+    mon.start();
+    input.start(() => undefined);
+  } else if (muxedMonitor) {
+    const mon = new Monitor(monitorMachine, monitorOut, banner);
+    let greeted = false;
+    input.monitor = {
+      feed: (d) => mon.feed(d),
+      // As QEMU's mux events: a new line when the console takes over, the prompt when the monitor does.
+      focus: (on) => { if (!on) { if (greeted) mon.out('\n'); return; } if (greeted) mon.prompt(); else { greeted = true; mon.start(); } },
+    };
+    if (!uart0Stdin) input.start(() => undefined);
+  } else if (o.monitor !== undefined && o.monitor !== 'none') {
+    const err = await listenOn('monitor', o.monitor, (sock) => {
+      const mon = new Monitor(monitorMachine, (s) => { sock.write(s); }, banner);
+      sock.on('data', (d) => mon.feed(d));
+      sock.on('error', () => sock.destroy());
+      mon.start();
+    });
+    if (err) return fail(err);
+  }
+
   process.on('SIGINT', () => {
     flushAll();
     process.exit(130);
@@ -408,11 +621,20 @@ async function main(argv: string[]): Promise<number> {
   const t0 = performance.now();
   try {
     for (;;) {
+      if (paused) {
+        // Nothing may be left to wake us (-S with neither gdb nor a monitor): wait, as QEMU does, until killed.
+        const keepAlive = setInterval(() => undefined, 1 << 30);
+        while (paused) await new Promise<void>((resolve) => wakeRun.push(resolve));
+        clearInterval(keepAlive);
+      }
+      if (gdb) await gdb.beforeRun();
+      if (paused) continue;
       const sliceEnd = performance.now() + SLICE_MS;
       do {
-        cpu.run(POLL_BLOCKS);
+        const r = cpu.run(POLL_BLOCKS);
+        gdb?.afterRun(r);
         machine.poll();
-      } while (!cpu.halted && !cpu.waiting && performance.now() < sliceEnd);
+      } while (!cpu.halted && !cpu.waiting && !gdb?.wantsStop && performance.now() < sliceEnd);
       out.flush();
       if (cpu.waiting && !cpu.halted) {
         // Wait for interrupt: sleep instead of spinning; the timers are polled after it.
@@ -442,6 +664,7 @@ async function main(argv: string[]): Promise<number> {
     }
   } finally {
     flushAll();
+    if (gdb) { await gdb.processEnded({ exitCode: cpu.exitCode }); gdb.close(); }
     input.stop();
     machine.semihosting?.close();
     for (const fd of files) closeSync(fd);

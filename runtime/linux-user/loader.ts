@@ -34,6 +34,8 @@ export interface LoadedImage {
   /** The dynamic linker's load address (AT_BASE), 0 for a static program. */
   interpBase: number;
   elf: ElfFile;
+  /** The auxiliary vector as the stack holds it (for gdb's qXfer:auxv). */
+  auxv: Uint8Array;
 }
 
 /** Read and parse an ELF executable for `machine` (e_machine); errors say what is wrong in one line. */
@@ -161,5 +163,5 @@ export function loadProgram(mem: GuestMemory, target: LinuxTarget, opts: LoadOpt
   const view = new DataView(table.buffer);
   words.forEach((w, i) => view.setUint32(i * 4, w >>> 0, true));
   mem.poke(sp, table);
-  return { entry, sp, brk: mem.brk, interpBase, elf };
+  return { entry, sp, brk: mem.brk, interpBase, elf, auxv: table.slice((words.length - auxv.length * 2) * 4) };
 }

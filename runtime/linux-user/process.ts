@@ -19,6 +19,7 @@ import { PAGE_SHIFT } from '../../ops/core.js';
 import { addCounters, cpuCounters, type ExecCounters } from '../stats.js';
 import type { CpuEvent, LinuxCpu, LinuxCpuOptions, LinuxTarget } from './target.js';
 import { EIO } from './errno.js';
+import type { GdbStub } from '../gdbstub.js';
 
 /** How a process is run; all of it but the target and the log is carried into a forked child (fork.ts). */
 export interface ProcessOptions {
@@ -58,6 +59,10 @@ export class LinuxProcess {
   /** The guest path of the running program (/proc/self/exe, AT_EXECFN) and its host file. */
   exePath = '';
   exeHostPath = '';
+  /** The auxiliary vector the program started with (gdb's qXfer:auxv). */
+  auxv: Uint8Array = new Uint8Array(0);
+  /** The gdb stub (-g), which holds and steps the CPU between slices. */
+  debugger?: GdbStub<LinuxCpu>;
   argv: string[] = [];
   /** set_tid_address's pointer: cleared at exit (futex wake for one thread is a no-op). */
   clearChildTid = 0;
@@ -152,6 +157,7 @@ export class LinuxProcess {
     }, elf);
     this.exePath = path.startsWith('/') ? path : posix.join(process.cwd(), path);
     this.exeHostPath = hostFile.startsWith('/') ? hostFile : posix.join(process.cwd(), hostFile);
+    this.auxv = image.auxv;
     this.argv = argv;
     this.target.startProgram(this.cpu, image.entry, image.sp);
     this.signals.resetForExec();
@@ -163,8 +169,11 @@ export class LinuxProcess {
     let lastYield = performance.now();
     for (;;) {
       try {
+        const dbg = this.debugger;
+        if (dbg) await dbg.beforeRun();
         this.signals.deliverPending(this); // what host-signal listeners queued while the loop yielded
-        this.cpu.run(20000);
+        const r = this.cpu.run(20000);
+        dbg?.afterRun(r);
         this.signals.deliverPending(this);
       } catch (e) {
         if (e instanceof ProcessExit) return e.end;

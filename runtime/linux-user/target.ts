@@ -11,11 +11,13 @@ import type { CountedCpu } from '../stats.js';
 import type { GuestMemory } from './memory.js';
 import type { AltStack, SigAction, SigInfo } from './signal.js';
 import type { SyscallTable } from './syscall.js';
+import type { GdbArch, GdbCpu } from '../gdbstub.js';
+import type { RunResult } from '../exec.js';
 
 /** The CPU as user mode sees it: run it, stop it, keep its page flags and translated code in step with memory. */
-export interface LinuxCpu extends CountedCpu {
+export interface LinuxCpu extends CountedCpu, GdbCpu {
   /** Run about `maxBlocks` translation blocks (exceptions come back through LinuxCpuOptions.onEvent). */
-  run(maxBlocks?: number): unknown;
+  run(maxBlocks?: number): RunResult;
   /** Set to make run() return before the next block (to let Node's event loop turn). */
   leaveRun: boolean;
   /** Set when the process is gone (exit, or execve replaced this CPU): run() stops. */
@@ -112,6 +114,8 @@ export interface LinuxTarget {
   /** A page of the kernel's own code mapped read-only and executable into every process (ARM's kuser helpers). */
   readonly vectorsPage?: { addr: number; bytes(): Uint8Array };
   readonly layout: AddressSpaceLayout;
+  /** The registers as gdb sees them (the gdb stub, -g). */
+  readonly gdb: GdbArch<LinuxCpu>;
 
   /** System call numbers by name (the one table, generated from the kernel's headers). */
   readonly syscallNumbers: Readonly<Record<string, number>>;

@@ -22,6 +22,8 @@ export const TOOLS = {
   qemuSystemArm: { command: 'qemu-system-arm', debianPackage: 'qemu-system-arm' },
   qemuArm: { command: 'qemu-arm', debianPackage: 'qemu-user' },
   dtc: { command: 'dtc', debianPackage: 'device-tree-compiler' },
+  gdbMultiarch: { command: 'gdb-multiarch', debianPackage: 'gdb-multiarch' },
+  armLinuxGcc: { command: 'arm-linux-gnueabi-gcc', debianPackage: 'gcc-arm-linux-gnueabi' },
 } as const satisfies Record<string, Tool>;
 
 /** A command's absolute path on `env`'s PATH (the guests' PATH may be empty of host tools). */

@@ -11,6 +11,8 @@ import {
 import { writeCpsr } from '../../../ops/arm/modes.js';
 import { ENV_WORDS } from '../../../ops/core.js';
 import { ArmCpu, loadArmTable } from '../../arm/cpu.js';
+import { ARM_GDB } from '../../arm/gdb.js';
+import type { GdbArch } from '../../gdbstub.js';
 import { EM_ARM, PF_X } from '../../elf.js';
 import { PROT_READ, type GuestMemory } from '../memory.js';
 import { ILL_ILLOPC, SIGILL, SIGTRAP, TRAP_BRKPT } from '../signal.js';
@@ -61,6 +63,8 @@ export const armLinuxTarget: LinuxTarget = {
     stackTop: 0xbf000000,
   },
 
+  gdb: ARM_GDB as GdbArch<LinuxCpu>,
+
   syscallNumbers: ARM_SYSCALL_NUMBERS,
   syscalls: armSyscalls,
   alignsRegisterPairs: true,
@@ -92,7 +96,10 @@ export const armLinuxTarget: LinuxTarget = {
     writeCpsr(e, MODE_USR, -1);
     e[SP] = sp;
     (cpu as ArmCpu).pc = entry; // bit 0 selects Thumb
-    // r0 is the dynamic linker's termination function for the program (none here).
+    // As Linux's start_thread and qemu-arm: r1 and r2 are the stack's second and third words
+    // (argv[0], argv[1]); r0 is the dynamic linker's termination function (none here).
+    e[1] = (cpu as ArmCpu).readU32(sp + 4);
+    e[2] = (cpu as ArmCpu).readU32(sp + 8);
   },
   // ARMv5 has no TLS register: the kuser page holds the word __kuser_get_tls returns.
   setTls: (_cpu, mem, tls) => mem.view.setUint32(KUSER_TLS_ADDR, tls >>> 0, true),

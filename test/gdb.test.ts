@@ -1,0 +1,275 @@
+/**
+ * The gdb stub, driven by Debian's gdb-multiarch in batch mode: the same script against
+ * qemu-arm -g / qemu-system-arm -s -S (the reference) and against dynwasm-arm -g /
+ * dynwasm-system-arm -s -S in both engines; gdb's output must be the same. Only what the
+ * emulators may place differently is normalised: user mode's stack (qemu-arm puts it at
+ * 0x40800000, we at 0xbf000000: stack addresses are compared relative to the first sp).
+ * A raw-protocol client checks what batch gdb cannot: Ctrl-C, and that the guest never reads
+ * a breakpoint.
+ */
+import test from 'ava';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { testNeeding, TOOLS } from './support/tools.js';
+
+const ROOT = process.cwd();
+const userTest = testNeeding(TOOLS.gdbMultiarch, TOOLS.armLinuxGcc, TOOLS.qemuArm);
+const systemTest = testNeeding(TOOLS.gdbMultiarch, TOOLS.qemuSystemArm);
+const ENGINES = ['jit', 'interp'] as const;
+
+let program: string | undefined;
+/** test/gdb-programs/gdbtarget.c, built static with debug information. */
+function userProgram(): string {
+  if (program) return program;
+  const out = join(mkdtempSync(join(tmpdir(), 'dynwasm-gdb-')), 'gdbtarget');
+  const r = spawnSync('arm-linux-gnueabi-gcc', ['-g', '-O1', '-static', '-o', out, join(ROOT, 'test/gdb-programs/gdbtarget.c')], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`arm-linux-gnueabi-gcc failed: ${r.stderr}`);
+  return (program = out);
+}
+/** A bare-metal program of the arm-programs suite (built with -g by scripts/build-arm-programs.sh). */
+const SYSTEM_ELF = join(ROOT, 'test/arm-programs/build/recursion-arm.elf');
+
+let nextPort = 20000 + (process.pid % 2000) * 10;
+
+/** Whether something listens on TCP `port` (read from /proc, so that no probe connection disturbs the stub). */
+function listening(port: number): boolean {
+  const hexPort = `:${port.toString(16).toUpperCase().padStart(4, '0')} `;
+  for (const f of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    try {
+      for (const line of readFileSync(f, 'utf8').split('\n')) {
+        const cols = line.trim().split(/\s+/);
+        if (cols[1]?.endsWith(hexPort.trim()) && cols[3] === '0A') return true;
+      }
+    } catch { /* no such table */ }
+  }
+  return false;
+}
+
+async function waitListening(port: number, child: ChildProcess): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    if (listening(port)) return;
+    if (child.exitCode !== null) throw new Error(`the emulator exited (${child.exitCode}) before listening`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`nothing listens on port ${port}`);
+}
+
+interface Session { gdb: string; guestOut: string; status: number | null }
+
+/** Start `cmd args` (which listens for gdb on `port`), run gdb's script against it, wait for both. */
+async function session(cmd: string, args: string[], port: number, elf: string, script: string[]): Promise<Session> {
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, QEMU_AUDIO_DRV: 'none' } });
+  let guestOut = '';
+  child.stdout!.on('data', (d) => { guestOut += d; });
+  child.stderr!.on('data', (d) => { guestOut += d; });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  try {
+    await waitListening(port, child);
+    // A generous remote timeout: the machine is shared, and a slow reply must not end the session.
+    const gdbArgs = ['-q', '-nx', '-batch', '-ex', 'set pagination off', '-ex', 'set confirm off', '-ex', 'set remotetimeout 60', '-ex', `target remote :${port}`];
+    for (const c of script) gdbArgs.push('-ex', c);
+    gdbArgs.push(elf);
+    const gdb = await new Promise<string>((resolve, reject) => {
+      // stdout and stderr in one pipe, so that error lines keep their place among the others
+      const g = spawn('sh', ['-c', 'exec gdb-multiarch "$@" 2>&1', 'gdb', ...gdbArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      g.stdout.on('data', (d) => { out += d; });
+      const timer = setTimeout(() => { g.kill(); reject(new Error(`gdb timed out; output so far:\n${out}`)); }, 180_000);
+      g.on('exit', () => { clearTimeout(timer); resolve(out); });
+    });
+    const timer = setTimeout(() => child.kill(), 30_000);
+    const status = await exited;
+    clearTimeout(timer);
+    return { gdb, guestOut, status };
+  } finally {
+    if (child.exitCode === null) child.kill();
+  }
+}
+
+/**
+ * Stack addresses relative to the stack pointer the script printed first ($1 = 0x…), in hex and
+ * in gdb's signed decimal column alike.
+ */
+function normaliseStack(out: string): string {
+  const m = /^\$1 = (0x[0-9a-f]+)$/m.exec(out);
+  if (!m) return out;
+  const sp0 = Number(m[1]);
+  const rel = (v: number): string | undefined => {
+    const d = (v >>> 0) - sp0;
+    return d > -0x100000 && d < 0x10000 ? `<sp0${d < 0 ? '-' : '+'}0x${Math.abs(d).toString(16)}>` : undefined;
+  };
+  return out
+    .replace(/0x[0-9a-f]{6,8}\b/g, (h) => rel(Number(h)) ?? h)
+    .replace(/(?<![\w.])-?\d{9,10}\b/g, (d) => rel(Number(d)) ?? d);
+}
+
+const CORE_REGS = 'info registers r0 r1 r2 r3 r4 r5 r6 r7 r8 r9 r10 r11 r12 sp lr pc cpsr';
+
+/** Ten stepi, each printing where it is. */
+const STEPI_10 = Array.from({ length: 10 }, () => 'stepi');
+
+const USER_SCRIPT = [
+  'p/x $sp',
+  'break add', 'continue', CORE_REGS, 'x/8wx $sp', 'bt',
+  ...STEPI_10, 'info registers pc', 'finish', 'next', 'next',
+  // qemu-arm has no watchpoints in user mode: gdb's software watchpoint, the same on both
+  'delete', 'set can-use-hw-watchpoints 0', 'watch counter', 'continue', 'continue', 'delete',
+  'set can-use-hw-watchpoints 1',
+  'break thumb_square', 'continue', 'info registers pc cpsr', 'stepi', 'stepi', 'info registers pc cpsr', 'finish',
+  'set var counter = 1000', 'print counter', 'print table[3]', 'set var table[3] = -4', 'print table',
+  // self-modifying code: a breakpoint in code that has run, then is rewritten, stops the new code
+  'delete', 'break generated_once', 'continue', 'break *0x30000000', 'continue', 'x/2wx $pc', 'stepi', 'print $r0',
+  'delete', 'continue',
+];
+
+for (const engine of ENGINES) {
+  userTest(`dynwasm-arm -g: gdb's session matches qemu-arm -g (${engine})`, async (t) => {
+    const elf = userProgram();
+    const portQ = nextPort++, portD = nextPort++;
+    const ref = await session('qemu-arm', ['-g', String(portQ), elf], portQ, elf, USER_SCRIPT);
+    const got = await session('node', [join(ROOT, 'bin/dynwasm-arm.js'), '-accel', engine, '-g', String(portD), elf], portD, elf, USER_SCRIPT);
+    // The session did what it says: the breakpoints stopped, the guest saw gdb's writes.
+    t.regex(ref.gdb, /Breakpoint 1, add \(a=a@entry=0, b=1\)/);
+    t.regex(ref.gdb, /Breakpoint \d+, 0x30000000 in \?\? \(\)\n0x30000000:\s+0xe3a00016\s+0xe12fff1e/);
+    t.regex(ref.gdb, /\$\d+ = 22/);
+    t.regex(ref.guestOut, /total=65 counter=1000 generated=11,22/);
+    t.deepEqual(normaliseStack(got.gdb).split('\n'), normaliseStack(ref.gdb).split('\n'));
+    t.is(got.guestOut, ref.guestOut);
+    t.is(got.status, ref.status);
+  });
+}
+
+/**
+ * qemu-arm has no watchpoints: Z2/Z3 in user mode are checked for their values and for the
+ * same stops in both engines (the system-mode session compares them with qemu-system-arm's).
+ * As QEMU's ARM, a watchpoint stops before the accessing instruction, which gdb then steps.
+ */
+userTest('dynwasm-arm -g: hardware watchpoints (Z2, Z3) stop on the access, the same in both engines', async (t) => {
+  const elf = userProgram();
+  const script = ['break main', 'continue', 'watch counter', 'continue', 'continue', 'rwatch table[2]', 'continue', 'bt', 'delete', 'continue'];
+  const outs: string[] = [];
+  for (const engine of ENGINES) {
+    const port = nextPort++;
+    const hw = await session('node', [join(ROOT, 'bin/dynwasm-arm.js'), '-accel', engine, '-g', String(port), elf], port, elf, script);
+    t.regex(hw.gdb, /Hardware watchpoint 2: counter\n\nOld value = 0\nNew value = 1\n/);
+    t.regex(hw.gdb, /Hardware watchpoint 2: counter\n\nOld value = 1\nNew value = 4\n/);
+    t.regex(hw.gdb, /Hardware read watchpoint 3: table\[2\]\n\nValue = 3\n/);
+    t.is(hw.status, 65);
+    outs.push(hw.gdb);
+  }
+  t.is(outs[0], outs[1]);
+});
+
+const SYSTEM_SCRIPT = [
+  CORE_REGS,
+  'break fib', 'continue', 'finish', 'delete',
+  'break queens', 'continue', 'bt', CORE_REGS, 'x/8wx $sp', ...STEPI_10, 'next', 'next', 'info registers pc',
+  'delete', 'watch solutions', 'continue', 'continue', 'delete',
+  'break depth', 'continue', 'set var $r0 = 5', 'finish', 'print $r0',
+  'delete', 'continue',
+];
+
+for (const engine of ENGINES) {
+  systemTest(`dynwasm-system-arm -s -S: gdb's session matches qemu-system-arm's (${engine})`, async (t) => {
+    const port = nextPort++;
+    const common = ['-M', 'versatilepb', '-semihosting', '-nographic', '-kernel', SYSTEM_ELF, '-gdb', `tcp::${port}`, '-S'];
+    const ref = await session('qemu-system-arm', [...common, '-monitor', 'none'], port, SYSTEM_ELF, SYSTEM_SCRIPT);
+    const got = await session('node', [join(ROOT, 'bin/dynwasm-system-arm.js'), '-accel', engine, ...common], port, SYSTEM_ELF, SYSTEM_SCRIPT);
+    t.regex(ref.gdb, /Hardware watchpoint 3: solutions\n\nOld value = 0\nNew value = 1/);
+    t.regex(ref.gdb, /Breakpoint 4, depth \(n=10000\)/);
+    t.deepEqual(got.gdb.split('\n'), ref.gdb.split('\n'));
+    t.regex(got.guestOut, /recursion: PASS/);
+    t.is(got.status, ref.status);
+  });
+}
+
+/** A minimal remote-protocol client (no acks after QStartNoAckMode). */
+class RawGdb {
+  private buf = '';
+  private waiters: (() => void)[] = [];
+  private constructor(private readonly sock: import('node:net').Socket) {
+    sock.setEncoding('latin1');
+    sock.on('data', (d: string) => { this.buf += d; for (const w of this.waiters.splice(0)) w(); });
+  }
+  static open(port: number): Promise<RawGdb> {
+    return new Promise((resolve, reject) => { const s = connect(port, '127.0.0.1', () => resolve(new RawGdb(s))); s.on('error', reject); });
+  }
+  write(raw: string): void { this.sock.write(raw); }
+  send(p: string): void {
+    let sum = 0;
+    for (const c of Buffer.from(p, 'latin1')) sum = (sum + c) & 0xff;
+    this.sock.write(`$${p}#${sum.toString(16).padStart(2, '0')}`);
+  }
+  async reply(): Promise<string> {
+    for (;;) {
+      this.buf = this.buf.replace(/^\++/, '');
+      const m = /^\$([^#]*)#[0-9a-f]{2}/.exec(this.buf);
+      if (m) { this.buf = this.buf.slice(m[0].length); return m[1]; }
+      await new Promise<void>((r) => this.waiters.push(r));
+    }
+  }
+  async ask(p: string): Promise<string> { this.send(p); return this.reply(); }
+  close(): void { this.sock.destroy(); }
+}
+
+for (const engine of ENGINES) {
+  userTest(`gdb stub protocol: target description, hidden breakpoints, Ctrl-C, exit (${engine})`, async (t) => {
+    const elf = userProgram();
+    const port = nextPort++;
+    const child = spawn('node', [join(ROOT, 'bin/dynwasm-arm.js'), '-accel', engine, '-g', String(port), elf], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout!.on('data', (d) => { out += d; });
+    try {
+      await waitListening(port, child);
+      const g = await RawGdb.open(port);
+      t.regex(await g.ask('qSupported:multiprocess+;xmlRegisters=arm'), /PacketSize=1000;qXfer:features:read\+/);
+      const xml = await g.ask('qXfer:features:read:arm-core.xml:0,ffb');
+      t.regex(xml, /^l[\s\S]*<reg name="cpsr" bitsize="32" regnum="25"\/>/);
+      t.is(await g.ask('?'), 'T05thread:p01.01;');
+      t.is((await g.ask('g')).length, 17 * 8);
+      // A breakpoint at add: memory there reads as the instruction, not a breakpoint.
+      const nm = spawnSync('arm-linux-gnueabi-nm', [elf], { encoding: 'utf8' }).stdout;
+      const add = /^([0-9a-f]+) T add$/m.exec(nm)![1];
+      const before = await g.ask(`m${add},4`);
+      t.is(await g.ask(`Z0,${add},4`), 'OK');
+      t.is(await g.ask(`m${add},4`), before);
+      t.is(await g.ask('vCont;c'), 'T05thread:p01.01;');
+      t.is(await g.ask('p f'), Buffer.from(add.padStart(8, '0'), 'hex').reverse().toString('hex'));
+      t.is(await g.ask(`z0,${add},4`), 'OK');
+      // Step exactly one instruction.
+      t.is(await g.ask('vCont;s:p1.1'), 'T05thread:p01.01;');
+      const pc = Buffer.from(await g.ask('p f'), 'hex').readUInt32LE(0);
+      t.is(pc, parseInt(add, 16) + 4);
+      // Make the guest spin on a "b ." written over the next instruction (code it has run), then interrupt it.
+      const pcHex = pc.toString(16);
+      const original = await g.ask(`m${pcHex},4`);
+      t.is(await g.ask(`M${pcHex},4:feffffea`), 'OK');
+      g.send('c');
+      await new Promise((r) => setTimeout(r, 500));
+      g.write('\x03');
+      t.is(await g.reply(), 'T02thread:p01.01;');
+      t.is(Buffer.from(await g.ask('p f'), 'hex').readUInt32LE(0), pc);
+      // The instruction back, and run to the end: the exit status comes as W.
+      t.is(await g.ask(`M${pcHex},4:${original}`), 'OK');
+      t.is(await g.ask('c'), 'W41');
+      g.close();
+      const code = await new Promise((r) => child.on('exit', r));
+      t.is(code, 65);
+      t.regex(out, /total=65 counter=16 generated=11,22/);
+    } finally {
+      if (child.exitCode === null) child.kill();
+    }
+  });
+}
+
+test('-gdb and -g reject what they cannot listen on, in one line', (t) => {
+  const sys = spawnSync('node', [join(ROOT, 'bin/dynwasm-system-arm.js'), '-M', 'versatilepb', '-kernel', SYSTEM_ELF, '-gdb', 'serial:x'], { encoding: 'utf8' });
+  t.is(sys.status, 1);
+  t.regex(sys.stderr, /^dynwasm-system-arm: -gdb serial:x: unsupported gdb device .*\n$/);
+  const user = spawnSync('node', [join(ROOT, 'bin/dynwasm-arm.js'), '-g', '99999', '/bin/true'], { encoding: 'utf8' });
+  t.is(user.status, 1);
+  t.regex(user.stderr, /^dynwasm-arm: -g 99999: invalid port\n$/);
+});
