@@ -22,6 +22,8 @@ export const TOOLS = {
   qemuSystemArm: { command: 'qemu-system-arm', debianPackage: 'qemu-system-arm' },
   qemuArm: { command: 'qemu-arm', debianPackage: 'qemu-user' },
   dtc: { command: 'dtc', debianPackage: 'device-tree-compiler' },
+  i686Gcc: { command: 'i686-linux-gnu-gcc', debianPackage: 'gcc-i686-linux-gnu' },
+  qemuI386: { command: 'qemu-i386', debianPackage: 'qemu-user' },
 } as const satisfies Record<string, Tool>;
 
 /** A command's absolute path on `env`'s PATH (the guests' PATH may be empty of host tools). */
