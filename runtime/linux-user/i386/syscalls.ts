@@ -1,11 +1,14 @@
 /**
  * The i386 kernel's own system calls: the TLS descriptors of the GDT (set_thread_area,
- * get_thread_area; clone's CLONE_SETTLS passes the same struct user_desc).
+ * get_thread_area; clone's CLONE_SETTLS passes the same struct user_desc), and the old calls
+ * that i386 keeps and the ARM EABI dropped (alarm, time, waitpid), which glibc and busybox use.
  */
 import { GDT_PRESENT, GDT_TLS, GDT_TLS_ENTRIES, GDT_TLS_FIRST, SEG_BASE, SEG_SEL } from '../../../ops/i386/state.js';
 import { EFAULT, EINVAL, ESRCH } from '../errno.js';
 import { GuestFault, type GuestMemory } from '../memory.js';
 import type { SyscallTable } from '../syscall.js';
+import { wait4 } from '../syscalls/process.js';
+import { realtimeNs } from '../syscalls/time.js';
 import type { LinuxCpu } from '../target.js';
 
 const env = (cpu: LinuxCpu): Int32Array => (cpu as unknown as { env: Int32Array }).env;
@@ -40,6 +43,25 @@ export function setThreadArea(e: Int32Array, mem: GuestMemory, uinfo: number): n
 }
 
 export const i386Syscalls: SyscallTable = {
+  // alarm(seconds): ITIMER_REAL without an interval; returns the seconds that were left, rounded as the kernel does.
+  alarm: {
+    args: ['u'],
+    run(p, seconds) {
+      const [leftMs] = p.signals.getRealTimer();
+      p.signals.setRealTimer((seconds >>> 0) * 1000, 0);
+      const sec = Math.floor(leftMs / 1000), usec = Math.floor((leftMs % 1000) * 1000);
+      return leftMs > 0 ? sec + (usec >= 500000 || (sec === 0 && usec > 0) ? 1 : 0) : 0;
+    },
+  },
+  time: {
+    args: ['p'],
+    run(p, tloc) {
+      const sec = Number(realtimeNs() / 1000000000n);
+      if (tloc) p.mem.setU32(tloc, sec);
+      return sec | 0;
+    },
+  },
+  waitpid: { args: ['d', 'p', 'x'], run: (p, pid, status, options) => wait4(p, pid, status, options, 0) },
   set_thread_area: {
     args: ['p'],
     run(p, uinfo) {
