@@ -35,6 +35,8 @@ const PROGRAMS: Record<string, Program> = {
   signals: { runs: [{ stderr: false }] },
   time: { runs: [{}] },
   mmap: { runs: [{}], reference: 'native' },
+  exec: { runs: [{ stderr: false }], reference: 'native' },
+  // Not here yet: edges, which uses floating point (x87 is not implemented).
   isolation: { runs: [{}] },
   crash: {
     runs: ['null', 'read-null', 'jump', 'abort', 'term', 'kill', 'exit 3', '_exit 4', 'exit 256'].map((a) => ({ args: a.split(' '), stderr: false })),
