@@ -151,7 +151,8 @@ function raiseAt(s: OpState, excp: number, eip: number, retired: number): void {
  */
 export function helper_div(s: OpState, kind: number, divisor: number, eip: number, retired: number): void {
   const env = s.env;
-  const signed = (kind & 1) !== 0, size = kind >>> 1;
+  // A size index beyond dword (no translator emits one) is taken as dword.
+  const signed = (kind & 1) !== 0, size = Math.min((kind >>> 1) & 3, 2);
   const bits = 8 << size;
   let dividend: bigint, d: bigint;
   if (size === 0) {
@@ -185,7 +186,7 @@ export const ROT_ROL = 0, ROT_ROR = 1, ROT_RCL = 2, ROT_RCR = 3;
  * computes it for every count), the other flags stay; a masked count of 0 changes nothing.
  */
 export function helper_rotate(s: OpState, op: number, value: number, count: number): number {
-  const kind = op >>> 2, size = op & 3;
+  const kind = (op >>> 2) & 3, size = Math.min(op & 3, 2);
   const bits = 8 << size;
   const mask = bits === 32 ? -1 : (1 << bits) - 1;
   let c = count & 31;
