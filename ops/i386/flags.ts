@@ -6,7 +6,7 @@
  */
 import type { OpState } from '../core.js';
 import { helper_cc_compute_all } from './helpers.js';
-import { CC_DST, CC_OP, CC_OP_EFLAGS, CC_SRC, CC_SRC2, DF, EFLAGS_REST } from './state.js';
+import { CC_DST, CC_KIND_ADC, CC_KIND_ADD, CC_KIND_SUB, CC_OP, CC_OP_EFLAGS, CC_SRC, CC_SRC2, DF, EFLAGS_REST } from './state.js';
 
 /** Logic results: CC_DST = T0. P1 = CC_OP. */
 export function op_update1_cc(s: OpState): void { s.env[CC_DST] = s.T0; s.env[CC_OP] = s.P1; }
@@ -135,3 +135,27 @@ export function op_test_logicl_cond$(s: OpState, cond: number): void {
   if ((cond & 1) !== 0) r = !r;
   s.T0 = r ? 1 : 0;
 }
+
+/**
+ * T2 = CF after a 32-bit add, adc, sub or sbb the translator saw (`kind` its CC kind): the carry
+ * of adc/sbb chains (64-bit arithmetic) without calling helper_cc_compute_all. The same formulas
+ * as the helper's, for operands the block itself recorded.
+ * @expand kind 1,2,3,4
+ */
+export function op_compute_cf_l_T2_kind$(s: OpState, kind: number): void {
+  const dst = s.env[CC_DST], src = s.env[CC_SRC], carry = s.env[CC_SRC2];
+  if (kind === CC_KIND_ADD) s.T2 = (dst >>> 0) < (src >>> 0) ? 1 : 0;
+  else if (kind === CC_KIND_ADC) {
+    const s1 = (dst - src - carry) | 0;
+    s.T2 = (carry !== 0 ? (dst >>> 0) <= (s1 >>> 0) : (dst >>> 0) < (s1 >>> 0)) ? 1 : 0;
+  } else if (kind === CC_KIND_SUB) {
+    const s1 = (dst + src) | 0;
+    s.T2 = (s1 >>> 0) < (src >>> 0) ? 1 : 0;
+  } else {
+    const s1 = (dst + src + carry) | 0;
+    s.T2 = (carry !== 0 ? (s1 >>> 0) <= (src >>> 0) : (s1 >>> 0) < (src >>> 0)) ? 1 : 0;
+  }
+}
+
+/** T2 = CF after inc/dec (which keep the CF they found, in CC_SRC). */
+export function op_compute_cf_inc_T2(s: OpState): void { s.T2 = s.env[CC_SRC] & 1; }

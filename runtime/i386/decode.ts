@@ -71,8 +71,8 @@ function genAluTo(ctx: I386Ctx, op: number, size: number, store: () => void): vo
   switch (op) {
     case 0: G.gen_op_add_T0_T1(ob); break;
     case 1: G.gen_op_orr_T0_T1(ob); break;
-    case 2: G.gen_op_compute_cf_T2(ob); G.gen_op_adc_T0_T1_T2(ob); break;
-    case 3: G.gen_op_compute_cf_T2(ob); G.gen_op_sbb_T0_T1_T2(ob); break;
+    case 2: ctx.genComputeCf(); G.gen_op_adc_T0_T1_T2(ob); break;
+    case 3: ctx.genComputeCf(); G.gen_op_sbb_T0_T1_T2(ob); break;
     case 4: G.gen_op_and_T0_T1(ob); break;
     case 5: case 7: G.gen_op_sub_T0_T1(ob); break;
     default: G.gen_op_eor_T0_T1(ob); break;
@@ -234,14 +234,14 @@ export const ONE_BYTE: X86Pattern[] = [
     genAluTo(ctx, op, d.size, () => ctx.storeReg(EAX, d.size));
   }, (d) => fmt(ALU_NAMES[(d.op >> 3) & 7], imm(d.imm, d.size), reg(EAX, d.size))),
   P('inc_r', '01000rrr' + NONE, {}, (ctx, d) => {
-    G.gen_op_compute_cf_T2(ctx.ob);
+    ctx.genComputeCf();
     ctx.loadReg(0, d.op & 7, d.size);
     G.gen_op_add_T0_im(ctx.ob, 1);
     ctx.storeReg(d.op & 7, d.size);
     G.gen_op_update_inc_cc(ctx.ob, ctx.ccOp = ccOp(CC_KIND_INC, sizeIndex(d.size)));
   }, (d) => fmt('inc', reg(d.op & 7, d.size))),
   P('dec_r', '01001rrr' + NONE, {}, (ctx, d) => {
-    G.gen_op_compute_cf_T2(ctx.ob);
+    ctx.genComputeCf();
     ctx.loadReg(0, d.op & 7, d.size);
     G.gen_op_add_T0_im(ctx.ob, -1);
     ctx.storeReg(d.op & 7, d.size);
@@ -506,7 +506,7 @@ export const ONE_BYTE: X86Pattern[] = [
   P('cld', '11111100' + NONE, {}, (ctx) => G.gen_op_set_df(ctx.ob, 1), () => 'cld'),
   P('std', '11111101' + NONE, {}, (ctx) => G.gen_op_set_df(ctx.ob, -1), () => 'std'),
   P('incdec_rm', '1111111w' + 'mm00gbbb', MW, (ctx, d) => {
-    G.gen_op_compute_cf_T2(ctx.ob);
+    ctx.genComputeCf();
     ctx.loadRm(d.size);
     G.gen_op_add_T0_im(ctx.ob, d.reg === 0 ? 1 : -1);
     ctx.storeRm(d.size);

@@ -7,7 +7,7 @@
 import { OPC, OPS } from '../generated/i386/ops.js';
 import * as G from '../generated/i386/ops.js';
 import { structuralOpcodes } from '../op-table.js';
-import { CC_KIND_LOGIC, CC_KIND_SUB, EXCP_UD, ccOp } from '../../ops/i386/state.js';
+import { CC_KIND_ADD, CC_KIND_DEC, CC_KIND_INC, CC_KIND_LOGIC, CC_KIND_SBB, CC_KIND_SUB, EXCP_UD, ccOp } from '../../ops/i386/state.js';
 import { CodeReader, DisasContextBase } from '../translator.js';
 import { OpBuffer } from '../op-buffer.js';
 import type { Insn } from './insn.js';
@@ -29,6 +29,8 @@ const MOVL_T_IM = [OPC.movl_T0_im, OPC.movl_T1_im, OPC.movl_T2_im];
 const TEST_EFLAGS = byName('test_eflags_cond$', 16);
 const TEST_SUBL = byName('test_subl_cond$', 16);
 const TEST_LOGICL = byName('test_logicl_cond$', 16);
+/** By CC kind (ADD, ADC, SUB, SBB: 1..4). */
+const COMPUTE_CF_L = [-1, ...[1, 2, 3, 4].map((k) => (OPC as Record<string, number>)[`compute_cf_l_T2_kind${k}`])];
 export const { IF_T0, ENDIF } = structuralOpcodes(OPS.length);
 
 /** Size index of an operand size in bytes (1, 2, 4 → 0, 1, 2): the low bits of a CC_OP. */
@@ -145,6 +147,14 @@ export class I386Ctx extends DisasContextBase {
   }
   /** The flags were changed in a way the block cannot know statically. */
   ccUnknown(): void { this.ccOp = -1; }
+  /** T2 = CF (adc, sbb, inc, dec): inline where the block knows the last flag-setting instruction. */
+  genComputeCf(): void {
+    const cc = this.ccOp, kind = cc >> 2, ob = this.ob;
+    if (cc >= 0 && (cc & 3) === 2 && kind >= CC_KIND_ADD && kind <= CC_KIND_SBB) ob.emit0(COMPUTE_CF_L[kind]);
+    else if (cc >= 0 && kind === CC_KIND_LOGIC) G.gen_op_movl_T2_0(ob);
+    else if (cc >= 0 && (kind === CC_KIND_INC || kind === CC_KIND_DEC)) G.gen_op_compute_cf_inc_T2(ob);
+    else G.gen_op_compute_cf_T2(ob);
+  }
   /** T0 = condition `cond` (0..15) of jcc/setcc/cmovcc. */
   genCond(cond: number): void {
     const cc = this.ccOp, ob = this.ob;
