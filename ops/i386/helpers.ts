@@ -262,7 +262,7 @@ export function helper_cpuid(s: OpState): void {
     env[EBX] = str('Genu'); env[EDX] = str('ineI'); env[ECX] = str('ntel');
   } else if (leaf === 1) {
     // Family 6, model 1, stepping 9; features: VME(1) DE(2) PSE(3) TSC(4) MSR(5) PAE(6) CX8(8)
-    // SEP(11) PGE(13) CMOV(15). No FPU, MMX, FXSR, SSE: only what is implemented is reported.
+    // CMOV(15). No FPU, MMX, FXSR, SSE: only what is implemented is reported.
     env[EAX] = 0x619;
     env[EBX] = 0; env[ECX] = 0;
     env[EDX] = (1 << 1) | (1 << 2) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 8) | (1 << 15);
