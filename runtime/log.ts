@@ -83,9 +83,12 @@ export class Logger {
     if (this.owned) closeSync(this.fd);
   }
 
-  inAsm(insns: { pc: number; insn: number; size: number; text: string }[]): void {
+  inAsm(insns: { pc: number; insn: number; size: number; bytes?: number[]; text: string }[]): void {
     let s = '----------------\nIN:\n';
-    for (const i of insns) s += `0x${hex8(i.pc)}:  ${(i.insn >>> 0).toString(16).padStart(i.size * 2, '0')}      ${i.text}\n`;
+    for (const i of insns) {
+      const code = i.bytes ? i.bytes.map((b) => b.toString(16).padStart(2, '0')).join(' ').padEnd(20) : `${(i.insn >>> 0).toString(16).padStart(i.size * 2, '0')}    `;
+      s += `0x${hex8(i.pc)}:  ${code}  ${i.text}\n`;
+    }
     this.write(s + '\n');
   }
 

@@ -79,8 +79,11 @@ export class DisasContextBase {
   ended = false;
   /** Static successors the exec loop may translate ahead and chain to directly. */
   readonly successors: BlockKey[] = [];
-  /** For `-d in_asm` (when logInsns is set): each instruction's address, size and encoding. */
-  readonly insns: { pc: number; size: number; insn: number }[] = [];
+  /**
+   * For `-d in_asm` (when logInsns is set): each instruction's address, size and encoding (a
+   * fixed-width word, or for a byte-stream ISA its bytes).
+   */
+  readonly insns: { pc: number; size: number; insn: number; bytes?: number[] }[] = [];
   logInsns = false;
 
   constructor(readonly ob: OpBuffer, readonly pcFirst: number, readonly flags: number, readonly code: CodeReader) {}

@@ -5,9 +5,12 @@
 #                                            -L /usr/arm-linux-gnueabi)
 #   build/linux-programs/native/<name>       gcc -O2 for the host (the portable ones: the first
 #                                            reference; qemu-arm is the second)
+#   build/linux-programs/i386/<name>         i686-linux-gnu-gcc -O2 -static: the portable programs
+#                                            and the i386 guest's own (test/i386-programs/*.c),
+#                                            for test/i386-programs.test.ts
 # and build/linux-programs/manifest.json. Rebuilds only what changed.
-# Needs Debian's gcc-arm-linux-gnueabi, libc6-dev-armel-cross and gcc
-# (scripts/install-debian-packages.sh installs them).
+# Needs Debian's gcc-arm-linux-gnueabi, libc6-dev-armel-cross, gcc-i686-linux-gnu,
+# libc6-dev-i386-cross and gcc (scripts/install-debian-packages.sh installs them).
 # Usage: scripts/build-linux-programs.sh [name...]
 set -euo pipefail
 
@@ -22,9 +25,16 @@ ARM_ONLY=" smc armsig "
 # Programs also built dynamically linked.
 DYNAMIC=" hello args files signals time pipes exec "
 
-CFLAGS=(-O2 -Wall -Wextra -Wno-unused-parameter -Wno-unused-result -Wno-stringop-overflow)
+I386_CC="${I386_LINUX_CC:-i686-linux-gnu-gcc}"
+I386_SRC="$ROOT/test/i386-programs"
+if ! command -v "$I386_CC" >/dev/null 2>&1; then
+	echo "error: $I386_CC not found; run scripts/install-debian-packages.sh (as root) to install it" >&2
+	exit 1
+fi
+
+CFLAGS=(-O2 -Wall -Wextra -Wno-unused-parameter -Wno-unused-result -Wno-stringop-overflow -Wno-stringop-truncation)
 ONLY="$*"
-mkdir -p "$OUT/arm" "$OUT/arm-dynamic" "$OUT/native"
+mkdir -p "$OUT/arm" "$OUT/arm-dynamic" "$OUT/native" "$OUT/i386"
 
 compile() { # cc out src flags...
 	local cc="$1" out="$2" src="$3"
@@ -69,7 +79,16 @@ for src in "$SRC"/*.c; do
 	fi
 	if [[ $native == true ]]; then
 		compile "$NATIVE_CC" "$OUT/native/$name" "$src"
+		compile "$I386_CC" "$OUT/i386/$name" "$src" -static
 	fi
+done
+# The i386 guest's own programs (not in the manifest: test/i386-programs.test.ts lists them).
+for src in "$I386_SRC"/*.c; do
+	name="$(basename "$src" .c)"
+	if [[ -n "$ONLY" && " $ONLY " != *" $name "* ]]; then
+		continue
+	fi
+	compile "$I386_CC" "$OUT/i386/$name" "$src" -static
 done
 
 {

@@ -41,7 +41,8 @@ export const SIGRTMIN = 32;
 
 /** si_code values. */
 export const SI_USER = 0, SI_KERNEL = 0x80, SI_QUEUE = -1, SI_TKILL = -6;
-export const ILL_ILLOPC = 1;
+export const ILL_ILLOPC = 1, ILL_ILLOPN = 2;
+export const FPE_INTDIV = 1;
 export const SEGV_MAPERR = 1, SEGV_ACCERR = 2;
 export const BUS_ADRERR = 2;
 export const TRAP_BRKPT = 1;
@@ -605,7 +606,7 @@ function siginfoText(info: SigInfo): string {
   const sig = info.signo;
   let code = String(info.code);
   if (info.addr !== undefined) {
-    const names: Record<number, string[]> = { [SIGSEGV]: ['', 'SEGV_MAPERR', 'SEGV_ACCERR'], [SIGILL]: ['', 'ILL_ILLOPC', 'ILL_ILLOPN'], [SIGTRAP]: ['', 'TRAP_BRKPT'] };
+    const names: Record<number, string[]> = { [SIGSEGV]: ['', 'SEGV_MAPERR', 'SEGV_ACCERR'], [SIGILL]: ['', 'ILL_ILLOPC', 'ILL_ILLOPN'], [SIGTRAP]: ['', 'TRAP_BRKPT'], [SIGFPE]: ['', 'FPE_INTDIV'] };
     code = names[sig]?.[info.code] || code;
     return `{si_signo=${signalId(sig)}, si_code=${code}, si_addr=0x${(info.addr >>> 0).toString(16).padStart(8, '0')}}`;
   }

@@ -114,8 +114,8 @@ export interface LinuxTarget {
   /** A page of the kernel's own code mapped read-only and executable into every process (ARM's kuser helpers). */
   readonly vectorsPage?: { addr: number; bytes(): Uint8Array };
   readonly layout: AddressSpaceLayout;
-  /** The registers as gdb sees them (the gdb stub, -g). */
-  readonly gdb: GdbArch<LinuxCpu>;
+  /** The registers as gdb sees them (the gdb stub, -g); a guest without it has no -g yet. */
+  readonly gdb?: GdbArch<LinuxCpu>;
 
   /** System call numbers by name (the one table, generated from the kernel's headers). */
   readonly syscallNumbers: Readonly<Record<string, number>>;

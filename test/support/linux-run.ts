@@ -17,6 +17,7 @@ export const BUSYBOX = join(ROOT, 'build/busybox/bin/busybox');
 /** The same busybox package for the host's architecture: the reference of the busybox tests. */
 export const NATIVE_BUSYBOX = join(ROOT, 'build/busybox-native/bin/busybox');
 export const DYNWASM_ARM = join(ROOT, 'bin/dynwasm-arm.js');
+export const DYNWASM_I386 = join(ROOT, 'bin/dynwasm-i386.js');
 /** The armel C library's root, given to qemu-arm and dynwasm-arm with -L for dynamic programs. */
 export const ARMEL_SYSROOT = '/usr/arm-linux-gnueabi';
 export const ENGINES = ['jit', 'interp'] as const;
@@ -51,6 +52,10 @@ export function baseEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 }
 
 export const QEMU_ARM = which(TOOLS.qemuArm.command);
+export const QEMU_I386 = which(TOOLS.qemuI386.command);
+
+/** The guest architecture a program is for: which qemu-user and which dynwasm emulator run it. */
+export type Guest = 'arm' | 'i386';
 
 /** A fresh temporary directory. */
 export function freshDir(prefix = 'dynwasm-linux-'): string {
@@ -113,21 +118,21 @@ export async function runProcess(cmd: string, args: string[], options: RunOption
   return result;
 }
 
-/** The command line that runs an ARM Linux program under a runner. */
+/** The command line that runs a Linux program (ARM unless `guest` says otherwise) under a runner. */
 export type Runner = 'native' | 'qemu' | Engine;
 
-export function commandFor(runner: Runner, program: string, args: string[], sysroot?: string): [string, string[]] {
+export function commandFor(runner: Runner, program: string, args: string[], sysroot?: string, guest: Guest = 'arm'): [string, string[]] {
   const L = sysroot ? ['-L', sysroot] : [];
   switch (runner) {
     case 'native': return [program, args];
-    case 'qemu': return [QEMU_ARM ?? 'qemu-arm', [...L, program, ...args]];
-    default: return [process.execPath, [DYNWASM_ARM, '-accel', runner, ...L, program, ...args]];
+    case 'qemu': return guest === 'arm' ? [QEMU_ARM ?? 'qemu-arm', [...L, program, ...args]] : [QEMU_I386 ?? 'qemu-i386', [...L, program, ...args]];
+    default: return [process.execPath, [guest === 'arm' ? DYNWASM_ARM : DYNWASM_I386, '-accel', runner, ...L, program, ...args]];
   }
 }
 
 /** Run a program under a runner in a fresh directory (or options.cwd). */
-export function runUnder(runner: Runner, program: string, args: string[] = [], options: RunOptions & { sysroot?: string } = {}): Promise<Outcome> {
-  const [cmd, argv] = commandFor(runner, program, args, options.sysroot);
+export function runUnder(runner: Runner, program: string, args: string[] = [], options: RunOptions & { sysroot?: string; guest?: Guest } = {}): Promise<Outcome> {
+  const [cmd, argv] = commandFor(runner, program, args, options.sysroot, options.guest);
   return runProcess(cmd, argv, options);
 }
 
@@ -146,9 +151,9 @@ export function requireQemuArm(): void {
 }
 
 /**
- * qemu-arm's own lines on stderr (a guest killed by a signal: "qemu: uncaught target signal
- * 11 (Segmentation fault) - core dumped") and dynwasm-arm's equivalent are not the guest's output.
+ * qemu-user's own lines on stderr (a guest killed by a signal: "qemu: uncaught target signal
+ * 11 (Segmentation fault) - core dumped") and dynwasm's equivalent are not the guest's output.
  */
 export function guestStderr(s: string): string {
-  return s.split('\n').filter((l) => !/^(qemu: uncaught target signal|qemu-arm: |dynwasm-arm: uncaught target signal)/.test(l)).join('\n');
+  return s.split('\n').filter((l) => !/^(qemu: uncaught target signal|qemu-(arm|i386): |dynwasm-(arm|i386): uncaught target signal)/.test(l)).join('\n');
 }

@@ -24,6 +24,8 @@ export const TOOLS = {
   dtc: { command: 'dtc', debianPackage: 'device-tree-compiler' },
   gdbMultiarch: { command: 'gdb-multiarch', debianPackage: 'gdb-multiarch' },
   armLinuxGcc: { command: 'arm-linux-gnueabi-gcc', debianPackage: 'gcc-arm-linux-gnueabi' },
+  i686Gcc: { command: 'i686-linux-gnu-gcc', debianPackage: 'gcc-i686-linux-gnu' },
+  qemuI386: { command: 'qemu-i386', debianPackage: 'qemu-user' },
 } as const satisfies Record<string, Tool>;
 
 /** A command's absolute path on `env`'s PATH (the guests' PATH may be empty of host tools). */

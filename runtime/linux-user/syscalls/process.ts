@@ -152,7 +152,7 @@ function clone(p: LinuxProcess, flags: number, stack: number, ptid: number, tls:
 }
 
 /** waitpid's status in guest memory and zeroed rusage (72 bytes: struct rusage with 32-bit longs). */
-function wait4(p: LinuxProcess, pid: number, statusPtr: number, options: number, rusage: number): number {
+export function wait4(p: LinuxProcess, pid: number, statusPtr: number, options: number, rusage: number): number {
   if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | WAIT_EXTRA)) return -EINVAL;
   if (statusPtr && !p.mem.accessible(statusPtr >>> 0, 4, 2)) return -EFAULT;
   if (rusage && !p.mem.accessible(rusage >>> 0, 72, 2)) return -EFAULT;

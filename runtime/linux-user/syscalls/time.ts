@@ -8,7 +8,7 @@ const CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_PROCESS_CPUTIME_ID = 2, CLO
 const TIMER_ABSTIME = 1;
 
 /** Nanoseconds since the epoch (real time). */
-const realtimeNs = (): bigint => BigInt(Date.now()) * 1000000n + (process.hrtime.bigint() % 1000000n);
+export const realtimeNs = (): bigint => BigInt(Date.now()) * 1000000n + (process.hrtime.bigint() % 1000000n);
 const monotonicNs = (): bigint => process.hrtime.bigint();
 const cpuNs = (): bigint => { const u = process.cpuUsage(); return BigInt(u.user + u.system) * 1000n; };
 

@@ -1,0 +1,330 @@
+/**
+ * Out-of-line helpers of the i386 ops (QEMU's helper_*): plain TypeScript, called from
+ * snippets. `@noLocalWords` marks a helper that reads and writes none of BLOCK_LOCAL_WORDS
+ * (state.ts), so that block code need not write its register locals back around the call.
+ */
+import type { OpState } from '../core.js';
+import {
+  AF, CC_DST, CC_FLAGS, CC_KIND_ADC, CC_KIND_ADD, CC_KIND_DEC, CC_KIND_INC, CC_KIND_LOGIC, CC_KIND_MUL, CC_KIND_SAR, CC_KIND_SBB,
+  CC_KIND_SHL, CC_KIND_SUB, CC_OP, CC_OP_EFLAGS, CC_SRC, CC_SRC2, CF, EAX, EBX, ECX, EDX, EIP, EXCEPTION, EXCP_DE, EXCP_GP,
+  GDT_PRESENT, GDT_TLS, GDT_TLS_ENTRIES, GDT_TLS_FIRST, ICOUNT, OF, PF, SEG_BASE, SEG_SEL, SF, TSC_HI, ZF,
+} from './state.js';
+
+/** PF: set when the low byte has an even number of one bits. */
+export function parityFlag(v: number): number {
+  let x = v & 0xff;
+  x ^= x >>> 4;
+  return ((0x9669 >>> (x & 0xf)) & 1) !== 0 ? PF : 0;
+}
+
+/**
+ * The arithmetic flags (CF PF AF ZF SF OF) from the lazy state: the one definition of what
+ * every CC_OP means (state.ts), used by both engines.
+ * @noLocalWords
+ */
+export function helper_cc_compute_all(op: number, src: number, dst: number, src2: number): number {
+  const kind = op >>> 2;
+  if (kind === 0) return src & CC_FLAGS;
+  const bits = 8 << (op & 3);
+  const mask = bits === 32 ? -1 : (1 << bits) - 1;
+  const sign = 1 << (bits - 1);
+  const d = dst & mask;
+  let cf = 0, af = 0, of = 0;
+  switch (kind) {
+    case CC_KIND_ADD: {
+      const s1 = (dst - src) & mask, s2 = src & mask;
+      cf = (d >>> 0) < (s1 >>> 0) ? 1 : 0;
+      af = (d ^ s1 ^ s2) & 0x10;
+      of = (~(s1 ^ s2) & (s1 ^ d) & sign) !== 0 ? OF : 0;
+      break;
+    }
+    case CC_KIND_ADC: {
+      const s1 = (dst - src - src2) & mask, s2 = src & mask;
+      cf = (src2 !== 0 ? (d >>> 0) <= (s1 >>> 0) : (d >>> 0) < (s1 >>> 0)) ? 1 : 0;
+      af = (d ^ s1 ^ s2) & 0x10;
+      of = (~(s1 ^ s2) & (s1 ^ d) & sign) !== 0 ? OF : 0;
+      break;
+    }
+    case CC_KIND_SUB: {
+      const s1 = (dst + src) & mask, s2 = src & mask;
+      cf = (s1 >>> 0) < (s2 >>> 0) ? 1 : 0;
+      af = (d ^ s1 ^ s2) & 0x10;
+      of = ((s1 ^ s2) & (s1 ^ d) & sign) !== 0 ? OF : 0;
+      break;
+    }
+    case CC_KIND_SBB: {
+      const s1 = (dst + src + src2) & mask, s2 = src & mask;
+      cf = (src2 !== 0 ? (s1 >>> 0) <= (s2 >>> 0) : (s1 >>> 0) < (s2 >>> 0)) ? 1 : 0;
+      af = (d ^ s1 ^ s2) & 0x10;
+      of = ((s1 ^ s2) & (s1 ^ d) & sign) !== 0 ? OF : 0;
+      break;
+    }
+    case CC_KIND_LOGIC: break;
+    case CC_KIND_INC: {
+      cf = src & 1;
+      const s1 = (d - 1) & mask;
+      af = (d ^ s1 ^ 1) & 0x10;
+      of = d === sign ? OF : 0;
+      break;
+    }
+    case CC_KIND_DEC: {
+      cf = src & 1;
+      const s1 = (d + 1) & mask;
+      af = (d ^ s1 ^ 1) & 0x10;
+      of = d === ((sign - 1) & mask) ? OF : 0;
+      break;
+    }
+    case CC_KIND_SHL:
+      cf = (src >>> (bits - 1)) & 1;
+      of = ((src ^ dst) & sign) !== 0 ? OF : 0;
+      break;
+    case CC_KIND_SAR:
+      cf = src & 1;
+      of = ((src ^ dst) & sign) !== 0 ? OF : 0;
+      break;
+    case CC_KIND_MUL:
+      cf = src !== 0 ? 1 : 0;
+      of = cf !== 0 ? OF : 0;
+      break;
+    default: break;
+  }
+  return cf | parityFlag(d) | af | (d === 0 ? ZF : 0) | ((d & sign) !== 0 ? SF : 0) | of;
+}
+
+/** The arithmetic flags of the CPU now (for helpers that change some of them). */
+export function ccFlags(env: Int32Array): number {
+  return helper_cc_compute_all(env[CC_OP], env[CC_SRC], env[CC_DST], env[CC_SRC2]);
+}
+
+/** Set the arithmetic flags to `flags` (CC_OP_EFLAGS). */
+export function setCcFlags(env: Int32Array, flags: number): void {
+  env[CC_SRC] = flags & CC_FLAGS;
+  env[CC_DST] = 0;
+  env[CC_OP] = CC_OP_EFLAGS;
+}
+
+/**
+ * A load that missed the TLB's fast path or crosses a page (then byte by byte); a fault sets
+ * EXCEPTION (the op then leaves the block).
+ * @noLocalWords
+ */
+export function helper_ld(s: OpState, addr: number, bytes: number): number {
+  if (bytes === 1 || ((addr & 0xfff) + bytes) <= 0x1000) return s.slow.load(addr, bytes, 0) | 0;
+  let v = 0;
+  for (let i = 0; i < bytes; i++) {
+    const b = s.slow.load((addr + i) | 0, 1, 0);
+    if (s.env[EXCEPTION] !== 0) return 0;
+    v |= (b & 0xff) << (8 * i);
+  }
+  return v | 0;
+}
+
+/**
+ * A store that missed the TLB's fast path (a miss, a read-only page, one holding translated
+ * code) or crosses a page: then the byte on the second page is tried first, so that a fault
+ * there leaves the first page unchanged.
+ * @noLocalWords
+ */
+export function helper_st(s: OpState, addr: number, bytes: number, value: number): void {
+  if (bytes === 1 || ((addr & 0xfff) + bytes) <= 0x1000) { s.slow.store(addr, bytes, value, 0); return; }
+  const second = 0x1000 - (addr & 0xfff);
+  s.slow.store((addr + second) | 0, 1, (value >>> (8 * second)) & 0xff, 0);
+  if (s.env[EXCEPTION] !== 0) return;
+  for (let i = 0; i < bytes; i++) {
+    if (i === second) continue;
+    s.slow.store((addr + i) | 0, 1, (value >>> (8 * i)) & 0xff, 0);
+    if (s.env[EXCEPTION] !== 0) return;
+  }
+}
+
+/** Raise `excp` at the instruction at `eip` after `retired` instructions of the block. */
+function raiseAt(s: OpState, excp: number, eip: number, retired: number): void {
+  s.env[EXCEPTION] = excp;
+  s.env[EIP] = eip;
+  s.env[ICOUNT] = (s.env[ICOUNT] + retired) | 0;
+}
+
+/**
+ * div/idiv: `kind` bit 0 signed, bits 1-2 the size index (byte: AX / src → AL, AH; word:
+ * DX:AX; dword: EDX:EAX). A zero divisor or a quotient that does not fit is a divide error
+ * (#DE, SIGFPE in user mode), raised at `eip`.
+ */
+export function helper_div(s: OpState, kind: number, divisor: number, eip: number, retired: number): void {
+  const env = s.env;
+  // A size index beyond dword (no translator emits one) is taken as dword.
+  const signed = (kind & 1) !== 0, size = Math.min((kind >>> 1) & 3, 2);
+  const bits = 8 << size;
+  let dividend: bigint, d: bigint;
+  if (size === 0) {
+    const ax = env[EAX] & 0xffff;
+    dividend = BigInt(signed ? (ax << 16) >> 16 : ax);
+    d = BigInt(signed ? (divisor << 24) >> 24 : divisor & 0xff);
+  } else if (size === 1) {
+    const v = ((env[EDX] & 0xffff) << 16) | (env[EAX] & 0xffff);
+    dividend = BigInt(signed ? v : v >>> 0);
+    d = BigInt(signed ? (divisor << 16) >> 16 : divisor & 0xffff);
+  } else {
+    const v = (BigInt(env[EDX] >>> 0) << 32n) | BigInt(env[EAX] >>> 0);
+    dividend = signed ? BigInt.asIntN(64, v) : v;
+    d = BigInt(signed ? divisor | 0 : divisor >>> 0);
+  }
+  if (d === 0n) { raiseAt(s, EXCP_DE, eip, retired); return; }
+  const q = dividend / d, r = dividend % d; // BigInt division truncates toward zero, as idiv does
+  const fits = signed ? q >= -(1n << BigInt(bits - 1)) && q < (1n << BigInt(bits - 1)) : q < (1n << BigInt(bits));
+  if (!fits) { raiseAt(s, EXCP_DE, eip, retired); return; }
+  const qn = Number(BigInt.asUintN(32, q)), rn = Number(BigInt.asUintN(32, r));
+  if (size === 0) env[EAX] = (env[EAX] & ~0xffff) | (qn & 0xff) | ((rn & 0xff) << 8);
+  else if (size === 1) { env[EAX] = (env[EAX] & ~0xffff) | (qn & 0xffff); env[EDX] = (env[EDX] & ~0xffff) | (rn & 0xffff); }
+  else { env[EAX] = qn | 0; env[EDX] = rn | 0; }
+}
+
+export const ROT_ROL = 0, ROT_ROR = 1, ROT_RCL = 2, ROT_RCR = 3;
+
+/**
+ * rol/ror/rcl/rcr of `value` (zero-extended to the size) by `count` (masked to 5 bits as the
+ * CPU does): `op` = kind << 2 | size index. CF and OF change (OF as for a count of 1, as QEMU
+ * computes it for every count), the other flags stay; a masked count of 0 changes nothing.
+ */
+export function helper_rotate(s: OpState, op: number, value: number, count: number): number {
+  const kind = (op >>> 2) & 3, size = Math.min(op & 3, 2);
+  const bits = 8 << size;
+  const mask = bits === 32 ? -1 : (1 << bits) - 1;
+  let c = count & 31;
+  const v = value & mask;
+  if (kind === ROT_RCL || kind === ROT_RCR) c = bits === 32 ? c : c % (bits + 1);
+  else c = c === 0 ? 0 : (c % bits === 0 && bits !== 32 ? bits : c % bits);
+  if ((count & 31) === 0) return value;
+  const flags = ccFlags(s.env);
+  let r = v, cf = flags & CF;
+  if (kind === ROT_ROL) {
+    const k = c % bits;
+    r = k === 0 ? v : ((v << k) | (v >>> (bits - k))) & mask;
+    cf = r & 1;
+  } else if (kind === ROT_ROR) {
+    const k = c % bits;
+    r = k === 0 ? v : ((v >>> k) | (v << (bits - k))) & mask;
+    cf = (r >>> (bits - 1)) & 1;
+  } else {
+    // Through the carry: a (bits + 1)-bit rotation, done bit by bit (counts are small).
+    for (let i = 0; i < c; i++) {
+      if (kind === ROT_RCL) { const out = (r >>> (bits - 1)) & 1; r = ((r << 1) | cf) & mask; cf = out; }
+      else { const out = r & 1; r = ((r >>> 1) | (cf << (bits - 1))) & mask; cf = out; }
+    }
+  }
+  const msb = (r >>> (bits - 1)) & 1;
+  let of: number;
+  if (kind === ROT_ROL || kind === ROT_RCL) of = msb ^ cf;
+  else of = msb ^ ((r >>> (bits - 2)) & 1);
+  setCcFlags(s.env, (flags & ~(CF | OF)) | cf | (of ? OF : 0));
+  return r | 0;
+}
+
+/**
+ * shld (`op` bit 2 clear) / shrd (set) of `dst` with bits from `src` by `count` & 31; `op`
+ * bits 0-1: size index (word or dword). Flags as a shift: CF the last bit out, OF from the sign
+ * change, SF ZF PF from the result. A count of 0 changes nothing.
+ */
+export function helper_shxd(s: OpState, op: number, dst: number, src: number, count: number): number {
+  const c = count & 31;
+  if (c === 0) return dst;
+  const right = (op & 4) !== 0, bits = (op & 3) === 1 ? 16 : 32;
+  let wide: bigint;
+  const mask = (1n << BigInt(bits)) - 1n;
+  const d = BigInt(dst >>> 0) & mask, sr = BigInt(src >>> 0) & mask;
+  let r: bigint, cf: bigint;
+  if (!right) {
+    wide = (d << BigInt(bits)) | sr;          // dst:src, shift left
+    wide = wide << BigInt(bits);              // and src again (16-bit counts > 16 take from it)
+    wide |= sr;
+    const total = BigInt(3 * bits);
+    const shifted = (wide << BigInt(c)) & ((1n << total) - 1n);
+    r = (shifted >> BigInt(2 * bits)) & mask;
+    cf = (wide >> (total - BigInt(c))) & 1n;
+  } else {
+    wide = (sr << BigInt(2 * bits)) | (sr << BigInt(bits)) | d; // src:src:dst, shift right
+    r = (wide >> BigInt(c)) & mask;
+    cf = (wide >> BigInt(c - 1)) & 1n;
+  }
+  const rn = Number(r), sign = 1 << (bits - 1);
+  const of = ((rn ^ Number(d)) & sign) !== 0 ? OF : 0;
+  const flags = Number(cf) | parityFlag(rn) | (rn === 0 ? ZF : 0) | ((rn & sign) !== 0 ? SF : 0) | of;
+  setCcFlags(s.env, flags | (ccFlags(s.env) & AF));
+  return rn | 0;
+}
+
+/** cpuid: a plausible i686 (a Pentium Pro-class family 6 part) with no MMX, SSE or x87 reported. */
+export function helper_cpuid(s: OpState): void {
+  const env = s.env;
+  const leaf = env[EAX] >>> 0;
+  const str = (t: string): number => t.charCodeAt(0) | (t.charCodeAt(1) << 8) | (t.charCodeAt(2) << 16) | (t.charCodeAt(3) << 24);
+  if (leaf === 0) {
+    env[EAX] = 1;
+    env[EBX] = str('Genu'); env[EDX] = str('ineI'); env[ECX] = str('ntel');
+  } else if (leaf === 1) {
+    // Family 6, model 1, stepping 9; features: VME(1) DE(2) PSE(3) TSC(4) MSR(5) PAE(6) CX8(8)
+    // CMOV(15). No FPU, MMX, FXSR, SSE: only what is implemented is reported.
+    env[EAX] = 0x619;
+    env[EBX] = 0; env[ECX] = 0;
+    env[EDX] = (1 << 1) | (1 << 2) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 8) | (1 << 15);
+  } else {
+    env[EAX] = 0; env[EBX] = 0; env[ECX] = 0; env[EDX] = 0;
+  }
+}
+
+/**
+ * rdtsc: a counter that only the guest's own progress advances (the instructions retired when
+ * the block began, scaled), so that both engines read the same values.
+ */
+export function helper_rdtsc(s: OpState): void {
+  const env = s.env;
+  const lo = Math.imul(env[ICOUNT], 8);
+  env[EAX] = lo;
+  env[EDX] = env[TSC_HI];
+}
+
+/**
+ * mov to a segment register (`seg` 0..5) of selector `sel`: a null selector (fs/gs only) or
+ * the user code/data selectors give base 0, a TLS entry of the GDT its base; anything else is
+ * a general protection fault (SIGSEGV), raised at `eip`.
+ */
+export function helper_load_seg(s: OpState, seg: number, sel: number, eip: number, retired: number): void {
+  const env = s.env;
+  sel &= 0xffff;
+  const index = sel >>> 3;
+  let base = 0;
+  if (sel < 4) {
+    if (seg !== 4 && seg !== 5 && seg !== 0 && seg !== 3) { raiseAt(s, EXCP_GP, eip, retired); return; }
+  } else if (index >= GDT_TLS_FIRST && index < GDT_TLS_FIRST + GDT_TLS_ENTRIES && (sel & 4) === 0) {
+    const e = GDT_TLS + 3 * (index - GDT_TLS_FIRST);
+    if ((env[e + 2] & GDT_PRESENT) === 0) { raiseAt(s, EXCP_GP, eip, retired); return; }
+    base = env[e];
+  } else if (index !== 4 && index !== 5) {
+    raiseAt(s, EXCP_GP, eip, retired);
+    return;
+  }
+  env[SEG_SEL + seg] = sel;
+  env[SEG_BASE + seg] = base;
+}
+
+/** cmpxchg8b m64 at `addr`: compare EDX:EAX, set ZF; on a fault raise it at `eip`. */
+export function helper_cmpxchg8b(s: OpState, addr: number, eip: number, retired: number): void {
+  const env = s.env;
+  const lo = helper_ld(s, addr, 4);
+  if (env[EXCEPTION] !== 0) { raiseAt(s, env[EXCEPTION], eip, retired); return; }
+  const hi = helper_ld(s, (addr + 4) | 0, 4);
+  if (env[EXCEPTION] !== 0) { raiseAt(s, env[EXCEPTION], eip, retired); return; }
+  const flags = ccFlags(env);
+  if (lo === env[EAX] && hi === env[EDX]) {
+    helper_st(s, (addr + 4) | 0, 4, env[ECX]);
+    if (env[EXCEPTION] === 0) helper_st(s, addr, 4, env[EBX]);
+    if (env[EXCEPTION] !== 0) { raiseAt(s, env[EXCEPTION], eip, retired); return; }
+    setCcFlags(env, flags | ZF);
+  } else {
+    // The old value is written back, as the CPU does (a write fault even when unequal).
+    helper_st(s, (addr + 4) | 0, 4, hi);
+    if (env[EXCEPTION] === 0) helper_st(s, addr, 4, lo);
+    if (env[EXCEPTION] !== 0) { raiseAt(s, env[EXCEPTION], eip, retired); return; }
+    env[EAX] = lo; env[EDX] = hi;
+    setCcFlags(env, flags & ~ZF);
+  }
+}

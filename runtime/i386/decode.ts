@@ -1,0 +1,707 @@
+/**
+ * i386 instruction tables: the one-byte and two-byte (0x0f) opcode maps as declarative
+ * entries in the manner of runtime/decoder.ts, each holding what follows its opcode (ModRM,
+ * immediate, operand size), its translator and its disassembler (AT&T syntax as GNU objdump
+ * prints it) side by side. An entry's 16-bit pattern is the opcode byte and the ModRM byte
+ * after it (`--------` when it has none; group opcodes select by ModRM's reg field). Field
+ * letters: o ALU operation, d direction, w width, r register, c condition, g group member.
+ */
+import { Decoder, type Pattern } from '../decoder.js';
+import * as G from '../generated/i386/ops.js';
+import { OPC } from '../generated/i386/ops.js';
+import {
+  CC_KIND_ADC, CC_KIND_ADD, CC_KIND_DEC, CC_KIND_INC, CC_KIND_LOGIC, CC_KIND_MUL, CC_KIND_SAR, CC_KIND_SBB, CC_KIND_SHL, CC_KIND_SUB,
+  EAX, EBP, EBX, ECX, EDI, EDX, ESI, ESP, EXCP_BP, EXCP_GP, EXCP_SYSCALL, EXCP_UD, ccOp,
+} from '../../ops/i386/state.js';
+import { ROT_RCL, ROT_RCR, ROT_ROL, ROT_ROR } from '../../ops/i386/helpers.js';
+import { ENDIF, I386Ctx, IF_T0, sizeIndex } from './translate.js';
+import {
+  FetchFault, InsnReader, InvalidInsn, emptyInsn, parseImm, parseModrm, type ByteReader, type ImmKind, type Insn, type OperandSpec,
+} from './insn.js';
+
+/** A table entry: a decoder pattern with what follows the opcode. */
+export interface X86Pattern extends Pattern<I386Ctx>, OperandSpec {
+  /** A condition on the parsed instruction (ModRM included): false makes the encoding invalid (#UD). */
+  valid?: (d: Insn) => boolean;
+  /** The immediate when it depends on the opcode within the entry. */
+  immFor?: (d: Insn) => ImmKind | undefined;
+}
+
+type Trans = (ctx: I386Ctx, d: Insn) => boolean | void;
+type Disas = (d: Insn) => string;
+
+// --- disassembly text --------------------------------------------------------------------------
+const R32 = ['eax', 'ecx', 'edx', 'ebx', 'esp', 'ebp', 'esi', 'edi'];
+const R16 = ['ax', 'cx', 'dx', 'bx', 'sp', 'bp', 'si', 'di'];
+const R8 = ['al', 'cl', 'dl', 'bl', 'ah', 'ch', 'dh', 'bh'];
+const SEGS = ['es', 'cs', 'ss', 'ds', 'fs', 'gs'];
+export const CC_NAMES = ['o', 'no', 'b', 'ae', 'e', 'ne', 'be', 'a', 's', 'ns', 'p', 'np', 'l', 'ge', 'le', 'g'];
+const ALU_NAMES = ['add', 'or', 'adc', 'sbb', 'and', 'sub', 'xor', 'cmp'];
+const SHIFT_NAMES = ['rol', 'ror', 'rcl', 'rcr', 'shl', 'shr', 'shl', 'sar'];
+const hex = (v: number): string => `0x${(v >>> 0).toString(16)}`;
+const shex = (v: number): string => (v < 0 ? `-0x${(-v).toString(16)}` : hex(v));
+const reg = (r: number, size: number): string => `%${size === 1 ? R8[r] : size === 2 ? R16[r] : R32[r]}`;
+const suffix = (size: number): string => (size === 1 ? 'b' : size === 2 ? 'w' : 'l');
+const mask = (v: number, size: number): number => (size === 4 ? v >>> 0 : v & ((1 << (8 * size)) - 1));
+const imm = (v: number, size: number): string => `$${hex(mask(v, size))}`;
+
+/** The memory operand as objdump prints it: `%gs:-0x4(%ebp,%esi,4)`. */
+function mem(d: Insn): string {
+  const seg = d.seg >= 0 ? `%${SEGS[d.seg]}:` : '';
+  if (d.base < 0 && d.index < 0) return `${seg}${hex(d.disp)}`;
+  const dispText = d.mod !== 0 || d.base < 0 ? shex(d.disp) : '';
+  const index = d.index >= 0 ? `,%${R32[d.index]},${1 << d.scale}` : d.sib && (d.base !== ESP || d.scale !== 0) ? `,%eiz,${1 << d.scale}` : '';
+  return `${seg}${dispText}(${d.base >= 0 ? `%${R32[d.base]}` : ''}${index})`;
+}
+const rm = (d: Insn, size = d.size): string => (d.mod === 3 ? reg(d.rm, size) : mem(d));
+/** The size suffix objdump adds when no register operand tells the size. */
+const sfx = (d: Insn, size = d.size): string => (d.mod === 3 ? '' : suffix(size));
+function fmt(mnem: string, ...ops: string[]): string { return ops.length ? `${mnem.padEnd(6)} ${ops.join(',')}` : mnem; }
+const lockText = (d: Insn): string => (d.lock ? 'lock ' : '');
+
+// --- translation building blocks -----------------------------------------------------------------
+/**
+ * T0 = T0 <op> T1 for the eight ALU operations (add or adc sbb and sub xor cmp); the result
+ * goes to its destination (`store`, not for cmp) before the flags are recorded, so that a store
+ * that faults leaves the flags as they were.
+ */
+function genAluTo(ctx: I386Ctx, op: number, size: number, store: () => void): void {
+  const ob = ctx.ob;
+  const kind = [CC_KIND_ADD, CC_KIND_LOGIC, CC_KIND_ADC, CC_KIND_SBB, CC_KIND_LOGIC, CC_KIND_SUB, CC_KIND_LOGIC, CC_KIND_SUB][op];
+  switch (op) {
+    case 0: G.gen_op_add_T0_T1(ob); break;
+    case 1: G.gen_op_orr_T0_T1(ob); break;
+    case 2: ctx.genComputeCf(); G.gen_op_adc_T0_T1_T2(ob); break;
+    case 3: ctx.genComputeCf(); G.gen_op_sbb_T0_T1_T2(ob); break;
+    case 4: G.gen_op_and_T0_T1(ob); break;
+    case 5: case 7: G.gen_op_sub_T0_T1(ob); break;
+    default: G.gen_op_eor_T0_T1(ob); break;
+  }
+  if (op !== 7) store();
+  ctx.setCc(kind, size, op === 2 || op === 3 ? 3 : kind === CC_KIND_LOGIC ? 1 : 2);
+}
+
+/** The string instructions' pointer step: register `r` += DF × size. */
+function stepReg(ctx: I386Ctx, r: number, size: number): void {
+  G.gen_op_movl_T2_df_shifted(ctx.ob, size === 1 ? 0 : size === 2 ? 1 : 2);
+  ctx.addrReg(r);
+  G.gen_op_add_T3_T2(ctx.ob);
+  ctx.storeRegA0(r);
+}
+
+/** A string instruction, with a rep prefix as a loop of blocks (each iteration jumps back to the instruction). */
+function genString(ctx: I386Ctx, d: Insn, body: () => void, testsZf: boolean): void {
+  const rep = d.rep !== 0;
+  if (rep) G.gen_op_exit_if_ecx_zero(ctx.ob, ctx.nextPc | 0, ctx.retiredAfter);
+  body();
+  if (!rep) return;
+  G.gen_op_dec_ecx(ctx.ob);
+  if (testsZf) {
+    // repz ends when ZF is clear, repnz when it is set.
+    ctx.genCond(d.rep === 0xf3 ? 5 : 4);
+    G.gen_op_exit_if_T0(ctx.ob, ctx.nextPc | 0, ctx.retiredAfter);
+  }
+  ctx.jumpImm(ctx.pc);
+}
+const stringSeg = (d: Insn): number => (d.seg >= 0 ? d.seg : -1);
+const segText = (d: Insn): string => `%${SEGS[d.seg >= 0 ? d.seg : 3]}:(%esi)`;
+const repText = (d: Insn, zf: boolean): string => (d.rep === 0 ? '' : zf ? (d.rep === 0xf3 ? 'repz ' : 'repnz ') : d.rep === 0xf3 ? 'rep ' : 'repnz ');
+
+/** mul/imul/div/idiv (group 3, reg 4..7) of the operand in T0. */
+function genMulDiv(ctx: I386Ctx, d: Insn, kind: number): void {
+  const ob = ctx.ob, size = d.size;
+  if (kind >= 6) {
+    G.gen_op_div_T0(ob, (sizeIndex(size) << 1) | (kind === 7 ? 1 : 0), ctx.pc | 0, ctx.retired);
+    return;
+  }
+  const signed = kind === 5;
+  G.gen_op_mov_T1_T0(ob);
+  ctx.loadReg(0, EAX, size);
+  if (size === 1) {
+    if (signed) { G.gen_op_sxtb_T0(ob); G.gen_op_sxtb_T1(ob); }
+    G.gen_op_mul_T0_T1(ob);
+    ctx.storeReg(EAX, 2);
+    if (signed) G.gen_op_imul_ovf_b_T1(ob);
+    else { G.gen_op_mov_T1_T0(ob); G.gen_op_shr_T1_im(ob, 8); }
+  } else if (size === 2) {
+    if (signed) { G.gen_op_sxth_T0(ob); G.gen_op_sxth_T1(ob); }
+    G.gen_op_mul_T0_T1(ob);
+    G.gen_op_mov_T1_T0(ob);
+    G.gen_op_shr_T0_im(ob, 16);
+    ctx.storeReg(EDX, 2);
+    G.gen_op_swap_T0_T1(ob);
+    ctx.storeReg(EAX, 2);
+    if (signed) G.gen_op_imul_ovf_w_T1(ob);
+  } else {
+    if (signed) G.gen_op_muls64_T0_T1(ob); else G.gen_op_mulu64_T0_T1(ob);
+    ctx.storeReg(EAX, 4);
+    ctx.storeRegT1(EDX);
+    if (signed) G.gen_op_imul_ovf_l_T1(ob);
+  }
+  ctx.setCc(CC_KIND_MUL, size, 2);
+}
+
+/** Shifts and rotates (group 2) of the r/m operand by the count in T1 (`count` when constant). */
+function genShift(ctx: I386Ctx, d: Insn, loadCount: () => void, count: number | undefined): void {
+  const ob = ctx.ob, size = d.size, kind = d.reg;
+  ctx.loadRm(size);
+  if (kind === 7) { if (size === 1) G.gen_op_sxtb_T0(ob); else if (size === 2) G.gen_op_sxth_T0(ob); }
+  loadCount();
+  if (kind < 4) {
+    G.gen_op_rotate_T0_T1(ob, ([ROT_ROL, ROT_ROR, ROT_RCL, ROT_RCR][kind] << 2) | sizeIndex(size));
+    ctx.storeRm(size);
+    ctx.ccUnknown();
+    return;
+  }
+  const cc = ccOp(kind === 4 || kind === 6 ? CC_KIND_SHL : CC_KIND_SAR, sizeIndex(size));
+  if (kind === 4 || kind === 6) G.gen_op_shl_T0_T1_cc(ob, cc);
+  else if (kind === 5) G.gen_op_shr_T0_T1_cc(ob, cc);
+  else G.gen_op_sar_T0_T1_cc(ob, cc);
+  ctx.storeRm(size);
+  if (count !== undefined && (count & 31) !== 0) ctx.ccOp = cc; else ctx.ccUnknown();
+}
+
+/** A conditional region: `body` runs only when T0 is non-zero. */
+function ifT0(ctx: I386Ctx, body: () => void): void {
+  const at = ctx.ob.length;
+  ctx.ob.emit1(IF_T0, 0);
+  body();
+  ctx.ob.emit0(ENDIF);
+  ctx.ob.words[at + 1] = ctx.ob.length;
+}
+
+/** bt/bts/btr/btc (`op` 0..3) with the bit offset in T1 (a register: its address adjusted for memory operands). */
+function genBt(ctx: I386Ctx, d: Insn, op: number, offsetIsReg: boolean): void {
+  const ob = ctx.ob, size = d.size, bits = 8 * size;
+  if (d.mod === 3) {
+    ctx.loadReg(0, d.rm, size);
+  } else {
+    G.gen_op_mov_T2_T1(ob);
+    ctx.genAddr();
+    G.gen_op_mov_T1_T2(ob);
+    if (offsetIsReg) {
+      if (size === 2) G.gen_op_sxth_T1(ob);
+      G.gen_op_bt_addr_A0_T1(ob, size === 2 ? 4 : 5, size === 2 ? 1 : 2);
+    }
+    ctx.ld(size);
+  }
+  G.gen_op_and_T1_im(ob, bits - 1);
+  G.gen_op_bt_T0_T1(ob, op);
+  if (op !== 0) { if (d.mod === 3) ctx.storeReg(d.rm, size); else ctx.st(size); }
+  G.gen_op_set_cf_T2(ob);
+  ctx.ccUnknown();
+}
+
+// --- the tables ------------------------------------------------------------------------------
+const P = (name: string, pattern: string, spec: OperandSpec, trans: Trans, disas: Disas, valid?: (d: Insn) => boolean): X86Pattern => ({
+  name, pattern, ...spec, valid, immFor: IMM_BY_NAME[name],
+  trans: (ctx, f) => trans(ctx, f as Insn),
+  disas: (f) => disas(f as Insn),
+});
+/** Immediates that depend on the opcode within an entry: sign-extended for 83 and 6a/6b, the operand size for 81 and 68/69. */
+const IMM_BY_NAME: Record<string, (d: Insn) => ImmKind | undefined> = {
+  grp1: (d) => (d.op === 0x83 ? 'ibs' : 'is'),
+  push_imm: (d) => (d.op === 0x6a ? 'ibs' : 'iz'),
+  imul_imm: (d) => (d.op === 0x6b ? 'ibs' : 'iz'),
+  shxd: (d) => ((d.op & 1) === 0 ? 'ib' : undefined),
+};
+const M = { modrm: true } as const;
+const MW = { modrm: true, size: 'w' } as const;
+const NONE = '--------';
+
+export const ONE_BYTE: X86Pattern[] = [
+  // ALU r/m, reg and reg, r/m (00-3b)
+  P('alu_rm', '00ooo0dw' + NONE, MW, (ctx, d) => {
+    const op = (d.op >> 3) & 7, size = d.size;
+    if ((d.op & 2) === 0) {
+      ctx.loadRm(size);
+      ctx.loadReg(1, d.reg, size);
+      genAluTo(ctx, op, size, () => ctx.storeRm(size));
+    } else {
+      ctx.loadRm(size);
+      G.gen_op_mov_T1_T0(ctx.ob);
+      ctx.loadReg(0, d.reg, size);
+      genAluTo(ctx, op, size, () => ctx.storeReg(d.reg, size));
+    }
+  }, (d) => {
+    const name = ALU_NAMES[(d.op >> 3) & 7];
+    return (d.op & 2) === 0 ? fmt(lockText(d) + name, reg(d.reg, d.size), rm(d)) : fmt(name, rm(d), reg(d.reg, d.size));
+  }),
+  P('alu_acc_imm', '00ooo10w' + NONE, { imm: 'is', size: 'w' }, (ctx, d) => {
+    const op = (d.op >> 3) & 7;
+    ctx.loadReg(0, EAX, d.size);
+    ctx.loadImm(1, mask(d.imm, d.size));
+    genAluTo(ctx, op, d.size, () => ctx.storeReg(EAX, d.size));
+  }, (d) => fmt(ALU_NAMES[(d.op >> 3) & 7], imm(d.imm, d.size), reg(EAX, d.size))),
+  P('inc_r', '01000rrr' + NONE, {}, (ctx, d) => {
+    ctx.genComputeCf();
+    ctx.loadReg(0, d.op & 7, d.size);
+    G.gen_op_add_T0_im(ctx.ob, 1);
+    ctx.storeReg(d.op & 7, d.size);
+    G.gen_op_update_inc_cc(ctx.ob, ctx.ccOp = ccOp(CC_KIND_INC, sizeIndex(d.size)));
+  }, (d) => fmt('inc', reg(d.op & 7, d.size))),
+  P('dec_r', '01001rrr' + NONE, {}, (ctx, d) => {
+    ctx.genComputeCf();
+    ctx.loadReg(0, d.op & 7, d.size);
+    G.gen_op_add_T0_im(ctx.ob, -1);
+    ctx.storeReg(d.op & 7, d.size);
+    G.gen_op_update_inc_cc(ctx.ob, ctx.ccOp = ccOp(CC_KIND_DEC, sizeIndex(d.size)));
+  }, (d) => fmt('dec', reg(d.op & 7, d.size))),
+  P('push_r', '01010rrr' + NONE, {}, (ctx, d) => { ctx.loadReg(0, d.op & 7, d.size); ctx.push(d.size); },
+    (d) => fmt('push', reg(d.op & 7, d.size))),
+  P('pop_r', '01011rrr' + NONE, {}, (ctx, d) => { ctx.popLoad(d.size); ctx.popDone(d.size); ctx.storeReg(d.op & 7, d.size); },
+    (d) => fmt('pop', reg(d.op & 7, d.size))),
+  P('pusha', '01100000' + NONE, {}, (ctx, d) => {
+    G.gen_op_movl_T2_r4(ctx.ob);
+    G.gen_op_mov_T1_T2(ctx.ob);
+    for (let r = 0; r < 8; r++) {
+      if (r === ESP) { G.gen_op_mov_T0_T1(ctx.ob); if (d.size === 2) G.gen_op_uxth_T0(ctx.ob); } else ctx.loadReg(0, r, d.size);
+      ctx.push(d.size);
+    }
+  }, (d) => (d.opsize ? 'pushaw' : 'pusha')),
+  P('popa', '01100001' + NONE, {}, (ctx, d) => {
+    for (let r = 7; r >= 0; r--) {
+      if (r !== ESP) { ctx.popLoad(d.size); ctx.popDone(d.size); ctx.storeReg(r, d.size); } else ctx.popDone(d.size);
+    }
+  }, (d) => (d.opsize ? 'popaw' : 'popa')),
+  P('push_imm', '011010s0' + NONE, {}, (ctx, d) => { ctx.loadImm(0, d.imm); ctx.push(d.size); },
+    (d) => fmt('push', imm(d.imm, d.size))),
+  P('imul_imm', '011010s1' + NONE, M, (ctx, d) => {
+    const ob = ctx.ob;
+    ctx.loadRm(d.size);
+    ctx.loadImm(1, d.imm);
+    if (d.size === 4) { G.gen_op_muls64_T0_T1(ob); G.gen_op_imul_ovf_l_T1(ob); }
+    else { G.gen_op_sxth_T0(ob); G.gen_op_sxth_T1(ob); G.gen_op_mul_T0_T1(ob); G.gen_op_imul_ovf_w_T1(ob); }
+    ctx.storeReg(d.reg, d.size);
+    ctx.setCc(CC_KIND_MUL, d.size, 2);
+  }, (d) => fmt('imul', imm(d.imm, d.size), rm(d), reg(d.reg, d.size))),
+  P('jcc_rel8', '0111cccc' + NONE, { imm: 'rel8' }, (ctx, d) => { ctx.genCond(d.op & 15); ctx.branchT0(d.imm); },
+    (d) => fmt(`j${CC_NAMES[d.op & 15]}`, (d.imm >>> 0).toString(16))),
+  P('grp1', '100000sw' + 'mmooobbb', { modrm: true, size: 'w' }, (ctx, d) => {
+    ctx.loadRm(d.size);
+    ctx.loadImm(1, mask(d.imm, d.size));
+    genAluTo(ctx, d.reg, d.size, () => ctx.storeRm(d.size));
+  }, (d) => fmt(lockText(d) + ALU_NAMES[d.reg] + sfx(d), imm(d.imm, d.size), rm(d))),
+  P('test_rm', '1000010w' + NONE, MW, (ctx, d) => {
+    ctx.loadRm(d.size);
+    ctx.loadReg(1, d.reg, d.size);
+    G.gen_op_and_T0_T1(ctx.ob);
+    ctx.setCc(CC_KIND_LOGIC, d.size, 1);
+  }, (d) => fmt('test', reg(d.reg, d.size), rm(d))),
+  P('xchg_rm', '1000011w' + NONE, MW, (ctx, d) => {
+    ctx.loadRm(d.size);
+    G.gen_op_mov_T1_T0(ctx.ob);
+    ctx.loadReg(0, d.reg, d.size);
+    ctx.storeRm(d.size);
+    G.gen_op_mov_T0_T1(ctx.ob);
+    ctx.storeReg(d.reg, d.size);
+  }, (d) => fmt(lockText(d) + 'xchg', reg(d.reg, d.size), rm(d))),
+  P('mov_rm_r', '1000100w' + NONE, MW, (ctx, d) => {
+    ctx.loadReg(0, d.reg, d.size);
+    if (d.mod === 3) ctx.storeReg(d.rm, d.size); else { ctx.genAddr(); ctx.st(d.size); }
+  }, (d) => fmt('mov', reg(d.reg, d.size), rm(d))),
+  P('mov_r_rm', '1000101w' + NONE, MW, (ctx, d) => { ctx.loadRm(d.size); ctx.storeReg(d.reg, d.size); },
+    (d) => fmt('mov', rm(d), reg(d.reg, d.size))),
+  P('mov_rm_seg', '10001100' + NONE, M, (ctx, d) => {
+    ctx.ob.emit0((OPC as Record<string, number>)[`movl_T0_seg${d.reg}`]);
+    if (d.mod === 3) ctx.storeReg(d.rm, d.size); else { ctx.genAddr(); ctx.st(2); }
+  }, (d) => fmt('mov', `%${SEGS[d.reg]}`, rm(d)), (d) => d.reg < 6),
+  P('lea', '10001101' + NONE, M, (ctx, d) => {
+    const seg = d.seg;
+    d.seg = -1;
+    ctx.genAddr();
+    d.seg = seg;
+    G.gen_op_mov_T0_A0(ctx.ob);
+    ctx.storeReg(d.reg, d.size);
+  }, (d) => fmt('lea', mem({ ...d, seg: -1 }), reg(d.reg, d.size)), (d) => d.mod !== 3),
+  P('mov_seg_rm', '10001110' + NONE, M, (ctx, d) => {
+    ctx.loadRm(2);
+    ctx.ob.emit2((OPC as Record<string, number>)[`movl_seg${d.reg}_T0`], ctx.pc | 0, ctx.retired);
+  }, (d) => fmt('mov', rm(d, d.mod === 3 ? 4 : 2), `%${SEGS[d.reg]}`), (d) => d.reg < 6 && d.reg !== 1),
+  P('pop_rm', '10001111' + 'mm000bbb', M, (ctx, d) => {
+    ctx.popLoad(d.size);
+    ctx.popDone(d.size);
+    if (d.mod === 3) ctx.storeReg(d.rm, d.size); else { ctx.genAddr(); ctx.st(d.size); }
+  }, (d) => fmt('pop' + sfx(d), rm(d))),
+  P('nop', '10010000' + NONE, {}, () => {}, (d) => (d.rep === 0xf3 ? 'pause' : d.opsize ? fmt('xchg', '%ax', '%ax') : 'nop')),
+  P('xchg_acc', '10010rrr' + NONE, {}, (ctx, d) => {
+    const r = d.op & 7;
+    ctx.loadReg(0, r, d.size);
+    ctx.loadReg(1, EAX, d.size);
+    ctx.storeReg(EAX, d.size);
+    G.gen_op_mov_T0_T1(ctx.ob);
+    ctx.storeReg(r, d.size);
+  }, (d) => fmt('xchg', reg(EAX, d.size), reg(d.op & 7, d.size))),
+  P('cwde', '10011000' + NONE, {}, (ctx, d) => {
+    if (d.size === 2) { ctx.loadReg(0, EAX, 1); G.gen_op_sxtb_T0(ctx.ob); }
+    else { ctx.loadReg(0, EAX, 4); G.gen_op_sxth_T0(ctx.ob); }
+    ctx.storeReg(EAX, d.size);
+  }, (d) => (d.size === 2 ? 'cbtw' : 'cwtl')),
+  P('cdq', '10011001' + NONE, {}, (ctx, d) => {
+    ctx.loadReg(0, EAX, 4);
+    if (d.size === 2) { G.gen_op_sxth_T0(ctx.ob); G.gen_op_sar_T0_im(ctx.ob, 16); }
+    else G.gen_op_sar_T0_im(ctx.ob, 31);
+    ctx.storeReg(EDX, d.size);
+  }, (d) => (d.size === 2 ? 'cwtd' : 'cltd')),
+  P('pushf', '10011100' + NONE, {}, (ctx, d) => { G.gen_op_read_eflags_T0(ctx.ob); ctx.push(d.size); }, (d) => (d.opsize ? 'pushfw' : 'pushf')),
+  P('popf', '10011101' + NONE, {}, (ctx, d) => {
+    ctx.popLoad(d.size);
+    ctx.popDone(d.size);
+    G.gen_op_write_eflags_T0(ctx.ob, (0x8d5 | 0x400 | 0x240000) & (d.size === 2 ? 0xffff : -1));
+    ctx.ccUnknown();
+  }, (d) => (d.opsize ? 'popfw' : 'popf')),
+  P('sahf', '10011110' + NONE, {}, (ctx) => { ctx.loadReg(0, 4, 1); G.gen_op_set_flags_T0(ctx.ob, 0xd5); ctx.ccUnknown(); }, () => 'sahf'),
+  P('lahf', '10011111' + NONE, {}, (ctx) => {
+    G.gen_op_compute_eflags_T0(ctx.ob);
+    G.gen_op_and_T0_im(ctx.ob, 0xd5);
+    G.gen_op_orr_T0_im(ctx.ob, 2);
+    ctx.storeReg(4, 1);
+  }, () => 'lahf'),
+  P('mov_acc_moffs', '101000dw' + NONE, { imm: 'moffs', size: 'w' }, (ctx, d) => {
+    G.gen_op_movl_A0_im(ctx.ob, d.imm);
+    ctx.addSeg(d.seg);
+    if ((d.op & 2) === 0) { ctx.ld(d.size); ctx.storeReg(EAX, d.size); }
+    else { ctx.loadReg(0, EAX, d.size); ctx.st(d.size); }
+  }, (d) => {
+    const m = `${d.seg >= 0 ? `%${SEGS[d.seg]}:` : ''}${hex(d.imm)}`;
+    return (d.op & 2) === 0 ? fmt('mov', m, reg(EAX, d.size)) : fmt('mov', reg(EAX, d.size), m);
+  }),
+  P('movs', '1010010w' + NONE, { size: 'w' }, (ctx, d) => genString(ctx, d, () => {
+    ctx.addrReg(ESI, stringSeg(d));
+    ctx.ld(d.size);
+    ctx.addrReg(EDI);
+    ctx.st(d.size);
+    stepReg(ctx, ESI, d.size);
+    stepReg(ctx, EDI, d.size);
+  }, false), (d) => fmt(`${repText(d, false)}movs${suffix(d.size)}`, segText(d), '%es:(%edi)')),
+  P('cmps', '1010011w' + NONE, { size: 'w' }, (ctx, d) => genString(ctx, d, () => {
+    ctx.addrReg(ESI, stringSeg(d));
+    ctx.ld(d.size);
+    G.gen_op_mov_T2_T0(ctx.ob);
+    ctx.addrReg(EDI);
+    ctx.ld(d.size);
+    G.gen_op_mov_T1_T0(ctx.ob);
+    G.gen_op_mov_T0_T2(ctx.ob);
+    G.gen_op_sub_T0_T1(ctx.ob);
+    ctx.setCc(CC_KIND_SUB, d.size, 2);
+    stepReg(ctx, ESI, d.size);
+    stepReg(ctx, EDI, d.size);
+  }, true), (d) => fmt(`${repText(d, true)}cmps${suffix(d.size)}`, '%es:(%edi)', segText(d))),
+  P('test_acc_imm', '1010100w' + NONE, { imm: 'is', size: 'w' }, (ctx, d) => {
+    ctx.loadReg(0, EAX, d.size);
+    ctx.loadImm(1, d.imm);
+    G.gen_op_and_T0_T1(ctx.ob);
+    ctx.setCc(CC_KIND_LOGIC, d.size, 1);
+  }, (d) => fmt('test', imm(d.imm, d.size), reg(EAX, d.size))),
+  P('stos', '1010101w' + NONE, { size: 'w' }, (ctx, d) => genString(ctx, d, () => {
+    ctx.loadReg(0, EAX, d.size);
+    ctx.addrReg(EDI);
+    ctx.st(d.size);
+    stepReg(ctx, EDI, d.size);
+  }, false), (d) => fmt(`${repText(d, false)}stos`, reg(EAX, d.size), '%es:(%edi)')),
+  P('lods', '1010110w' + NONE, { size: 'w' }, (ctx, d) => genString(ctx, d, () => {
+    ctx.addrReg(ESI, stringSeg(d));
+    ctx.ld(d.size);
+    ctx.storeReg(EAX, d.size);
+    stepReg(ctx, ESI, d.size);
+  }, false), (d) => fmt(`${repText(d, false)}lods`, segText(d), reg(EAX, d.size))),
+  P('scas', '1010111w' + NONE, { size: 'w' }, (ctx, d) => genString(ctx, d, () => {
+    ctx.addrReg(EDI);
+    ctx.ld(d.size);
+    G.gen_op_mov_T1_T0(ctx.ob);
+    ctx.loadReg(0, EAX, d.size);
+    G.gen_op_sub_T0_T1(ctx.ob);
+    ctx.setCc(CC_KIND_SUB, d.size, 2);
+    stepReg(ctx, EDI, d.size);
+  }, true), (d) => fmt(`${repText(d, true)}scas`, '%es:(%edi)', reg(EAX, d.size))),
+  P('mov_r8_imm', '10110rrr' + NONE, { imm: 'ib', size: 'b' }, (ctx, d) => { ctx.loadImm(0, d.imm); ctx.storeReg(d.op & 7, 1); },
+    (d) => fmt('mov', imm(d.imm, 1), reg(d.op & 7, 1))),
+  P('mov_r_imm', '10111rrr' + NONE, { imm: 'iz' }, (ctx, d) => { ctx.loadImm(0, d.imm); ctx.storeReg(d.op & 7, d.size); },
+    (d) => fmt('mov', imm(d.imm, d.size), reg(d.op & 7, d.size))),
+  P('grp2_imm', '1100000w' + NONE, { modrm: true, imm: 'ib', size: 'w' }, (ctx, d) => genShift(ctx, d, () => ctx.loadImm(1, d.imm), d.imm),
+    (d) => fmt(SHIFT_NAMES[d.reg] + sfx(d), imm(d.imm, 1), rm(d))),
+  P('ret_imm', '11000010' + NONE, { imm: 'iw' }, (ctx, d) => {
+    ctx.popLoad(4);
+    ctx.addrReg(ESP);
+    G.gen_op_addl_A0_im(ctx.ob, 4 + d.imm);
+    ctx.storeRegA0(ESP);
+    ctx.jumpT0();
+  }, (d) => fmt('ret', imm(d.imm, 2))),
+  P('ret', '11000011' + NONE, {}, (ctx) => { ctx.popLoad(4); ctx.popDone(4); ctx.jumpT0(); }, (d) => (d.rep === 0xf3 ? 'repz ret' : d.rep ? 'repnz ret' : 'ret')),
+  P('mov_rm_imm', '1100011w' + 'mm000bbb', { modrm: true, imm: 'is', size: 'w' }, (ctx, d) => {
+    if (d.mod === 3) { ctx.loadImm(0, d.imm); ctx.storeReg(d.rm, d.size); }
+    else { ctx.genAddr(); ctx.loadImm(0, d.imm); ctx.st(d.size); }
+  }, (d) => fmt('mov' + sfx(d), imm(d.imm, d.size), rm(d))),
+  P('enter', '11001000' + NONE, { imm: 'enter' }, (ctx, d) => {
+    if (d.imm2 !== 0) { ctx.undefinedInsn(); return; } // nested frames: not implemented
+    ctx.loadReg(0, EBP, 4);
+    ctx.push(4);
+    G.gen_op_mov_T0_A0(ctx.ob);
+    ctx.storeReg(EBP, 4);
+    G.gen_op_addl_A0_im(ctx.ob, -d.imm);
+    ctx.storeRegA0(ESP);
+  }, (d) => fmt('enter', imm(d.imm, 2), imm(d.imm2, 1))),
+  P('leave', '11001001' + NONE, {}, (ctx) => {
+    ctx.addrReg(EBP);
+    ctx.ld(4);
+    G.gen_op_addl_A0_im(ctx.ob, 4);
+    ctx.storeRegA0(ESP);
+    ctx.storeReg(EBP, 4);
+  }, () => 'leave'),
+  P('int3', '11001100' + NONE, {}, (ctx) => ctx.raise(EXCP_BP, true), () => 'int3'),
+  P('int', '11001101' + NONE, { imm: 'ib' }, (ctx, d) => {
+    if (d.imm === 0x80) ctx.raise(EXCP_SYSCALL, true); else ctx.raise(EXCP_GP, false);
+  }, (d) => fmt('int', imm(d.imm, 1))),
+  P('grp2_1', '1101000w' + NONE, MW, (ctx, d) => genShift(ctx, d, () => ctx.loadImm(1, 1), 1),
+    (d) => fmt(SHIFT_NAMES[d.reg] + sfx(d), rm(d))),
+  P('grp2_cl', '1101001w' + NONE, MW, (ctx, d) => genShift(ctx, d, () => ctx.loadReg(1, ECX, 1), undefined),
+    (d) => fmt(SHIFT_NAMES[d.reg] + sfx(d), '%cl', rm(d))),
+  P('xlat', '11010111' + NONE, {}, (ctx, d) => {
+    ctx.loadReg(0, EAX, 1);
+    G.gen_op_mov_T2_T0(ctx.ob);
+    ctx.addrReg(EBX);
+    G.gen_op_add_T3_T2(ctx.ob);
+    ctx.addSeg(d.seg);
+    ctx.ld(1);
+    ctx.storeReg(EAX, 1);
+  }, (d) => fmt('xlat', `%${SEGS[d.seg >= 0 ? d.seg : 3]}:(%ebx)`)),
+  P('loop', '111000cc' + NONE, { imm: 'rel8' }, (ctx, d) => {
+    const ob = ctx.ob, kind = d.op & 3;
+    if (kind === 3) { G.gen_op_test_ecx_zero_T0(ob); ctx.branchT0(d.imm); return; }
+    G.gen_op_dec_ecx_test_T0(ob);
+    if (kind < 2) {
+      G.gen_op_mov_T1_T0(ob);
+      ctx.genCond(kind === 0 ? 5 : 4);
+      G.gen_op_and_T0_T1(ob);
+    }
+    ctx.branchT0(d.imm);
+  }, (d) => fmt(['loopne', 'loope', 'loop', 'jecxz'][d.op & 3], (d.imm >>> 0).toString(16))),
+  P('call', '11101000' + NONE, { imm: 'relz' }, (ctx, d) => { ctx.loadImm(0, ctx.nextPc); ctx.push(4); ctx.jumpImm(d.imm); },
+    (d) => fmt('call', (d.imm >>> 0).toString(16))),
+  P('jmp', '11101001' + NONE, { imm: 'relz' }, (ctx, d) => ctx.jumpImm(d.imm), (d) => fmt('jmp', (d.imm >>> 0).toString(16))),
+  P('jmp8', '11101011' + NONE, { imm: 'rel8' }, (ctx, d) => ctx.jumpImm(d.imm), (d) => fmt('jmp', (d.imm >>> 0).toString(16))),
+  P('hlt', '11110100' + NONE, {}, (ctx) => ctx.raise(EXCP_GP, false), () => 'hlt'),
+  P('cmc', '11110101' + NONE, {}, (ctx) => { G.gen_op_modify_cf(ctx.ob, 2); ctx.ccUnknown(); }, () => 'cmc'),
+  P('grp3_test', '1111011w' + 'mm00-bbb', { modrm: true, imm: 'is', size: 'w' }, (ctx, d) => {
+    ctx.loadRm(d.size);
+    ctx.loadImm(1, d.imm);
+    G.gen_op_and_T0_T1(ctx.ob);
+    ctx.setCc(CC_KIND_LOGIC, d.size, 1);
+  }, (d) => fmt('test' + sfx(d), imm(d.imm, d.size), rm(d))),
+  P('grp3_not', '1111011w' + 'mm010bbb', MW, (ctx, d) => { ctx.loadRm(d.size); G.gen_op_not_T0(ctx.ob); ctx.storeRm(d.size); },
+    (d) => fmt(lockText(d) + 'not' + sfx(d), rm(d))),
+  P('grp3_neg', '1111011w' + 'mm011bbb', MW, (ctx, d) => {
+    ctx.loadRm(d.size);
+    G.gen_op_mov_T1_T0(ctx.ob);
+    G.gen_op_neg_T0(ctx.ob);
+    ctx.storeRm(d.size);
+    ctx.setCc(CC_KIND_SUB, d.size, 2);
+  }, (d) => fmt(lockText(d) + 'neg' + sfx(d), rm(d))),
+  P('grp3_muldiv', '1111011w' + 'mm1ggbbb', MW, (ctx, d) => { ctx.loadRm(d.size); genMulDiv(ctx, d, d.reg); },
+    (d) => fmt(['mul', 'imul', 'div', 'idiv'][d.reg - 4] + sfx(d), rm(d))),
+  P('clc', '11111000' + NONE, {}, (ctx) => { G.gen_op_modify_cf(ctx.ob, 0); ctx.ccUnknown(); }, () => 'clc'),
+  P('stc', '11111001' + NONE, {}, (ctx) => { G.gen_op_modify_cf(ctx.ob, 1); ctx.ccUnknown(); }, () => 'stc'),
+  P('cli', '11111010' + NONE, {}, (ctx) => ctx.raise(EXCP_GP, false), () => 'cli'),
+  P('sti', '11111011' + NONE, {}, (ctx) => ctx.raise(EXCP_GP, false), () => 'sti'),
+  P('cld', '11111100' + NONE, {}, (ctx) => G.gen_op_set_df(ctx.ob, 1), () => 'cld'),
+  P('std', '11111101' + NONE, {}, (ctx) => G.gen_op_set_df(ctx.ob, -1), () => 'std'),
+  P('incdec_rm', '1111111w' + 'mm00gbbb', MW, (ctx, d) => {
+    ctx.genComputeCf();
+    ctx.loadRm(d.size);
+    G.gen_op_add_T0_im(ctx.ob, d.reg === 0 ? 1 : -1);
+    ctx.storeRm(d.size);
+    G.gen_op_update_inc_cc(ctx.ob, ctx.ccOp = ccOp(d.reg === 0 ? CC_KIND_INC : CC_KIND_DEC, sizeIndex(d.size)));
+  }, (d) => fmt(lockText(d) + (d.reg === 0 ? 'inc' : 'dec') + sfx(d), rm(d))),
+  P('call_rm', '11111111' + 'mm010bbb', M, (ctx, d) => {
+    ctx.loadRm(4);
+    G.gen_op_mov_T1_T0(ctx.ob);
+    ctx.loadImm(0, ctx.nextPc);
+    ctx.push(4);
+    G.gen_op_mov_T0_T1(ctx.ob);
+    ctx.jumpT0();
+  }, (d) => fmt('call', `*${rm(d, 4)}`)),
+  P('jmp_rm', '11111111' + 'mm100bbb', M, (ctx) => { ctx.loadRm(4); ctx.jumpT0(); }, (d) => fmt('jmp', `*${rm(d, 4)}`)),
+  P('push_rm', '11111111' + 'mm110bbb', M, (ctx, d) => { ctx.loadRm(d.size); ctx.push(d.size); }, (d) => fmt('push' + sfx(d), rm(d))),
+];
+
+export const TWO_BYTE: X86Pattern[] = [
+  P('ud2', '00001011' + NONE, {}, (ctx) => ctx.undefinedInsn(), () => 'ud2'),
+  P('hint_nop', '0001111-' + NONE, M, () => {}, (d) => (d.op === 0x1e && d.rep === 0xf3 && d.mod === 3 && d.reg === 7 && d.rm === 3 ? 'endbr32' : fmt('nop' + sfx(d), rm(d)))),
+  P('rdtsc', '00110001' + NONE, {}, (ctx) => G.gen_op_rdtsc(ctx.ob), () => 'rdtsc'),
+  P('cmovcc', '0100cccc' + NONE, M, (ctx, d) => {
+    ctx.loadRm(d.size);
+    G.gen_op_mov_T1_T0(ctx.ob);
+    ctx.genCond(d.op & 15);
+    ifT0(ctx, () => { G.gen_op_mov_T0_T1(ctx.ob); ctx.storeReg(d.reg, d.size); });
+  }, (d) => fmt(`cmov${CC_NAMES[d.op & 15]}`, rm(d), reg(d.reg, d.size))),
+  P('jcc', '1000cccc' + NONE, { imm: 'relz' }, (ctx, d) => { ctx.genCond(d.op & 15); ctx.branchT0(d.imm); },
+    (d) => fmt(`j${CC_NAMES[d.op & 15]}`, (d.imm >>> 0).toString(16))),
+  P('setcc', '1001cccc' + NONE, M, (ctx, d) => {
+    if (d.mod !== 3) ctx.genAddr();
+    ctx.genCond(d.op & 15);
+    if (d.mod === 3) ctx.storeReg(d.rm, 1); else ctx.st(1);
+  }, (d) => fmt(`set${CC_NAMES[d.op & 15]}`, rm(d, 1))),
+  P('push_seg', '1010-000' + NONE, {}, (ctx, d) => {
+    ctx.ob.emit0((OPC as Record<string, number>)[`movl_T0_seg${d.op === 0xa0 ? 4 : 5}`]);
+    ctx.push(d.size);
+  }, (d) => fmt('push', d.op === 0xa0 ? '%fs' : '%gs')),
+  P('pop_seg', '1010-001' + NONE, {}, (ctx, d) => {
+    ctx.popLoad(d.size);
+    ctx.ob.emit2((OPC as Record<string, number>)[`movl_seg${d.op === 0xa1 ? 4 : 5}_T0`], ctx.pc | 0, ctx.retired);
+    ctx.popDone(d.size);
+  }, (d) => fmt('pop', d.op === 0xa1 ? '%fs' : '%gs')),
+  P('cpuid', '10100010' + NONE, {}, (ctx) => G.gen_op_cpuid(ctx.ob), () => 'cpuid'),
+  P('bt_r', '10ggg011' + NONE, M, (ctx, d) => { ctx.loadReg(1, d.reg, d.size); genBt(ctx, d, (d.op >> 3) & 3, true); },
+    (d) => fmt(['bt', 'bts', 'btr', 'btc'][(d.op >> 3) & 3], reg(d.reg, d.size), rm(d)), (d) => ((d.op >> 3) & 4) !== 0),
+  P('shxd', '1010g10c' + NONE, { modrm: true }, (ctx, d) => {
+    ctx.loadRm(d.size);
+    ctx.loadReg(1, d.reg, d.size);
+    if (d.op & 1) ctx.loadReg(2, ECX, 4); else G.gen_op_movl_T2_im(ctx.ob, d.imm);
+    G.gen_op_shxd_T0_T1_T2(ctx.ob, ((d.op & 8) !== 0 ? 4 : 0) | sizeIndex(d.size));
+    ctx.storeRm(d.size);
+    ctx.ccUnknown();
+  }, (d) => fmt((d.op & 8) !== 0 ? 'shrd' : 'shld', (d.op & 1) ? '%cl' : imm(d.imm, 1), reg(d.reg, d.size), rm(d))),
+  P('imul_r_rm', '10101111' + NONE, M, (ctx, d) => {
+    const ob = ctx.ob;
+    ctx.loadRm(d.size);
+    G.gen_op_mov_T1_T0(ob);
+    ctx.loadReg(0, d.reg, d.size);
+    if (d.size === 4) { G.gen_op_muls64_T0_T1(ob); G.gen_op_imul_ovf_l_T1(ob); }
+    else { G.gen_op_sxth_T0(ob); G.gen_op_sxth_T1(ob); G.gen_op_mul_T0_T1(ob); G.gen_op_imul_ovf_w_T1(ob); }
+    ctx.storeReg(d.reg, d.size);
+    ctx.setCc(CC_KIND_MUL, d.size, 2);
+  }, (d) => fmt('imul', rm(d), reg(d.reg, d.size))),
+  P('cmpxchg', '1011000w' + NONE, MW, (ctx, d) => {
+    const ob = ctx.ob;
+    ctx.loadRm(d.size);
+    ctx.loadReg(1, d.reg, d.size);
+    ctx.loadReg(2, EAX, 4);
+    G.gen_op_cmpxchg_T0_T1_T2(ob, d.size === 4 ? -1 : (1 << (8 * d.size)) - 1);
+    ctx.storeRm(d.size);
+    G.gen_op_mov_T0_T2(ob);
+    G.gen_op_sub_T0_T1(ob);
+    ctx.setCc(CC_KIND_SUB, d.size, 2);
+    G.gen_op_mov_T0_T1(ob);
+    ctx.storeReg(EAX, d.size);
+  }, (d) => fmt(lockText(d) + 'cmpxchg', reg(d.reg, d.size), rm(d))),
+  P('movzx', '1011011w' + NONE, M, (ctx, d) => { ctx.loadRm(d.op & 1 ? 2 : 1); ctx.storeReg(d.reg, d.size); },
+    (d) => fmt(`movz${d.op & 1 ? 'w' : 'b'}${suffix(d.size)}`, rm(d, d.op & 1 ? 2 : 1), reg(d.reg, d.size))),
+  P('bt_imm', '10111010' + 'mm1ggbbb', { modrm: true, imm: 'ib' }, (ctx, d) => { ctx.loadImm(1, d.imm); genBt(ctx, d, d.reg & 3, false); },
+    (d) => fmt(['bt', 'bts', 'btr', 'btc'][d.reg & 3] + sfx(d), imm(d.imm, 1), rm(d))),
+  P('bsx', '1011110g' + NONE, M, (ctx, d) => {
+    ctx.loadRm(d.size);
+    ctx.loadReg(1, d.reg, d.size);
+    G.gen_op_bsx_T0(ctx.ob, d.op & 1);
+    ctx.storeReg(d.reg, d.size);
+    G.gen_op_update1_cc_T3(ctx.ob, ctx.ccOp = ccOp(CC_KIND_LOGIC, sizeIndex(d.size)));
+  }, (d) => fmt(d.op & 1 ? 'bsr' : 'bsf', rm(d), reg(d.reg, d.size))),
+  P('movsx', '1011111w' + NONE, M, (ctx, d) => {
+    ctx.loadRm(d.op & 1 ? 2 : 1);
+    if (d.op & 1) G.gen_op_sxth_T0(ctx.ob); else G.gen_op_sxtb_T0(ctx.ob);
+    ctx.storeReg(d.reg, d.size);
+  }, (d) => fmt(`movs${d.op & 1 ? 'w' : 'b'}${suffix(d.size)}`, rm(d, d.op & 1 ? 2 : 1), reg(d.reg, d.size))),
+  P('xadd', '1100000w' + NONE, MW, (ctx, d) => {
+    const ob = ctx.ob;
+    ctx.loadRm(d.size);
+    G.gen_op_mov_T2_T0(ob);
+    ctx.loadReg(1, d.reg, d.size);
+    G.gen_op_add_T0_T1(ob);
+    if (d.mod === 3) {
+      G.gen_op_swap_T0_T2(ob);
+      ctx.storeReg(d.reg, d.size);
+      G.gen_op_swap_T0_T2(ob);
+      ctx.storeReg(d.rm, d.size);
+    } else {
+      ctx.st(d.size);
+      G.gen_op_swap_T0_T2(ob);
+      ctx.storeReg(d.reg, d.size);
+      G.gen_op_swap_T0_T2(ob);
+    }
+    ctx.setCc(CC_KIND_ADD, d.size, 2);
+  }, (d) => fmt(lockText(d) + 'xadd', reg(d.reg, d.size), rm(d))),
+  P('cmpxchg8b', '11000111' + 'mm001bbb', M, (ctx) => { ctx.genAddr(); G.gen_op_cmpxchg8b_A0(ctx.ob, ctx.pc | 0, ctx.retired); ctx.ccUnknown(); },
+    (d) => fmt(lockText(d) + 'cmpxchg8b', mem(d)), (d) => d.mod !== 3),
+  P('bswap', '11001rrr' + NONE, {}, (ctx, d) => { ctx.loadReg(0, d.op & 7, 4); G.gen_op_bswap_T0(ctx.ob); ctx.storeReg(d.op & 7, 4); },
+    (d) => fmt('bswap', reg(d.op & 7, 4))),
+];
+
+
+const oneByte = new Decoder<I386Ctx>(16, ONE_BYTE, [[8, 8]]);
+const twoByte = new Decoder<I386Ctx>(16, TWO_BYTE, [[8, 8]]);
+
+const PREFIX_SEG: Record<number, number> = { 0x26: 0, 0x2e: 1, 0x36: 2, 0x3e: 3, 0x64: 4, 0x65: 5 };
+
+export interface Parsed { d: Insn; entry: X86Pattern | undefined }
+
+/**
+ * Parse the instruction at `pc`: its prefixes, its entry, and what the entry says follows.
+ * `entry` is undefined for bytes that are no instruction (#UD). Throws FetchFault when the
+ * instruction runs into memory that is not executable, InvalidInsn for one that is too long.
+ */
+export function parseInsn(read: ByteReader, pc: number): Parsed {
+  const r = new InsnReader(read, pc);
+  const d = emptyInsn(pc);
+  let b: number;
+  for (;;) {
+    b = r.u8();
+    if (b === 0x66) d.opsize = 1;
+    else if (b === 0x67) d.adsize = 1;
+    else if (b === 0xf0) d.lock = 1;
+    else if (b === 0xf2 || b === 0xf3) d.rep = b;
+    else if (PREFIX_SEG[b] !== undefined) d.seg = PREFIX_SEG[b];
+    else break;
+  }
+  let table = oneByte;
+  if (b === 0x0f) { b = r.u8(); d.twoByte = 1; table = twoByte; }
+  d.op = b;
+  const found = table.decode((b << 8) | r.peek());
+  if (!found) { d.len = r.pos - pc; return { d, entry: undefined }; }
+  const entry = found.pattern as X86Pattern;
+  Object.assign(d, found.fields);
+  const sizeKind = entry.size ?? 'v';
+  d.size = sizeKind === 'b' ? 1 : sizeKind === 'l' ? 4 : sizeKind === 'w' && (d.op & 1) === 0 ? 1 : d.opsize ? 2 : 4;
+  if (entry.modrm) parseModrm(r, d);
+  const immKind = entry.immFor ? entry.immFor(d) : entry.imm;
+  if (immKind) parseImm(r, d, immKind);
+  d.len = r.pos - pc;
+  return { d, entry };
+}
+
+/** Disassembly of the instruction at `pc` (objdump's AT&T syntax), or `(bad)`. */
+export function disasInsn(read: ByteReader, pc: number): { text: string; len: number } {
+  try {
+    const { d, entry } = parseInsn(read, pc);
+    if (!entry || (entry.valid && !entry.valid(d))) return { text: '(bad)', len: Math.max(d.len, 1) };
+    return { text: entry.disas(d, pc, 0), len: d.len };
+  } catch (e) {
+    if (e instanceof FetchFault || e instanceof InvalidInsn) return { text: '(bad)', len: 1 };
+    throw e;
+  }
+}
+
+/** Translate the instruction at ctx.pc; false where nothing executable is (the block raises the fault). */
+export function translateInsn(ctx: I386Ctx): boolean {
+  let parsed: Parsed;
+  try {
+    parsed = parseInsn((a) => ctx.code.u8(a), ctx.pc);
+  } catch (e) {
+    if (e instanceof FetchFault) {
+      // The fault is taken when the instruction would run: eip on it, the address what could not be read.
+      G.gen_op_raise_fetch_fault(ctx.ob, ctx.pc | 0, e.addr | 0, ctx.retired);
+      ctx.ended = true;
+      return false;
+    }
+    if (e instanceof InvalidInsn) {
+      ctx.nextPc = (ctx.pc + 1) >>> 0;
+      ctx.raise(EXCP_UD, false);
+      return true;
+    }
+    throw e;
+  }
+  const { d, entry } = parsed;
+  ctx.insn = d;
+  ctx.nextPc = (ctx.pc + d.len) >>> 0;
+  if (ctx.logInsns) ctx.insns.push({ pc: ctx.pc, insn: 0, size: d.len, bytes: Array.from({ length: d.len }, (_, k) => ctx.code.u8(ctx.pc + k) ?? 0) });
+  if (!entry || (entry.valid && !entry.valid(d)) || entry.trans(ctx, d, 0) === false) ctx.undefinedInsn();
+  return true;
+}

@@ -1,0 +1,190 @@
+/**
+ * The i386 front-end's translation context (QEMU's target/i386/translate.c in spirit): register
+ * and operand access by size, effective addresses, memory ops, the lazy flags as the block
+ * knows them, and the ways to leave a block. The decoder tables (decode.ts) use these to
+ * translate each instruction.
+ */
+import { OPC, OPS } from '../generated/i386/ops.js';
+import * as G from '../generated/i386/ops.js';
+import { structuralOpcodes } from '../op-table.js';
+import { CC_KIND_ADD, CC_KIND_DEC, CC_KIND_INC, CC_KIND_LOGIC, CC_KIND_SBB, CC_KIND_SUB, EXCP_UD, ccOp } from '../../ops/i386/state.js';
+import { CodeReader, DisasContextBase } from '../translator.js';
+import { OpBuffer } from '../op-buffer.js';
+import type { Insn } from './insn.js';
+
+type Temp = 0 | 1 | 2;
+const byName = (pattern: string, n: number): number[] =>
+  Array.from({ length: n }, (_, r) => (OPC as Record<string, number>)[pattern.replace('$', String(r))]);
+const MOVL_T_R = [byName('movl_T0_r$', 8), byName('movl_T1_r$', 8), byName('movl_T2_r$', 8)];
+const MOVB_T_R = [byName('movb_T0_r$', 8), byName('movb_T1_r$', 8)];
+const MOVL_R_T0 = byName('movl_r$_T0', 8);
+const MOVL_R_T1 = byName('movl_r$_T1', 8);
+const MOVL_R_A0 = byName('movl_r$_A0', 8);
+const MOVW_R_T0 = byName('movw_r$_T0', 8);
+const MOVB_R_T0 = byName('movb_r$_T0', 8);
+const MOVL_A0_R = byName('movl_A0_r$', 8);
+const ADDL_A0_R = [0, 1, 2, 3].map((sc) => byName(`addl_A0_r$_s${sc}`, 8));
+const ADDL_A0_SEG = byName('addl_A0_seg$', 6);
+const MOVL_T_IM = [OPC.movl_T0_im, OPC.movl_T1_im, OPC.movl_T2_im];
+const TEST_EFLAGS = byName('test_eflags_cond$', 16);
+const TEST_SUBL = byName('test_subl_cond$', 16);
+const TEST_LOGICL = byName('test_logicl_cond$', 16);
+/** By CC kind (ADD, ADC, SUB, SBB: 1..4). */
+const COMPUTE_CF_L = [-1, ...[1, 2, 3, 4].map((k) => (OPC as Record<string, number>)[`compute_cf_l_T2_kind${k}`])];
+export const { IF_T0, ENDIF } = structuralOpcodes(OPS.length);
+
+/** Size index of an operand size in bytes (1, 2, 4 → 0, 1, 2): the low bits of a CC_OP. */
+export const sizeIndex = (size: number): number => (size === 1 ? 0 : size === 2 ? 1 : 2);
+
+/** Translation state of one i386 block (QEMU's DisasContext). */
+export class I386Ctx extends DisasContextBase {
+  /** The instruction being translated. */
+  insn!: Insn;
+  /** The CC_OP the block's last flag-setting instruction left, or -1 when it is not known here. */
+  ccOp = -1;
+
+  constructor(ob: OpBuffer, pc: number, flags: number, code: CodeReader) {
+    super(ob, pc, flags, code);
+  }
+
+  /** A context outside any block, with no guest code to read (decoder tests). */
+  static detached(): I386Ctx {
+    return new I386Ctx(new OpBuffer(), 0, 0, new CodeReader(() => undefined, new DataView(new ArrayBuffer(0))));
+  }
+
+  get retiredAfter(): number { return this.retired + 1; }
+
+  // --- registers ---------------------------------------------------------------------------
+  /** T = register `r` of `size` bytes, zero-extended (T2: dword only). */
+  loadReg(t: Temp, r: number, size: number): void {
+    if (size === 1) { this.ob.emit0(MOVB_T_R[t as 0 | 1][r]); return; }
+    this.ob.emit0(MOVL_T_R[t][r]);
+    if (size === 2) { if (t === 0) G.gen_op_uxth_T0(this.ob); else if (t === 1) G.gen_op_uxth_T1(this.ob); else throw new Error('loadReg: T2 word'); }
+  }
+  loadImm(t: Temp, v: number): void { this.ob.emit1(MOVL_T_IM[t], v | 0); }
+  /** Register `r` of `size` bytes = T0. */
+  storeReg(r: number, size: number): void {
+    this.ob.emit0(size === 1 ? MOVB_R_T0[r] : size === 2 ? MOVW_R_T0[r] : MOVL_R_T0[r]);
+  }
+  storeRegT1(r: number): void { this.ob.emit0(MOVL_R_T1[r]); }
+  storeRegA0(r: number): void { this.ob.emit0(MOVL_R_A0[r]); }
+
+  // --- effective addresses and memory ------------------------------------------------------
+  /** A0 = the instruction's memory operand's address (with a segment override's base). */
+  genAddr(extra = 0): void {
+    const d = this.insn, ob = this.ob;
+    if (d.base >= 0) {
+      ob.emit0(MOVL_A0_R[d.base]);
+      if (d.index >= 0) ob.emit0(ADDL_A0_R[d.scale][d.index]);
+    } else if (d.index >= 0) {
+      G.gen_op_movl_A0_im(ob, 0);
+      ob.emit0(ADDL_A0_R[d.scale][d.index]);
+    } else {
+      G.gen_op_movl_A0_im(ob, (d.disp + extra) | 0);
+      this.addSeg(d.seg);
+      return;
+    }
+    if (((d.disp + extra) | 0) !== 0) G.gen_op_addl_A0_im(ob, (d.disp + extra) | 0);
+    if (d.adsize) G.gen_op_andl_A0_ffff(ob);
+    this.addSeg(d.seg);
+  }
+  /** A0 += the base of segment override `seg` (none: the flat segments' base 0). */
+  addSeg(seg: number): void { if (seg >= 0) this.ob.emit0(ADDL_A0_SEG[seg]); }
+  /** A0 = register `r` (+ segment `seg`'s base): the string instructions' and the stack's addresses. */
+  addrReg(r: number, seg = -1): void { this.ob.emit0(MOVL_A0_R[r]); this.addSeg(seg); }
+
+  /** T0 = [A0] of `size` bytes, zero- or sign-extended. */
+  ld(size: number, signed = false): void {
+    const opc = size === 1 ? (signed ? OPC.ldsb_T0_A0 : OPC.ldub_T0_A0) : size === 2 ? (signed ? OPC.ldsw_T0_A0 : OPC.lduw_T0_A0) : OPC.ldl_T0_A0;
+    this.ob.emit2(opc, this.pc | 0, this.retired);
+  }
+  /** [A0] = T0, `size` bytes. */
+  st(size: number): void {
+    this.ob.emit2(size === 1 ? OPC.stb_T0_A0 : size === 2 ? OPC.stw_T0_A0 : OPC.stl_T0_A0, this.pc | 0, this.retired);
+  }
+
+  /** T0 = the r/m operand of `size` bytes, zero-extended (a memory operand leaves its address in A0). */
+  loadRm(size: number): void {
+    const d = this.insn;
+    if (d.mod === 3) this.loadReg(0, d.rm, size);
+    else { this.genAddr(); this.ld(size); }
+  }
+  /** The r/m operand = T0 (a memory operand's address must still be in A0). */
+  storeRm(size: number): void {
+    const d = this.insn;
+    if (d.mod === 3) this.storeReg(d.rm, size);
+    else this.st(size);
+  }
+
+  // --- the stack -----------------------------------------------------------------------------
+  /** push T0 (`size` 2 or 4). */
+  push(size: number): void {
+    this.addrReg(4);
+    G.gen_op_addl_A0_im(this.ob, -size);
+    this.st(size);
+    this.storeRegA0(4);
+  }
+  /** T0 = the value at the top of the stack (pop without moving ESP: see popDone). */
+  popLoad(size: number): void {
+    this.addrReg(4);
+    this.ld(size);
+  }
+  /** ESP += size (after popLoad). */
+  popDone(size: number): void {
+    this.addrReg(4);
+    G.gen_op_addl_A0_im(this.ob, size);
+    this.storeRegA0(4);
+  }
+
+  // --- flags ---------------------------------------------------------------------------------
+  /** Record a flag-setting instruction: `kind` and the operands per state.ts (T0, T1, T2). */
+  setCc(kind: number, size: number, operands: 1 | 2 | 3): void {
+    const op = ccOp(kind, sizeIndex(size));
+    if (operands === 1) G.gen_op_update1_cc(this.ob, op);
+    else if (operands === 2) G.gen_op_update2_cc(this.ob, op);
+    else G.gen_op_update3_cc(this.ob, op);
+    this.ccOp = op;
+  }
+  /** The flags were changed in a way the block cannot know statically. */
+  ccUnknown(): void { this.ccOp = -1; }
+  /** T2 = CF (adc, sbb, inc, dec): inline where the block knows the last flag-setting instruction. */
+  genComputeCf(): void {
+    const cc = this.ccOp, kind = cc >> 2, ob = this.ob;
+    if (cc >= 0 && (cc & 3) === 2 && kind >= CC_KIND_ADD && kind <= CC_KIND_SBB) ob.emit0(COMPUTE_CF_L[kind]);
+    else if (cc >= 0 && kind === CC_KIND_LOGIC) G.gen_op_movl_T2_0(ob);
+    else if (cc >= 0 && (kind === CC_KIND_INC || kind === CC_KIND_DEC)) G.gen_op_compute_cf_inc_T2(ob);
+    else G.gen_op_compute_cf_T2(ob);
+  }
+  /** T0 = condition `cond` (0..15) of jcc/setcc/cmovcc. */
+  genCond(cond: number): void {
+    const cc = this.ccOp, ob = this.ob;
+    const noParity = (cond >> 1) !== 5;
+    if (cc === ccOp(CC_KIND_SUB, 2) && noParity) { ob.emit0(TEST_SUBL[cond]); return; }
+    if (cc === ccOp(CC_KIND_LOGIC, 2) && noParity) { ob.emit0(TEST_LOGICL[cond]); return; }
+    G.gen_op_compute_eflags_T0(ob);
+    ob.emit0(TEST_EFLAGS[cond]);
+  }
+
+  // --- leaving the block ---------------------------------------------------------------------
+  jumpImm(target: number): void {
+    G.gen_op_jmp_im(this.ob, target | 0, this.retiredAfter);
+    this.ended = true;
+    this.addSuccessor(target >>> 0);
+  }
+  jumpT0(): void { G.gen_op_jmp_T0(this.ob, this.retiredAfter); this.ended = true; }
+  /** Branch to `target` if T0 is non-zero, else fall through. */
+  branchT0(target: number): void {
+    G.gen_op_brcond_T0(this.ob, target | 0, this.nextPc | 0, this.retiredAfter);
+    this.ended = true;
+    this.addSuccessor(target >>> 0);
+    this.addSuccessor(this.nextPc);
+  }
+  /** Raise `excp` at this instruction (a fault), or after it (`after`: int $0x80, int3). */
+  raise(excp: number, after: boolean): void {
+    G.gen_op_raise_exception(this.ob, excp, (after ? this.nextPc : this.pc) | 0, after ? this.retiredAfter : this.retired);
+    this.ended = true;
+  }
+  undefinedInsn(): void { this.raise(EXCP_UD, false); }
+  /** End the block after this instruction (its effects change what later code translates to). */
+  endAfter(): void { this.jumpImm(this.nextPc); }
+}
