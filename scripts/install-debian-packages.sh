@@ -4,12 +4,13 @@
 # mode, the armel Linux cross compiler with its C library (libc6-dev-armel-cross brings
 # libc6-armel-cross, the -L root /usr/arm-linux-gnueabi), qemu-user (qemu-arm, the reference)
 # and the native gcc (the first reference for portable programs); device-tree-compiler (dtc)
-# for the device tree tests and test/linux-image.test.ts. A machine that already has
+# for the device tree tests and test/linux-image.test.ts, which also puts programs into copies of
+# the SD image and reads the guest's files back with e2fsprogs' debugfs. A machine that already has
 # them is left alone; without root, say what to install and fail.
 set -euo pipefail
 
 PACKAGES=(gcc-arm-none-eabi binutils-arm-none-eabi qemu-system-arm
-	gcc-arm-linux-gnueabi libc6-dev-armel-cross qemu-user gcc libc6-dev device-tree-compiler)
+	gcc-arm-linux-gnueabi libc6-dev-armel-cross qemu-user gcc libc6-dev device-tree-compiler e2fsprogs)
 missing=()
 for p in "${PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 [ ${#missing[@]} -eq 0 ] && exit 0
