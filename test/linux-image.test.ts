@@ -498,7 +498,7 @@ debugfsTest('qemu-system-arm runs the typed script: uname, cpuinfo, a pipeline, 
 
 for (const engine of ['jit', 'interp'] as const) {
   debugfsTest(`dynwasm-system-arm (${engine}) runs the typed script with the same output as qemu-system-arm, and its writes reach the image`, async (t) => {
-    const [ours, ref] = await Promise.all([typedRuns(DYNWASM(engine), 600_000), qemuTyped()]);
+    const [ours, ref] = await Promise.all([typedRuns(DYNWASM(engine), 400_000), qemuTyped()]);
     checkTypedRun(t, ours, `dynwasm-system-arm (${engine})`);
     t.regex(typedTranscript(ref.first.out), /^files: exit status 0$/m, 'the reference ran the script');
     t.is(typedTranscript(ours.first.out), typedTranscript(ref.first.out), 'the first boot');
