@@ -475,7 +475,7 @@ for (const [wi, w] of all.entries()) {
       }
       er.runs.push(ms);
       if (run.stats) er.stats = run.stats; // counters of the last run
-      say(`${tag}: ${(ms / 1000).toFixed(3)} s${w.guestSeconds ? ` in the guest (the boot: ${(run.ms / 1000).toFixed(1)} s)` : ''}${run.stats ? `, ${run.stats.icount} guest insns in ${run.stats.processes} process${run.stats.processes > 1 ? 'es' : ''}` : ''}`);
+      say(`${tag}: ${(ms / 1000).toFixed(3)} s${w.guestSeconds ? ` in the guest (the whole run: ${(run.ms / 1000).toFixed(1)} s)` : ''}${run.stats ? `, ${run.stats.icount} guest insns in ${run.stats.processes} process${run.stats.processes > 1 ? 'es' : ''}` : ''}`);
     }
   }
   // Check: every engine's result equals native's (or, without native, each other's).
