@@ -465,7 +465,7 @@ async function typedRuns(emulator: string[], timeout: number): Promise<TypedRun>
 }
 
 let qemuTypedRun: Promise<TypedRun> | undefined;
-const qemuTyped = (): Promise<TypedRun> => (qemuTypedRun ??= typedRuns(QEMU, 90_000));
+const qemuTyped = (): Promise<TypedRun> => (qemuTypedRun ??= typedRuns(QEMU, 300_000));
 
 /** What every emulator's run must show, the reference's included. */
 function checkTypedRun(t: ExecutionContext, r: TypedRun, who: string): void {
