@@ -22,7 +22,7 @@ import {
 import { cpus, release } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(ROOT);
@@ -152,6 +152,42 @@ function prepareInputs() {
   return { input, gz, treeParent, tarball, words };
 }
 
+/** A newc cpio archive (what the kernel unpacks into its initramfs) of `entries`, root-owned. */
+function newcArchive(entries) {
+  const parts = [];
+  const pad4 = (n) => Buffer.alloc((4 - (n % 4)) % 4);
+  const header = (ino, mode, size, name) => {
+    const fields = [ino, mode, 0, 0, 1, 0, size, 0, 0, 0, 0, Buffer.byteLength(name) + 1, 0];
+    return Buffer.from(`070701${fields.map((f) => f.toString(16).padStart(8, '0')).join('')}${name}\0`, 'latin1');
+  };
+  let ino = 1;
+  for (const { name, mode, data } of [...entries, { name: 'TRAILER!!!', mode: 0, data: Buffer.alloc(0) }]) {
+    const h = header(name === 'TRAILER!!!' ? 0 : ino++, mode, data.length, name);
+    parts.push(h, pad4(h.length), data, pad4(data.length));
+  }
+  return Buffer.concat(parts);
+}
+
+/**
+ * The initrd of the in-guest workloads: demo/linux/rootfs.cpio.gz with a second gzip'd cpio
+ * appended (the kernel unpacks concatenated archives in order, a later file replacing an
+ * earlier one) that puts bench/workloads/linux-guest.sh in /etc/selftest, which /init runs with
+ * test=1, and its inputs in /bench: `mb` MB of generated text and the fork loop's count.
+ */
+function guestInitrd(mb, forks) {
+  const file = join(WORK, `linux-guest-${mb}mb-${forks}.cpio.gz`);
+  const base = readFileSync(join(ROOT, 'demo/linux/rootfs.cpio.gz'));
+  const extra = gzipSync(newcArchive([
+    { name: 'bench', mode: 0o40755, data: Buffer.alloc(0) },
+    { name: 'bench/data.txt', mode: 0o100644, data: Buffer.from(generateText(mb * 1e6, VOCAB)) },
+    { name: 'bench/forks', mode: 0o100644, data: Buffer.from(`${forks}\n`) },
+    { name: 'etc/selftest', mode: 0o100644, data: readFileSync(join(ROOT, 'bench/workloads/linux-guest.sh')) },
+  ]), { level: 9 });
+  // Zeros between archives are skipped; keep the second one 4-byte aligned all the same.
+  writeFileSync(file, Buffer.concat([base, Buffer.alloc((4 - (base.length % 4)) % 4), extra]));
+  return file;
+}
+
 /** A digest of a directory tree: relative paths, types, contents, link targets (not times or modes). */
 function treeDigest(dir) {
   const h = createHash('sha256');
@@ -190,6 +226,12 @@ function linuxTranscript(out) {
     .map((l) => (l.startsWith('Features\t') ? l.replace(' vfp ', ' ') : l)).join('\n');
 }
 
+/** The seconds the guest script measured for `key` (its `bench-time KEY START END` line), or NaN. */
+function inGuestSeconds(out, key) {
+  const m = out.match(new RegExp(`^bench-time ${key} ([0-9.]+) ([0-9.]+)\\r?$`, 'm'));
+  return m ? Number(m[2]) - Number(m[1]) : NaN;
+}
+
 function workloads(inp) {
   const list = [];
   const linux = join(ROOT, 'demo/linux');
@@ -201,6 +243,27 @@ function workloads(inp) {
       env: { QEMU_AUDIO_DRV: 'none' } }),
     result: (r) => linuxTranscript(r.stdout),
   });
+  // The in-guest workloads: one boot per engine and run serves all three rows (`shared`), each
+  // row's time being what the guest measured for its part (bench/workloads/linux-guest.sh).
+  const guestMb = QUICK ? 0.2 : 2, guestForks = QUICK ? 10 : 100;
+  let initrd;
+  const guestBoot = () => ({ argv: ['-M', 'versatilepb', '-m', '128M', '-nographic', '-no-reboot', '-kernel', join(linux, 'zImage'),
+    '-dtb', join(linux, 'versatile-pb.dtb'), '-initrd', (initrd ??= guestInitrd(guestMb, guestForks)), '-append', 'console=ttyAMA0 test=1 loglevel=4'],
+  env: { QEMU_AUDIO_DRV: 'none' } });
+  const IN_GUEST = [
+    ['linux-gzip', 'gzip', /^gzip -9: .*$/m, `busybox gzip -9 of ${guestMb} MB of text in the booted Linux's RAM file system`],
+    ['linux-sha256sum', 'sha256sum', /^[0-9a-f]{64} {2}data\.txt$/m, `busybox sha256sum of the same ${guestMb} MB`],
+    ['linux-forks', 'forks', /^forks: .*$/m, `a shell loop forking and executing /bin/true (static busybox) ${guestForks} times`],
+  ];
+  for (const [name, key, line, what] of IN_GUEST) {
+    list.push({
+      name, group: 'system', system: true, big: false, shared: 'linux-guest',
+      desc: `${what}, timed inside the guest (/proc/uptime; one boot of the initramfs per run serves all three linux-* in-guest rows)`,
+      guest: guestBoot,
+      guestSeconds: (r) => inGuestSeconds(r.stdout, key),
+      result: (r) => (/^dynwasm initramfs: self-test exit status 0\r?$/m.test(r.stdout) ? r.stdout.replace(/\r\n/g, '\n').match(line)?.[0] ?? `no result line for ${key}` : `the in-guest script failed: ${r.stdout.slice(-300)}`),
+    });
+  }
   for (const [name, full, quick, desc] of CPU) {
     const size = String(QUICK ? quick : full);
     list.push({
@@ -310,7 +373,17 @@ function readStats(file) {
 }
 
 let runCounter = 0;
-function runOnce(w, engine) {
+/** Runs of the workloads that share one (a boot that measures several in-guest workloads). */
+const sharedRuns = new Map();
+function runOnce(w, engine, round) {
+  if (w.shared) {
+    const key = `${w.shared} ${engine} ${round}`;
+    if (!sharedRuns.has(key)) sharedRuns.set(key, runProcess(w, engine));
+    return sharedRuns.get(key);
+  }
+  return runProcess(w, engine);
+}
+function runProcess(w, engine) {
   w.before?.();
   const spec = engine === 'native' ? w.native() : w.guest();
   const argv = engine === 'native' ? spec.argv : [...(w.system ? SYSTEM_PREFIX[engine] : ENGINES[engine].prefix), ...spec.argv];
@@ -382,12 +455,15 @@ for (const [wi, w] of all.entries()) {
     for (const e of engines) {
       const er = rec.engines[e];
       if (r >= plannedRuns(w, e) || er.error) continue;
-      const run = runOnce(w, e);
+      const run = runOnce(w, e, r);
       const tag = `[${wi + 1}/${all.length}] ${w.name} ${e} run ${r + 1}/${plannedRuns(w, e)}`;
-      if (!run.ok) {
-        er.error = run.error;
+      // In-guest workloads count the time the guest measured, not the whole run's.
+      const ms = w.guestSeconds && run.ok ? w.guestSeconds(run) * 1000 : run.ms;
+      const error = !run.ok ? run.error : Number.isFinite(ms) ? undefined : `no in-guest time in the output: ${run.stdout.slice(-300)}`;
+      if (error) {
+        er.error = error;
         failures++;
-        say(red(`${tag}: FAILED: ${run.error}`));
+        say(red(`${tag}: FAILED: ${error}`));
         continue;
       }
       // The first run's result is compared across engines; later runs must give the same bytes.
@@ -397,9 +473,9 @@ for (const [wi, w] of all.entries()) {
         failures++;
         say(red(`${tag}: MISMATCH: ${er.error}`));
       }
-      er.runs.push(run.ms);
+      er.runs.push(ms);
       if (run.stats) er.stats = run.stats; // counters of the last run
-      say(`${tag}: ${(run.ms / 1000).toFixed(3)} s${run.stats ? `, ${run.stats.icount} guest insns in ${run.stats.processes} process${run.stats.processes > 1 ? 'es' : ''}` : ''}`);
+      say(`${tag}: ${(ms / 1000).toFixed(3)} s${w.guestSeconds ? ` in the guest (the whole run: ${(run.ms / 1000).toFixed(1)} s)` : ''}${run.stats ? `, ${run.stats.icount} guest insns in ${run.stats.processes} process${run.stats.processes > 1 ? 'es' : ''}` : ''}`);
     }
   }
   // Check: every engine's result equals native's (or, without native, each other's).
@@ -495,6 +571,7 @@ const notes = [
   'speed-up vs interp: interpreter time / this time. time / qemu, time / native: this time / theirs (above 1: slower).',
   'TBs, insns/TB, µs/TB (front-end + WebAssembly compilation per translated block), wasm B/insn (per guest instruction compiled), modules, flush/inval: the last run\'s translation counters, all processes summed.',
   'native: the C benchmarks built with gcc -O2 for x86-64 from the same source; for the busybox workloads, the host\'s own tools (gzip, gunzip, sha256sum, bzip2, tar: not the same program) and for applets the same busybox version built for the host.',
+  'linux-gzip, linux-sha256sum, linux-forks: the time the booted guest measured for the workload alone (/proc/uptime, 10 ms steps; dynwasm\'s guest clock is host time, as QEMU\'s without -icount), one boot per engine and run serving all three.',
   `The interpreter runs ${INTERP_RUNS} time(s)${INTERP_ALL ? '' : ` and skips the ${MB} MB workloads (--interp-all runs them)`}.`,
 ];
 

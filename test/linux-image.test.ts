@@ -5,15 +5,17 @@
  * qemu-system-arm -M versatilepb, boots them: with test=1 on the command line /init runs its
  * self-test and reboots, which -no-reboot turns into QEMU's exit; without it, a shell prompt
  * that runs what is typed. Then dynwasm-system-arm boots them in both engines: the same
- * self-test transcript as qemu's, and the same interactive shell.
+ * self-test transcript as qemu's, and the same interactive shell; and a script typed on the
+ * console of a Linux booted from a copy of the SD image, with files that survive a reboot and
+ * armel C programs of this project's, with the same output as under qemu.
  */
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { freshDir, runProcess } from './support/linux-run.js';
+import { freshDir, PROGRAMS_DIR, requireFile, runProcess } from './support/linux-run.js';
 import { testNeeding, TOOLS } from './support/tools.js';
 
 const DIR = join(process.cwd(), 'demo/linux');
@@ -451,4 +453,170 @@ for (const c of ENDINGS) {
       if (ours.ending === 'boots again') t.is((ours.out.match(BOOT_LINE) ?? []).length, 2);
     });
   }
+}
+
+/*
+ * A script typed on the serial console of a Linux booted from a copy of the SD image, in
+ * qemu-system-arm and in both of dynwasm's engines: `uname -a`, /proc/cpuinfo, a pipeline, file
+ * operations on the card, and C programs of this project's (test/linux-programs/, built for armel
+ * by scripts/build-linux-programs.sh) that the test puts into the copy with e2fsprogs' debugfs
+ * before booting it. The output between the script's markers must equal qemu's. A second boot of
+ * the same copy reads the files back and changes them, and debugfs checks on the host that both
+ * boots' writes reached the image file, which e2fsck then finds consistent.
+ */
+const debugfsTest = testNeeding(TOOLS.qemuSystemArm, TOOLS.debugfs);
+/** The programs run in the guest, from build/linux-programs/arm/ (static armel builds). */
+const GUEST_PROGRAMS = ['hello', 'pipes', 'files'] as const;
+/** loglevel=4 keeps the kernel's timed messages (deferred probes, PS/2 devices) out of the script's output. */
+const TYPED_APPEND = 'console=ttyAMA0 root=/dev/mmcblk0 rw rootwait loglevel=4';
+const BEGIN = '==typed-begin==', END = '==typed-end==';
+/** What the first boot writes, as the host expects to read it back. */
+const NOTE = 'written by the first boot\n';
+const NUMBERS = Array.from({ length: 300 }, (_, i) => `${i + 1}\n`).join('');
+
+/**
+ * The scripts. `stty -echo` is typed alone first: busybox's line editor then stops echoing, so
+ * that the rest (typed at once after the next prompt) leaves only the commands' output and the
+ * prompts on the console, in an order that does not depend on how fast the input arrives. The
+ * last commands remount the card read-only, so that the image is clean for e2fsck.
+ */
+const TYPED_FIRST = [
+  `echo ${BEGIN}`,
+  'uname -a',
+  'cat /proc/cpuinfo',
+  "seq 1 100 | grep 7 | sed 's/7/seven/' | sort -r | head -n 4 | tr '\\n' ' '; echo",
+  'mkdir /data && cd /data',
+  `echo '${NOTE.trim()}' > note`,
+  'seq 1 300 > numbers',
+  'cp numbers copy && mv copy moved && ln -s note link',
+  'ls -a | tr \'\\n\' \' \'; echo',
+  'wc -l numbers moved; sha256sum numbers moved; cat link',
+  "/opt/hello 3 'two words'; echo \"hello: exit status $?\"",
+  '/opt/pipes; echo "pipes: exit status $?"',
+  'mkdir files-run && cd files-run && /opt/files; echo "files: exit status $?"',
+  'cd / && sync && mount -o remount,ro /',
+  `echo ${END}`,
+  'exit',
+].join('\n') + '\n';
+const TYPED_SECOND = [
+  `echo ${BEGIN}`,
+  "ls -a /data | tr '\\n' ' '; echo",
+  'cat /data/link; wc -l /data/numbers; sha256sum /data/numbers /data/moved',
+  "rm /data/moved && echo 'appended by the second boot' >> /data/note && cat /data/note",
+  'sync && mount -o remount,ro /',
+  `echo ${END}`,
+  'exit',
+].join('\n') + '\n';
+
+/** A copy of sd.img with the guest programs in /opt (the committed image stays as it is). */
+function typedImage(): string {
+  for (const p of GUEST_PROGRAMS) requireFile(join(PROGRAMS_DIR, 'arm', p), 'run scripts/build-linux-programs.sh');
+  const image = join(freshDir('dynwasm-typed-'), 'sd.img');
+  copyFileSync(path('sd.img'), image);
+  for (const request of ['mkdir /opt', ...GUEST_PROGRAMS.map((p) => `write ${join(PROGRAMS_DIR, 'arm', p)} /opt/${p}`)]) debugfs(image, request, true);
+  return image;
+}
+
+/** Run one debugfs request on an image: its output, or a thrown error. */
+function debugfs(image: string, request: string, write = false): string {
+  const r = spawnSync('debugfs', [...(write ? ['-w'] : []), '-R', request, image], { encoding: 'latin1' });
+  // debugfs exits 0 even when the request fails; it says so on stderr after its banner line.
+  const errors = r.stderr.split('\n').filter((l) => l && !/^debugfs \d/.test(l));
+  if (r.status !== 0 || errors.length) throw new Error(`debugfs -R '${request}' ${image}: ${r.stderr}`);
+  return r.stdout;
+}
+const catInImage = (image: string, file: string): string => debugfs(image, `cat ${file}`);
+
+/**
+ * Boot `image` and type `script` on the console: `stty -echo` after the first prompt, the script
+ * after the next one. Resolves with the exit status and the output (CRLF made LF).
+ */
+function typedBoot(image: string, script: string, emulator: string[], timeout: number): Promise<{ status: number | null; out: string }> {
+  const run = () => new Promise<{ status: number | null; out: string }>((resolve, reject) => {
+    const child = spawn(emulator[0], [...emulator.slice(1), '-M', 'versatilepb', '-m', '128M', '-kernel', path('zImage'),
+      '-dtb', path('versatile-pb-sd.dtb'), '-drive', `file=${image},if=sd,format=raw`, '-append', TYPED_APPEND,
+      '-nographic', '-no-reboot'], { env: { ...process.env, QEMU_AUDIO_DRV: 'none' }, stdio: ['pipe', 'pipe', 'ignore'] });
+    let out = '', from = 0;
+    const steps = ['stty -echo\n', script];
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeout);
+    child.stdout.setEncoding('latin1');
+    child.stdout.on('data', (chunk: string) => {
+      out += chunk;
+      const at = out.indexOf('/ # ', from);
+      if (steps.length && at >= 0) {
+        from = at + 4;
+        child.stdin.write(steps.shift()!);
+      }
+    });
+    child.on('error', (e) => { clearTimeout(timer); reject(e); });
+    child.on('close', (status) => { clearTimeout(timer); resolve({ status, out: out.replace(/\r\n/g, '\n') }); });
+  });
+  return emulator === QEMU ? run() : bootSlot(run);
+}
+
+/**
+ * The output between the markers, as compared with qemu's: without BogoMIPS (a timing loop) and
+ * QEMU's "vfp" (see selftestTranscript).
+ */
+function typedTranscript(out: string): string {
+  const from = out.indexOf(`${BEGIN}\n`), to = out.indexOf(`${END}\n`);
+  if (from < 0 || to < from) return `(no ${BEGIN} ... ${END} in the output)\n${out.slice(-3000)}`;
+  return out.slice(from, to + END.length).split('\n').filter((l) => !/^BogoMIPS/.test(l))
+    .map((l) => (l.startsWith('Features\t') ? l.replace(' vfp ', ' ') : l)).join('\n');
+}
+
+interface TypedRun { image: string; first: { status: number | null; out: string }; second: { status: number | null; out: string }; afterFirst: { note: string; numbers: string }; ms: [number, number] }
+/** Both boots of one image copy, with what debugfs reads from the image after the first. */
+async function typedRuns(emulator: string[], timeout: number): Promise<TypedRun> {
+  const image = typedImage();
+  let t0 = Date.now();
+  const first = await typedBoot(image, TYPED_FIRST, emulator, timeout);
+  const ms1 = Date.now() - t0;
+  const afterFirst = { note: catInImage(image, '/data/note'), numbers: catInImage(image, '/data/numbers') };
+  t0 = Date.now();
+  const second = await typedBoot(image, TYPED_SECOND, emulator, timeout);
+  return { image, first, second, afterFirst, ms: [ms1, Date.now() - t0] };
+}
+
+let qemuTypedRun: Promise<TypedRun> | undefined;
+const qemuTyped = (): Promise<TypedRun> => (qemuTypedRun ??= typedRuns(QEMU, 300_000));
+
+/** What every emulator's run must show, the reference's included. */
+function checkTypedRun(t: ExecutionContext, r: TypedRun, who: string): void {
+  t.is(r.first.status, 0, `${who}, first boot:\n${r.first.out.slice(-3000)}`);
+  t.is(r.second.status, 0, `${who}, second boot:\n${r.second.out.slice(-3000)}`);
+  t.is(r.afterFirst.note, NOTE, 'the first boot\'s file, read from the image with debugfs');
+  t.is(r.afterFirst.numbers, NUMBERS, 'seq\'s output, read from the image with debugfs');
+  t.is(catInImage(r.image, '/data/note'), `${NOTE}appended by the second boot\n`, 'the second boot\'s change reached the image');
+  t.notRegex(debugfs(r.image, 'ls /data'), /\bmoved\b/, 'the second boot removed /data/moved');
+  const fsck = spawnSync('e2fsck', ['-fn', r.image], { encoding: 'latin1' });
+  t.is(fsck.status, 0, `e2fsck -fn finds the image consistent:\n${fsck.stdout}${fsck.stderr}`);
+  t.is(SD_SHA256(), readmeSums().get('sd.img') ?? '(not listed)', 'the committed sd.img is untouched');
+  t.log(`${who}: first boot ${(r.ms[0] / 1000).toFixed(1)} s, second boot ${(r.ms[1] / 1000).toFixed(1)} s`);
+}
+
+debugfsTest('qemu-system-arm runs the typed script: uname, cpuinfo, a pipeline, the SD card\'s files across a reboot, armel C programs', async (t) => {
+  const r = await qemuTyped();
+  checkTypedRun(t, r, 'qemu-system-arm');
+  const first = typedTranscript(r.first.out), second = typedTranscript(r.second.out);
+  t.regex(first, /^\/ # Linux \(none\) 6\.1\.\d+ #1 .* armv5tejl GNU\/Linux$/m, 'uname -a');
+  t.regex(first, /^model name\t: ARM926EJ-S rev 5 \(v5l\)$/m);
+  t.regex(first, /^\/ # seven9 seven8 seven7 seven6 $/m, 'the pipeline');
+  t.regex(first, /# \. \.\. link moved note numbers $/m, 'ls -a');
+  t.regex(first, /# Hello, world!\nargc=3\n/);
+  t.regex(first, /^hello: exit status 3$/m);
+  t.regex(first, /^pipes: exit status 0$/m);
+  t.regex(first, /^files: exit status 0$/m);
+  t.regex(second, /# \. \.\. files-run link moved note numbers $/m, 'the files are there after the reboot');
+  t.regex(second, /# written by the first boot\nappended by the second boot$/m);
+});
+
+for (const engine of ['jit', 'interp'] as const) {
+  debugfsTest(`dynwasm-system-arm (${engine}) runs the typed script with the same output as qemu-system-arm, and its writes reach the image`, async (t) => {
+    const [ours, ref] = await Promise.all([typedRuns(DYNWASM(engine), 400_000), qemuTyped()]);
+    checkTypedRun(t, ours, `dynwasm-system-arm (${engine})`);
+    t.regex(typedTranscript(ref.first.out), /^files: exit status 0$/m, 'the reference ran the script');
+    t.is(typedTranscript(ours.first.out), typedTranscript(ref.first.out), 'the first boot');
+    t.is(typedTranscript(ours.second.out), typedTranscript(ref.second.out), 'the second boot');
+  });
 }

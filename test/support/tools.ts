@@ -15,6 +15,8 @@ export interface Tool {
   command: string;
   /** The Debian package that brings it, for the message. */
   debianPackage: string;
+  /** The arguments that make it print its version and succeed (default `--version`). */
+  versionArgs?: readonly string[];
 }
 
 export const TOOLS = {
@@ -26,6 +28,8 @@ export const TOOLS = {
   armLinuxGcc: { command: 'arm-linux-gnueabi-gcc', debianPackage: 'gcc-arm-linux-gnueabi' },
   i686Gcc: { command: 'i686-linux-gnu-gcc', debianPackage: 'gcc-i686-linux-gnu' },
   qemuI386: { command: 'qemu-i386', debianPackage: 'qemu-user' },
+  // Reads and writes files inside ext2 images without mounting them (e2fsprogs, in /usr/sbin).
+  debugfs: { command: 'debugfs', debianPackage: 'e2fsprogs', versionArgs: ['-V'] },
 } as const satisfies Record<string, Tool>;
 
 /** A command's absolute path on `env`'s PATH (the guests' PATH may be empty of host tools). */
@@ -44,7 +48,7 @@ export function toolWorks(tool: Tool, env: NodeJS.ProcessEnv = process.env): boo
   const known = env === process.env ? worksHere.get(tool.command) : undefined;
   if (known !== undefined) return known;
   const path = which(tool.command, env);
-  const works = path !== undefined && spawnSync(path, ['--version'], { stdio: 'ignore' }).status === 0;
+  const works = path !== undefined && spawnSync(path, [...(tool.versionArgs ?? ['--version'])], { stdio: 'ignore' }).status === 0;
   if (env === process.env) worksHere.set(tool.command, works);
   return works;
 }
