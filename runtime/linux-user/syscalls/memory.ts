@@ -78,7 +78,9 @@ function doMmap(p: LinuxProcess, addr: number, len: number, prot: number, flags:
     try { fileBytes = Math.max(0, fstatSync(f.host).size - pgoff * PAGE_SIZE); } catch { fileBytes = 0; }
     fileHost = f.host;
     // The file's bytes; a MAP_SHARED mapping is kept in step with the file (shared-maps.ts).
-    data = new Uint8Array(size);
+    // Only the pages the file covers: the rest stay untouched (a huge mapping of a small file
+    // must not commit host memory; those pages raise SIGBUS anyway).
+    data = new Uint8Array(Math.min(size, pageUp(fileBytes)));
     // Read through a descriptor of our own: the guest's may have O_DIRECT, whose alignment rules
     // a host buffer does not meet (Linux maps such a file all the same).
     // Regular files only: reopening a pipe or a terminal has effects of its own.
@@ -87,8 +89,8 @@ function doMmap(p: LinuxProcess, addr: number, len: number, prot: number, flags:
     try {
       let off = 0;
       const pos = pgoff * PAGE_SIZE;
-      while (off < size) {
-        const n = readSync(own ?? f.host, data, off, size - off, pos + off);
+      while (off < data.length) {
+        const n = readSync(own ?? f.host, data, off, data.length - off, pos + off);
         if (n <= 0) break;
         off += n;
       }
@@ -102,7 +104,7 @@ function doMmap(p: LinuxProcess, addr: number, len: number, prot: number, flags:
   p.sharedMaps.unmap(mem, at, size);
   mem.map(at, size, guestProt(prot));
   if (data) {
-    mem.poke(at, data.subarray(0, size));
+    mem.poke(at, data);
     // Whole pages past the end of the file raise SIGBUS when touched, as on Linux.
     const valid = pageUp(fileBytes);
     if (valid < size) { mem.setProt(at + valid, size - valid, PROT_NONE_MAPPED); mem.markBeyondFile(at + valid, size - valid); }
