@@ -100,9 +100,10 @@ export interface EngineStats {
 export class JitEngine implements Engine {
   readonly name = 'jit';
   readonly codegen: CopyPatchCodegen;
-  readonly dispatchTable: WebAssembly.Table;
-  readonly dispatch: (budget: number) => number;
-  private readonly imports: WebAssembly.Imports;
+  /** The dispatch table and the dispatcher that imports it: new ones after each flush (see flushed). */
+  private dispatchTable!: WebAssembly.Table;
+  dispatch!: (budget: number) => number;
+  private imports!: WebAssembly.Imports;
   private readonly writer = new ByteWriter(1 << 20);
   private nextSlot = 0;
   private readonly tableSize: number;
@@ -117,17 +118,29 @@ export class JitEngine implements Engine {
    * `chainInRegion` false makes every block return after itself (for per-block tracing and
    * -accel jit,chain=off).
    */
-  constructor(table: OpTable, memory: WebAssembly.Memory, s: OpState, capacity: number,
+  constructor(private readonly ops: OpTable, private readonly memory: WebAssembly.Memory, private readonly s: OpState, capacity: number,
     private readonly words: ExecWords, private readonly chainInRegion = true) {
-    this.codegen = new CopyPatchCodegen(table);
+    this.codegen = new CopyPatchCodegen(ops);
     this.tableSize = capacity;
-    this.dispatchTable = new WebAssembly.Table({ element: 'anyfunc', initial: Math.min(capacity, INITIAL_DISPATCH_SLOTS), maximum: capacity });
-    this.imports = moduleImports(memory, helperTable(table, s));
     this.jc = new Int32Array(memory.buffer, JC_BASE, JC_ENTRY_WORDS * JC_ENTRIES);
     for (let i = 1; i < this.jc.length; i += JC_ENTRY_WORDS) this.jc[i] = JC_EMPTY;
     this.exitRequest = new Int32Array(memory.buffer, ENV_BASE + 4 * words.exitRequest, 1);
     this.budget = new Int32Array(memory.buffer, BUDGET_ADDR, 1);
-    this.dispatch = createDispatcher(memory, this.dispatchTable, words);
+    this.newTables();
+  }
+
+  /**
+   * New tables for the blocks compiled from now on: an empty dispatch table (and the dispatcher
+   * that uses it) and a helper table for their modules to import (with a generation's chain
+   * table). V8 keeps every instance that imports a
+   * table alive as long as the table (the table lists them, to update them when an entry is
+   * set; clearing the entries does not free them), so a flushed cache's modules can only go
+   * with their tables.
+   */
+  private newTables(): void {
+    this.dispatchTable = new WebAssembly.Table({ element: 'anyfunc', initial: Math.min(this.tableSize, INITIAL_DISPATCH_SLOTS), maximum: this.tableSize });
+    this.imports = moduleImports(this.memory, helperTable(this.ops, this.s));
+    this.dispatch = createDispatcher(this.memory, this.dispatchTable, this.words);
   }
 
   /** Table slots are not reused until a flush: a batch that does not fit needs one. */
@@ -254,6 +267,7 @@ export class JitEngine implements Engine {
   flushed(): void {
     this.exitRequest[0] = 1;
     this.clearJumpCache();
+    if (this.nextSlot > 0) this.newTables();
     this.nextSlot = 0;
     // The old generations' modules die with their blocks.
     this.generation = -1;

@@ -53,6 +53,8 @@ const PROGRAMS: Record<string, Program> = {
   exec: { runs: [{ stderr: false }], qemu: false, dynamic: true },
   signals: { runs: [{ stderr: false }], dynamic: true },
   time: { runs: [{}], dynamic: true },
+  // Blocking writes cut short by signals: the emulator must not block in the host (issue 16).
+  blocking: { runs: [{}] },
   mmap: { runs: [{}] },
   crash: {
     runs: ['null', 'read-null', 'jump', 'abort', 'term', 'kill', 'exit 3', '_exit 4', 'exit 256'].map((a) => ({ args: a.split(' '), stderr: false })),

@@ -20,9 +20,10 @@
  * inside a system call, so they sleep in slices: when a slice ends with nothing to take, the
  * call is restarted (pc back on the system call instruction, as for -ERESTARTNOHAND) after the run loop has
  * yielded, so host-signal listeners run in between. Without host listeners a wait sleeps until
- * the timer's deadline (or forever, as nothing could wake it). Limits: a host system call
- * that blocks (a read from a terminal or a pipe) is not interrupted by a guest signal, and
- * nanosleep is not cut short; ITIMER_VIRTUAL and ITIMER_PROF are kept but never fire.
+ * the timer's deadline (or forever, as nothing could wake it). Reads and writes on pipes and
+ * terminals wait in slices too (syscalls/blocking.ts). Limits: other host calls that block are
+ * not interrupted by a guest signal, and nanosleep is not cut short; ITIMER_VIRTUAL and
+ * ITIMER_PROF are kept but never fire.
  */
 import { writeSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
@@ -162,6 +163,12 @@ export class SignalState {
   /** The pc of a sigprocmask call restarted so that host signals reach their listeners first. */
   unblockRestartPc?: number;
   private yieldRequested = false;
+  /**
+   * What the call that just returned a restart has done so far (a blocking write's bytes,
+   * syscalls/blocking.ts): its result instead of the restart or EINTR if a signal is taken now,
+   * as the kernel returns the bytes written before the signal.
+   */
+  partialResult: number | undefined;
   private readonly listeners = new Map<number, () => void>();
   private readonly listenerRemovals = new Map<number, NodeJS.Immediate>();
 
@@ -283,6 +290,12 @@ export class SignalState {
       slice = Math.min(slice, sig === SIGUSR1 && this.actions[sig].handler === SIG_DFL && !(this.blockedMask & sigBit(sig)) ? 1000 : 100);
     }
     return slice;
+  }
+
+  /** The kernel's signal_pending(): a signal that is not blocked waits to be taken (the timer checked first). */
+  signalPending(): boolean {
+    this.checkTimers();
+    return this.nextPending(this.blockedMask) !== 0;
   }
 
   /**
@@ -415,6 +428,8 @@ export class SignalState {
   afterSyscall(p: LinuxProcess, call: SyscallCall & { name: string }): void {
     const { target, cpu } = p;
     this.holdPc = undefined;
+    const partial = this.partialResult;
+    this.partialResult = undefined;
     if (this.returnedFromHandler) {
       this.returnedFromHandler = false;
       this.deliverPending(p);
@@ -439,7 +454,9 @@ export class SignalState {
       const sig = this.nextPending(this.blockedMask);
       const act = sig ? this.actions[sig] : undefined;
       const handled = act !== undefined && act.handler !== SIG_DFL && act.handler !== SIG_IGN;
-      if (handled && (r !== -ERESTARTSYS || !(act.flags & SA_RESTART)) && r !== -ERESTARTNOINTR) {
+      if (sig && partial !== undefined) {
+        target.setSyscallResult(cpu, partial); // part done: that is the result, restart or not
+      } else if (handled && (r !== -ERESTARTSYS || !(act.flags & SA_RESTART)) && r !== -ERESTARTNOINTR) {
         target.setSyscallResult(cpu, -EINTR); // the handler runs, and the call fails
       } else {
         // Restart: back on the call's instruction with its registers (after the handler if one

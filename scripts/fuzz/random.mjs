@@ -11,7 +11,9 @@ export async function fuzzRandom({ seed, deadline, progress, insns, isas = ['arm
   if (!existsSync(mod)) throw new Error('dist/ is not built: run `npm run gen` first');
   const { runRandomStreams } = await import(pathToFileURL(mod).href);
   const totals = { arm: 0, thumb: 0 };
-  progress.extra = () => isas.map((i) => `${totals[i]} ${i === 'arm' ? 'ARM' : 'Thumb'} instructions`).join(', ') + ' per engine';
+  // The resident size shows whether a long run holds on to what it compiled (it must not).
+  progress.extra = () => isas.map((i) => `${totals[i]} ${i === 'arm' ? 'ARM' : 'Thumb'} instructions`).join(', ') +
+    ` per engine, RSS ${Math.round(process.memoryUsage().rss / 1048576)} MB`;
   const results = [];
   for (const [k, isa] of isas.entries()) {
     // Without --insns the time is shared out between the instruction sets.

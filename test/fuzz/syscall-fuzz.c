@@ -445,6 +445,10 @@ int main(int argc, char **argv) {
 				if (from >= scratch && from < scratch + SCRATCH_SIZE) {
 					size_t n = scratch + SCRATCH_SIZE - from;
 					memcpy(to, from, n < 1024 ? n : 1024);
+				} else {
+					/* Not what an earlier call wrote there (a sysinfo's uptime became an
+					 * rt_sigtimedwait's signal set, different in each run). */
+					memset(to, 0, 1024);
 				}
 				a[j] = (long)to;
 			}

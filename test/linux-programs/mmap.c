@@ -1,6 +1,7 @@
 /* Memory maps: anonymous mmap, munmap then access (SIGSEGV), mprotect read-only then write
  * (SIGSEGV, SEGV_ACCERR), mremap growing with the content kept, file mappings (shared and
- * private), brk through sbrk, malloc of big and many small blocks. */
+ * private), files without mmap of their own (a pipe, /dev/null: ENODEV) and /dev/zero (zeros),
+ * brk through sbrk, malloc of big and many small blocks. */
 #include "common.h"
 #include <fcntl.h>
 #include <setjmp.h>
@@ -186,6 +187,27 @@ int main(void)
 	}
 	printf("realloc kept: %d %d\n", r[65535], r[64 * 65536 - 1]);
 	free(r);
+
+	/* Files without mmap of their own, and /dev/zero. */
+	int pp[2];
+	pipe(pp);
+	errno = 0;
+	void *nm = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, pp[0], 0);
+	printf("mmap of a pipe: %s\n", nm == MAP_FAILED ? errname(errno) : "mapped");
+	int devnull = open("/dev/null", O_RDONLY);
+	errno = 0;
+	nm = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, devnull, 0);
+	printf("mmap of /dev/null: %s\n", nm == MAP_FAILED ? errname(errno) : "mapped");
+	int devzero = open("/dev/zero", O_RDWR);
+	errno = 0;
+	unsigned char *z = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE, devzero, 0);
+	if (z == MAP_FAILED) {
+		printf("mmap of /dev/zero: %s\n", errname(errno));
+	} else {
+		int zeros = z[0] == 0 && z[8191] == 0;
+		z[4096] = 7;
+		printf("mmap of /dev/zero: zeros %s, writable %s\n", zeros ? "yes" : "no", z[4096] == 7 ? "yes" : "no");
+	}
 	printf("done\n");
 	return 0;
 }

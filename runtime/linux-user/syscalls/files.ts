@@ -13,7 +13,7 @@ import type { LinuxProcess } from '../process.js';
 import type { SyscallDef, SyscallTable } from '../syscall.js';
 import { PROT_EXEC, PROT_READ, PROT_WRITE } from '../memory.js';
 import { hostFiles } from '../host-files.js';
-import { waitFd } from './blocking.js';
+import { interruptibleWrite, waitFd } from './blocking.js';
 import {
   HOST_OPEN_FLAGS, AT_EMPTY_PATH, AT_FDCWD, AT_REMOVEDIR, AT_SYMLINK_FOLLOW, AT_SYMLINK_NOFOLLOW, O_ACCMODE, O_CLOEXEC, O_CREAT,
   O_TRUNC, O_WRONLY, cPath, nodeErrno, oflagsToGuest, oflagsToHost, readGuestPath, resolve, resolveAt,
@@ -139,18 +139,35 @@ function vectored(p: LinuxProcess, fd: number, iov: number, cnt: number, write: 
   if (typeof vecs === 'number') return vecs;
   // Check every buffer first: a bad one is EFAULT before anything is transferred.
   const views = vecs.map(([base, len]) => (write ? p.mem.readable(base, len) : p.mem.writable(base, len)));
+  if (write && off === undefined) {
+    const size = views.reduce((n, v) => n + v.length, 0);
+    return wrote(p, interruptibleWrite(p, f.host, [fd, iov, cnt], size, (from, n) => transfer(f.host, views, from, n, true)));
+  }
   if (off === undefined && views.some((v) => v.length)) {
-    const w = waitFd(p, f.host, write ? POLLOUT : POLLIN);
+    const w = waitFd(p, f.host, POLLIN);
     if (w !== undefined) return w;
   }
-  let total = 0;
-  for (const v of views) {
-    if (v.length === 0) continue;
+  const r = transfer(f.host, views, 0, Infinity, write, off);
+  return r < 0 && write ? wrote(p, r) : r;
+}
+
+/**
+ * Bytes [from, from + n) of the vectors `views` read or written as a loop over the vectors,
+ * stopping at the first short transfer; at file position `off` for the p- variants.
+ */
+function transfer(fd: number, views: Uint8Array[], from: number, n: number, write: boolean, off?: bigint): number {
+  let total = 0, start = 0;
+  for (const view of views) {
+    const begin = from + total - start;
+    start += view.length;
+    if (begin >= view.length) continue;
+    const v = view.subarray(begin, begin + Math.min(view.length - begin, n - total));
+    if (v.length === 0) break;
     const at = off === undefined ? undefined : off + BigInt(total);
     const r = write
-      ? at === undefined ? host.write(f.host, v) : host.pwrite(f.host, v, at)
-      : at === undefined ? host.read(f.host, v) : host.pread(f.host, v, at);
-    if (r < 0) return total > 0 ? total : write ? wrote(p, r) : r;
+      ? at === undefined ? host.write(fd, v) : host.pwrite(fd, v, at)
+      : at === undefined ? host.read(fd, v) : host.pread(fd, v, at);
+    if (r < 0) return total > 0 ? total : r;
     total += r;
     if (r < v.length) break;
   }
@@ -409,7 +426,7 @@ export const fileSyscalls: SyscallTable = {
         if (len === 0) return -EFAULT;
       }
       const view = p.mem.readable(buf >>> 0, len);
-      return (view.length ? waitFd(p, f.host, POLLOUT) : undefined) ?? wrote(p, host.write(f.host, view));
+      return wrote(p, interruptibleWrite(p, f.host, [fd, buf, count], view.length, (from, n) => host.write(f.host, view.subarray(from, from + n))));
     },
   },
   readv: { args: ['fd', 'p', 'd'], run: (p, fd, iov, cnt) => vectored(p, fd, iov >>> 0, cnt, false) },
@@ -701,7 +718,8 @@ function sendfile(p: LinuxProcess, outFd: number, inFd: number, offAddr: number,
     off.writeBigInt64LE(wide ? p.mem.i64(offAddr) : BigInt(p.mem.i32(offAddr)));
     if (off.readBigInt64LE() < 0n) return -EINVAL;
   }
-  const r = hostFiles.sendfile(out.host, inp.host, off, Math.min(count, 0x7ffff000));
+  // Into a pipe, Linux waits for room (a signal interrupts that) and then fills it once.
+  const r = waitFd(p, out.host, POLLOUT) ?? hostFiles.sendfile(out.host, inp.host, off, Math.min(count, 0x7ffff000));
   if (off) {
     const v = off.readBigInt64LE();
     if (wide) p.mem.setU64(offAddr, v);

@@ -43,6 +43,27 @@ function lowAddressRefused(addr: number): boolean {
   return addr < minAddr && !rawio;
 }
 
+/** /dev/zero's device number (1, 5). */
+const DEV_ZERO = (1 << 8) | 5;
+
+/**
+ * What mapping host descriptor `fd` gives: a file's pages, none (directories, pipes, sockets,
+ * terminals, /dev/null… have no mmap: ENODEV), or zeros (/dev/zero maps anonymous memory).
+ */
+function mappable(fd: number): 'file' | 'none' | 'zero' {
+  let st;
+  try { st = fstatSync(fd); } catch { return 'file'; }
+  if (st.isFile() || st.isBlockDevice()) return 'file';
+  return st.isCharacterDevice() && st.rdev === DEV_ZERO ? 'zero' : 'none';
+}
+
+/** Replace whatever is at [at, at + size) by zero pages with `prot`. */
+function mapZeros(p: LinuxProcess, at: number, size: number, prot: number): number {
+  p.sharedMaps.unmap(p.mem, at, size);
+  p.mem.map(at, size, guestProt(prot));
+  return at | 0;
+}
+
 function doMmap(p: LinuxProcess, addr: number, len: number, prot: number, flags: number, fd: number, pgoff: number): number {
   addr >>>= 0; len >>>= 0;
   if (len === 0) return -EINVAL;
@@ -75,10 +96,15 @@ function doMmap(p: LinuxProcess, addr: number, len: number, prot: number, flags:
     if (!f) return -EBADF;
     const accessMode = host.fcntlInt(f.host, F_GETFL, 0) & O_ACCMODE;
     if (accessMode === O_WRONLY || (flags & MAP_SHARED && prot & PROT_WRITE && accessMode !== O_RDWR)) return -EACCES;
+    const kind = mappable(f.host);
+    if (kind === 'none') return -ENODEV;
+    if (kind === 'zero') return mapZeros(p, at, size, prot);
     try { fileBytes = Math.max(0, fstatSync(f.host).size - pgoff * PAGE_SIZE); } catch { fileBytes = 0; }
     fileHost = f.host;
     // The file's bytes; a MAP_SHARED mapping is kept in step with the file (shared-maps.ts).
-    data = new Uint8Array(size);
+    // Only the pages the file covers: the rest stay untouched (a huge mapping of a small file
+    // must not commit host memory; those pages raise SIGBUS anyway).
+    data = new Uint8Array(Math.min(size, pageUp(fileBytes)));
     // Read through a descriptor of our own: the guest's may have O_DIRECT, whose alignment rules
     // a host buffer does not meet (Linux maps such a file all the same).
     // Regular files only: reopening a pipe or a terminal has effects of its own.
@@ -87,8 +113,8 @@ function doMmap(p: LinuxProcess, addr: number, len: number, prot: number, flags:
     try {
       let off = 0;
       const pos = pgoff * PAGE_SIZE;
-      while (off < size) {
-        const n = readSync(own ?? f.host, data, off, size - off, pos + off);
+      while (off < data.length) {
+        const n = readSync(own ?? f.host, data, off, data.length - off, pos + off);
         if (n <= 0) break;
         off += n;
       }
@@ -99,10 +125,9 @@ function doMmap(p: LinuxProcess, addr: number, len: number, prot: number, flags:
       if (own !== undefined) closeSync(own);
     }
   }
-  p.sharedMaps.unmap(mem, at, size);
-  mem.map(at, size, guestProt(prot));
+  mapZeros(p, at, size, prot);
   if (data) {
-    mem.poke(at, data.subarray(0, size));
+    mem.poke(at, data);
     // Whole pages past the end of the file raise SIGBUS when touched, as on Linux.
     const valid = pageUp(fileBytes);
     if (valid < size) { mem.setProt(at + valid, size - valid, PROT_NONE_MAPPED); mem.markBeyondFile(at + valid, size - valid); }
