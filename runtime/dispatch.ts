@@ -94,14 +94,14 @@ export const CHAIN_GEN_SHIFT = 16;
  * generation `gen`, tail-call it through table `table` (type `type`); else go on. Clobbers `e`.
  */
 export function emitChainTailCall(w: ByteWriter, e: number, gen: number, type: number, table: number): void {
+  // chain slot ^ (gen << CHAIN_GEN_SHIFT) is the slot itself exactly when the generation is gen.
   w.byte(OP.local_get); w.uleb(e);
   w.byte(OP.i32_load); w.byte(2); w.uleb(JC_BASE + 12);
+  w.byte(OP.i32_const); w.sleb(gen << CHAIN_GEN_SHIFT); w.byte(OP.i32_xor);
   w.byte(OP.local_tee); w.uleb(e);
-  w.byte(OP.i32_const); w.sleb(CHAIN_GEN_SHIFT); w.byte(OP.i32_shr_u);
-  w.byte(OP.i32_const); w.sleb(gen); w.byte(OP.i32_eq);
+  w.byte(OP.i32_const); w.sleb(1 << CHAIN_GEN_SHIFT); w.byte(OP.i32_lt_u);
   w.byte(OP.if); w.byte(0x40);
   w.byte(OP.local_get); w.uleb(e);
-  w.byte(OP.i32_const); w.sleb((1 << CHAIN_GEN_SHIFT) - 1); w.byte(OP.i32_and);
   w.byte(OP.return_call_indirect); w.uleb(type); w.uleb(table);
   w.byte(OP.end);
 }
