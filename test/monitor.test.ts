@@ -8,10 +8,10 @@
  */
 import test from 'ava';
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connectWhenListening } from './support/socket.js';
 import { testNeeding, TOOLS } from './support/tools.js';
 
 const ROOT = process.cwd();
@@ -103,8 +103,8 @@ test('info jit, log and logfile, help, and a monitor on a Unix socket (wait=off)
   child.stdout.on('data', (d) => { guest += d; });
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   try {
-    for (let i = 0; i < 200 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 50));
-    const c = connect(sock);
+    // The socket file appears at bind(), a moment before listen(): retry a refused connection.
+    const c = await connectWhenListening(sock, 60_000);
     let buf = '';
     c.setEncoding('latin1');
     c.on('data', (d: string) => { buf += d; });

@@ -7,10 +7,11 @@
  */
 import test from 'ava';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connectWhenListening } from './support/socket.js';
 import { testNeeding, TOOLS } from './support/tools.js';
 
 const ROOT = process.cwd();
@@ -94,8 +95,8 @@ async function conversation(cmd: string, args: string[], sockPath: string): Prom
   const child = spawn(cmd, [...args, '-qmp', `unix:${sockPath},server,wait=off`], { stdio: 'ignore', env: { ...process.env, QEMU_AUDIO_DRV: 'none' } });
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   try {
-    for (let i = 0; i < 400 && !existsSync(sockPath); i++) await new Promise((r) => setTimeout(r, 50));
-    const sock = await new Promise<Socket>((resolve, reject) => { const s = connect(sockPath, () => resolve(s)); s.on('error', reject); });
+    // The socket file appears at bind(), a moment before listen(): retry a refused connection.
+    const sock = await connectWhenListening(sockPath, 60_000);
     const c = new Client(sock);
     const log: Msg[][] = [await c.greeting()];
     for (const r of REQUESTS) {
