@@ -6,8 +6,9 @@ export async function connectWhenListening(path: string, timeoutMs: number): Pro
   for (;;) {
     try {
       return await new Promise<Socket>((resolve, reject) => {
-        const c = connect(path, () => { c.off('error', reject); resolve(c); });
-        c.once('error', reject);
+        // The listener stays: a reset when the peer goes away later is then no uncaught error.
+        const c = connect(path, () => resolve(c));
+        c.on('error', reject);
       });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
