@@ -11,6 +11,7 @@
  * the next command comes); reading an empty queue gives the byte read last again. The device's
  * interrupt is high while the queue holds something.
  */
+import { loadFields, saveFields, type Migratable, type StateObject, type StateValue, type VmFields } from '../runtime/vmstate.js';
 
 const BUFFER_SIZE = 256;
 const QUEUE_SIZE = 16;
@@ -19,7 +20,12 @@ const ACK = 0xfa;
 const RESEND = 0xfe;
 const BAT_OK = 0xaa;
 
-abstract class Ps2Device {
+abstract class Ps2Device implements Migratable {
+  /** Saved with the machine: the queue and the command state; subclasses add their own. */
+  protected static readonly QUEUE_FIELDS = ['data', 'rptr', 'wptr', 'cwptr', 'count', 'writeCmd', 'level'];
+  protected abstract readonly fields: VmFields;
+  saveState(): StateObject { return saveFields(this, this.fields); }
+  loadState(s: StateValue, path: string): void { loadFields(this, this.fields, s, path); }
   private readonly data = new Uint8Array(BUFFER_SIZE);
   private rptr = 0;
   private wptr = 0;
@@ -97,6 +103,7 @@ const KBD_CMD = {
 } as const;
 
 export class Ps2Keyboard extends Ps2Device {
+  protected readonly fields = [...Ps2Device.QUEUE_FIELDS, 'scanEnabled', 'scancodeSet', 'leds'];
   scanEnabled = true;
   scancodeSet = 2;
   leds = 0;
@@ -152,6 +159,7 @@ const AUX = {
 const STATUS_REMOTE = 0x40, STATUS_ENABLED = 0x20, STATUS_SCALE21 = 0x10;
 
 export class Ps2Mouse extends Ps2Device {
+  protected readonly fields = [...Ps2Device.QUEUE_FIELDS, 'status', 'resolution', 'sampleRate', 'wrap', 'type', 'detect'];
   status = 0;
   resolution = 0;
   sampleRate = 0;

@@ -20,6 +20,8 @@
 export const ENV_BASE = 0xffff8000;
 /** Size of the CPU state area in 32-bit words (targets lay their state out inside it). */
 export const ENV_WORDS = 1024;
+/** The words of it that are the CPU's state (a forked child and a saved machine get them): all but the last 8, which reset() leaves alone too. */
+export const ENV_STATE_WORDS = ENV_WORDS - 8;
 
 /**
  * The software TLB (QEMU's softmmu, in v86's one-word form): per MMU index (the target's

@@ -11,7 +11,7 @@
  * to deliver an exception (`handleException`), how to fill the TLB (`tlbFill`), what a bus
  * error does (`busFault`), and its translator (`translator`). This file names no guest CPU.
  */
-import { OpState, PAGE_SHIFT, PAGE_SIZE, TLB_DEVICE, TLB_INVALID, TLB_LARGE, TLB_NOCACHE, TLB_READONLY, type SlowMemory } from '../ops/core.js';
+import { ENV_STATE_WORDS, OpState, PAGE_SHIFT, PAGE_SIZE, TLB_DEVICE, TLB_INVALID, TLB_LARGE, TLB_NOCACHE, TLB_READONLY, type SlowMemory } from '../ops/core.js';
 import type { Bus } from './bus.js';
 import { DISPATCH_EXCEPTION, DISPATCH_MISS, type ExecWords } from './dispatch.js';
 import { Interpreter } from './interp.js';
@@ -20,6 +20,7 @@ import { OpBuffer } from './op-buffer.js';
 import type { OpTable } from './op-table.js';
 import { ACCESS_FETCH, ACCESS_READ, ACCESS_WRITE, SoftTlb, type Access } from './softmmu.js';
 import { InterpEngine, JitEngine, TbCache, type Engine, type TranslationBlock } from './tb.js';
+import { loadFields, saveFields, stateObject, type StateObject, type StateValue } from './vmstate.js';
 import { CodeReader, translatorLoop, type BlockKey, type DisasContextBase, type TranslatorOps } from './translator.js';
 
 export interface CpuExecOptions {
@@ -600,6 +601,26 @@ export abstract class CpuExec<C extends DisasContextBase = DisasContextBase> imp
       this.writeHost(hosts[k], data.subarray(from, to));
     }
     return true;
+  }
+
+  // --- a saved machine (runtime/vmstate.ts) --------------------------------------------------
+  private static readonly RUN_FIELDS = ['icountBase', 'waiting', 'stopped', 'exitCode'];
+
+  /** The CPU's part of a saved machine: its state words and run state. The TLB and the translations are caches, not saved. */
+  saveState(): StateObject {
+    // The exit request is a message to a running loop, not state: a saved CPU has none.
+    const env = this.env.slice(0, ENV_STATE_WORDS);
+    env[this.words.exitRequest] = 0;
+    return { ...saveFields(this, CpuExec.RUN_FIELDS), ...saveFields({ env }, ['env']) };
+  }
+
+  /** Restore what saveState() gave (before the machine runs); the TLB and the translations start empty. */
+  loadState(state: StateValue, path: string): void {
+    const s = stateObject(state, path);
+    loadFields({ env: this.env.subarray(0, ENV_STATE_WORDS) }, ['env'], s, path);
+    loadFields(this, CpuExec.RUN_FIELDS, s, path);
+    this.tlbFlush();
+    this.tbs.flush();
   }
 }
 

@@ -43,6 +43,26 @@ export interface MonitorMachine<Cpu extends MonitorCpu = MonitorCpu> {
   gdbserver(device: string): Promise<string>;
   /** The emulator's thread id (`info cpus`). */
   readonly threadId: number;
+  /**
+   * `migrate URI`: save the whole machine to `exec:CMD` or `file:PATH`; the machine is then
+   * paused (postmigrate). Returns QEMU's error text, or nothing.
+   */
+  migrate(uri: string): string | undefined;
+  /** The last migration (`info migrate`, query-migrate), if there was one. */
+  migration(): MigrationStats | undefined;
+}
+
+/** What `info migrate` and query-migrate report of the last migration. */
+export interface MigrationStats {
+  status: 'completed' | 'failed';
+  totalTimeMs: number;
+  /** Bytes of the stream. */
+  transferred: number;
+  ramTotal: number;
+  pageSize: number;
+  /** Pages saved with their bytes, and pages saved as zero (QEMU's "duplicate"). */
+  normalPages: number;
+  duplicatePages: number;
 }
 
 interface Command {
@@ -59,6 +79,17 @@ class ArgError extends Error {}
 const INFO: Command[] = [
   { names: 'cpus', args: '', help: 'show infos for each CPU', run: (m) => m.out(`* CPU #0: thread_id=${m.machine.threadId}\n`) },
   { names: 'jit', args: '', help: 'show dynamic compiler info', run: (m) => m.out(m.machine.jitInfo().join('\n') + '\n') },
+  {
+    names: 'migrate', args: '', help: 'show migration status',
+    run: (m) => {
+      const s = m.machine.migration();
+      if (!s) return;
+      const kb = (n: number): number => Math.floor(n / 1024);
+      m.out(`Migration status: ${s.status}\ntotal time: ${Math.round(s.totalTimeMs)} ms\ntransferred ram: ${kb(s.transferred)} kbytes\n`
+        + `total ram: ${kb(s.ramTotal)} kbytes\nduplicate: ${s.duplicatePages} pages\nnormal: ${s.normalPages} pages\n`
+        + `normal bytes: ${kb(s.normalPages * s.pageSize)} kbytes\npage size: ${kb(s.pageSize)} kbytes\n`);
+    },
+  },
   { names: 'mtree', args: '', help: 'show memory tree', run: (m) => m.out(m.machine.mtree().join('\n') + '\n') },
   {
     names: 'registers', args: '', help: 'show the cpu registers',
@@ -132,6 +163,17 @@ const COMMANDS: Command[] = [
       const { format, rest } = parseFormat(a, m);
       const v = m.evaluate(rest);
       m.out(`${formatValue(v, format.format, 8)}\n`);
+    },
+  },
+  {
+    names: 'migrate', args: '[-d] uri', help: 'migrate to URI (using -d to not wait for completion)',
+    run: (m, a) => {
+      // HMP's "-d" flag, then a string argument, quoted or not.
+      const r = /^\s*(-d\s+)?(?:"((?:[^"\\]|\\.)*)"|(\S+))?\s*$/.exec(a);
+      const uri = r ? (r[2] !== undefined ? r[2].replace(/\\(.)/g, '$1') : r[3]) : undefined;
+      if (!uri) throw new ArgError('migrate: string expected');
+      const err = m.machine.migrate(uri);
+      if (err) m.out(`Error: ${err}\n`);
     },
   },
   { names: 'quit|q', args: '', help: 'quit the emulator', run: (m) => m.machine.quit() },

@@ -150,6 +150,29 @@ export class QmpServer<Cpu extends MonitorCpu = MonitorCpu> {
       system_powerdown: { args: [], run: () => { m.powerdown(); return {}; } },
       // The SHUTDOWN event comes before the reply, as QEMU's; the emulator ends after both are out.
       quit: { args: [], run: () => { m.quit(); return {}; } },
+      migrate: {
+        args: ['uri', 'detach', 'blk', 'inc', 'resume'],
+        run: (a) => {
+          if (typeof a.uri !== 'string') throw new QmpError('GenericError', "Parameter 'uri' is missing");
+          const err = m.migrate(a.uri);
+          if (err) throw new QmpError('GenericError', err);
+          return {};
+        },
+      },
+      'query-migrate': {
+        args: [],
+        run: (): Json => {
+          const s = m.migration();
+          if (!s) return {};
+          return {
+            status: s.status, 'total-time': Math.round(s.totalTimeMs),
+            ram: {
+              total: s.ramTotal, transferred: s.transferred, remaining: 0, 'page-size': s.pageSize,
+              normal: s.normalPages, duplicate: s.duplicatePages, 'normal-bytes': s.normalPages * s.pageSize,
+            },
+          };
+        },
+      },
       'human-monitor-command': {
         args: ['command-line', 'cpu-index'],
         run: async (a) => {

@@ -8,11 +8,11 @@
  * a breakpoint.
  */
 import test from 'ava';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { RawGdb, waitListening } from './support/rsp.js';
 import { testNeeding, TOOLS } from './support/tools.js';
 
 const ROOT = process.cwd();
@@ -33,29 +33,6 @@ function userProgram(): string {
 const SYSTEM_ELF = join(ROOT, 'test/arm-programs/build/recursion-arm.elf');
 
 let nextPort = 20000 + (process.pid % 2000) * 10;
-
-/** Whether something listens on TCP `port` (read from /proc, so that no probe connection disturbs the stub). */
-function listening(port: number): boolean {
-  const hexPort = `:${port.toString(16).toUpperCase().padStart(4, '0')} `;
-  for (const f of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    try {
-      for (const line of readFileSync(f, 'utf8').split('\n')) {
-        const cols = line.trim().split(/\s+/);
-        if (cols[1]?.endsWith(hexPort.trim()) && cols[3] === '0A') return true;
-      }
-    } catch { /* no such table */ }
-  }
-  return false;
-}
-
-async function waitListening(port: number, child: ChildProcess): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    if (listening(port)) return;
-    if (child.exitCode !== null) throw new Error(`the emulator exited (${child.exitCode}) before listening`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`nothing listens on port ${port}`);
-}
 
 interface Session { gdb: string; guestOut: string; status: number | null }
 
@@ -188,35 +165,6 @@ for (const engine of ENGINES) {
     t.regex(got.guestOut, /recursion: PASS/);
     t.is(got.status, ref.status);
   });
-}
-
-/** A minimal remote-protocol client (no acks after QStartNoAckMode). */
-class RawGdb {
-  private buf = '';
-  private waiters: (() => void)[] = [];
-  private constructor(private readonly sock: import('node:net').Socket) {
-    sock.setEncoding('latin1');
-    sock.on('data', (d: string) => { this.buf += d; for (const w of this.waiters.splice(0)) w(); });
-  }
-  static open(port: number): Promise<RawGdb> {
-    return new Promise((resolve, reject) => { const s = connect(port, '127.0.0.1', () => resolve(new RawGdb(s))); s.on('error', reject); });
-  }
-  write(raw: string): void { this.sock.write(raw); }
-  send(p: string): void {
-    let sum = 0;
-    for (const c of Buffer.from(p, 'latin1')) sum = (sum + c) & 0xff;
-    this.sock.write(`$${p}#${sum.toString(16).padStart(2, '0')}`);
-  }
-  async reply(): Promise<string> {
-    for (;;) {
-      this.buf = this.buf.replace(/^\++/, '');
-      const m = /^\$([^#]*)#[0-9a-f]{2}/.exec(this.buf);
-      if (m) { this.buf = this.buf.slice(m[0].length); return m[1]; }
-      await new Promise<void>((r) => this.waiters.push(r));
-    }
-  }
-  async ask(p: string): Promise<string> { this.send(p); return this.reply(); }
-  close(): void { this.sock.destroy(); }
 }
 
 for (const engine of ENGINES) {

@@ -33,7 +33,11 @@ import { SdCard, type BlockBackend } from './sd-card.js';
 import { SbconI2c } from './sbcon-i2c.js';
 import { Pl011 } from './pl011.js';
 import { Pl190, VpbSic } from './pl190.js';
-import { Sp804, hostClock, type Clock } from './sp804.js';
+import { Sp804 } from './sp804.js';
+import { VirtualClock, hostClock, type Clock } from '../clock.js';
+import {
+  MigrationError, decodeVmState, encodeVmState, jsonSection, readJsonSection, section, stateObject, type Migratable, type Section, type StateObject,
+} from '../../runtime/vmstate.js';
 import { SysCtl } from './sysctl.js';
 
 export const VERSATILEPB_BOARD_ID = 0x183;
@@ -117,7 +121,7 @@ export interface VersatilePbOptions {
   /** The CPU's TB cache size and JIT batch size (tests). */
   tbCacheSize?: number;
   batchSize?: number;
-  /** The virtual clock the timers run on, in ns (default: host time, as QEMU without -icount). */
+  /** The host clock the machine's virtual clock follows, in ns (default: host time, as QEMU without -icount). */
   clock?: Clock;
   /** One guest instruction per block (-singlestep). */
   singleStep?: boolean;
@@ -139,6 +143,11 @@ export interface VersatilePb {
   mmci: Pl181[];
   /** The keyboard's and the mouse's PL050. */
   kmi: Pl050[];
+  /** The clock the timers run on: stopped while the machine is paused, saved with it. */
+  clock: VirtualClock;
+  /** Every device with state, by the name a saved machine gives it. */
+  devices: Record<string, Migratable>;
+  ramSize: number;
   /**
    * Bring the timers up to the present, raising the interrupts of those that expired. The CPU
    * only looks at its interrupt lines between blocks, so the run loop calls this between slices.
@@ -227,7 +236,8 @@ export async function createVersatilePb(opts: VersatilePbOptions): Promise<Versa
     i < 3 ? (level) => vic.setIrq(UART_VIC_LINES[i], level) : (level) => sic.setIrq(UART3_SIC_LINE, level)));
   UART_BASES.forEach((base, i) => bus.map(base, PAGE_SIZE, uarts[i]));
 
-  const clock = opts.clock ?? hostClock;
+  const virtualClock = new VirtualClock(opts.clock ?? hostClock);
+  const clock = virtualClock.now;
   const timers = TIMER_BASES.map((base, i) => {
     const t = new Sp804(`timer${i * 2}-${i * 2 + 1}`, clock, (level) => vic.setIrq(TIMER_VIC_LINES[i], level));
     bus.map(base, PAGE_SIZE, t);
@@ -236,7 +246,8 @@ export async function createVersatilePb(opts: VersatilePbOptions): Promise<Versa
 
   const rtc = new Pl031((level) => vic.setIrq(RTC_VIC_LINE, level));
   bus.map(RTC_BASE, PAGE_SIZE, rtc);
-  bus.map(I2C_BASE, PAGE_SIZE, new SbconI2c());
+  const i2c = new SbconI2c();
+  bus.map(I2C_BASE, PAGE_SIZE, i2c);
   const mmci = MMCI_BASES.map((base, i) => {
     const backend = opts.sd?.[i];
     const card = backend ? new SdCard(backend) : undefined;
@@ -274,10 +285,18 @@ export async function createVersatilePb(opts: VersatilePbOptions): Promise<Versa
   cpu.fiqLine = vic.fiq;
   const machine: VersatilePb = {
     cpu, uarts, sysctl: undefined as unknown as SysCtl, vic, sic, timers, rtc, mmci, kmi, semihosting, loaded, entry, resetRequested: false,
+    clock: virtualClock, devices: {}, ramSize,
     poll: () => { for (const t of timers) t.poll(); rtc.poll(); },
   };
-  machine.sysctl = new SysCtl(0x41007004, 0x02000000, () => { machine.resetRequested = true; cpu.halted = true; });
+  machine.sysctl = new SysCtl(0x41007004, 0x02000000, () => { machine.resetRequested = true; cpu.halted = true; }, clock);
   bus.map(SYSCTL_BASE, PAGE_SIZE, machine.sysctl);
+  machine.devices = {
+    sysctl: machine.sysctl, vic, sic, i2c, rtc,
+    ...Object.fromEntries(uarts.map((u, i) => [`uart${i}`, u])),
+    ...Object.fromEntries(timers.map((t, i) => [`timer${i * 2}${i * 2 + 1}`, t])),
+    ...Object.fromEntries(mmci.map((m, i) => [`mmci${i}`, m])),
+    ...Object.fromEntries(kmi.map((k, i) => [`kmi${i}`, k])),
+  };
 
   for (const b of blobs) {
     cpu.writeBytes(b.addr, b.data);
@@ -286,4 +305,127 @@ export async function createVersatilePb(opts: VersatilePbOptions): Promise<Versa
   cpu.reset();
   cpu.pc = entry;
   return machine;
+}
+
+// --- saving and restoring the machine (QEMU's migration; docs/migration.md) -----------------
+
+const BOARD = 'versatilepb';
+
+/** RAM as a page bitmap and the pages that are not all zero. */
+function encodeRam(ram: Uint8Array): { data: Uint8Array; pages: number; savedPages: number } {
+  const pages = ram.length / PAGE_SIZE;
+  const words = new Int32Array(ram.buffer, ram.byteOffset, ram.length / 4);
+  const used: number[] = [];
+  for (let p = 0; p < pages; p++) {
+    for (let w = p * (PAGE_SIZE / 4), end = w + PAGE_SIZE / 4; w < end; w++) {
+      if (words[w] !== 0) { used.push(p); break; }
+    }
+  }
+  const bitmapBytes = Math.ceil(pages / 8);
+  const out = new Uint8Array(4 + bitmapBytes + used.length * PAGE_SIZE);
+  new DataView(out.buffer).setUint32(0, pages, true);
+  used.forEach((p, i) => {
+    out[4 + (p >> 3)] |= 1 << (p & 7);
+    out.set(ram.subarray(p * PAGE_SIZE, (p + 1) * PAGE_SIZE), 4 + bitmapBytes + i * PAGE_SIZE);
+  });
+  return { data: out, pages, savedPages: used.length };
+}
+
+function decodeRam(data: Uint8Array, ram: Uint8Array): void {
+  const pages = ram.length / PAGE_SIZE, bitmapBytes = Math.ceil(pages / 8);
+  if (data.length < 4 || new DataView(data.buffer, data.byteOffset).getUint32(0, true) !== pages) {
+    throw new MigrationError(`ram: the saved machine has a different RAM size`);
+  }
+  let used = 0;
+  for (let i = 0; i < bitmapBytes && 4 + i < data.length; i++) for (let b = data[4 + i]; b; b &= b - 1) used++;
+  if (data.length !== 4 + bitmapBytes + used * PAGE_SIZE) throw new MigrationError('ram: corrupt page list');
+  ram.fill(0);
+  let at = 4 + bitmapBytes;
+  for (let p = 0; p < pages; p++) {
+    if (!(data[4 + (p >> 3)] & (1 << (p & 7)))) continue;
+    ram.set(data.subarray(at, at + PAGE_SIZE), p * PAGE_SIZE);
+    at += PAGE_SIZE;
+  }
+}
+
+/** An SD card's -snapshot overlay: u32 block size, then (u32 block number, the block) each. */
+function encodeOverlay(o: NonNullable<BlockBackend['overlay']>): Uint8Array {
+  const out = new Uint8Array(4 + o.blocks.size * (4 + o.blockSize));
+  const view = new DataView(out.buffer);
+  view.setUint32(0, o.blockSize, true);
+  let at = 4;
+  for (const [n, b] of [...o.blocks].sort((x, y) => x[0] - y[0])) {
+    view.setUint32(at, n, true);
+    out.set(b, at + 4);
+    at += 4 + o.blockSize;
+  }
+  return out;
+}
+
+function decodeOverlay(data: Uint8Array, o: NonNullable<BlockBackend['overlay']>, size: number, what: string): void {
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  if (data.length < 4 || view.getUint32(0, true) !== o.blockSize || (data.length - 4) % (4 + o.blockSize) !== 0) {
+    throw new MigrationError(`${what}: corrupt overlay`);
+  }
+  const blocks = new Map<number, Uint8Array>();
+  for (let at = 4; at < data.length; at += 4 + o.blockSize) {
+    const n = view.getUint32(at, true);
+    if ((n + 1) * o.blockSize > size) throw new MigrationError(`${what}: overlay block ${n} is outside the card`);
+    blocks.set(n, data.slice(at + 4, at + 4 + o.blockSize));
+  }
+  o.blocks.clear();
+  for (const [n, b] of blocks) o.blocks.set(n, b);
+}
+
+/**
+ * The whole machine as a migration stream: CPU, RAM, every device, the virtual clock, the
+ * guest's writes to -snapshot SD cards. Call it between runs (the CPU stopped at a block
+ * boundary). Semihosting's host side (open host files) is not part of it.
+ */
+export function saveVersatilePb(m: VersatilePb): { stream: Uint8Array; ramPages: number; savedPages: number } {
+  const devices: StateObject = {};
+  const ram = encodeRam(m.cpu.ram);
+  for (const [name, d] of Object.entries(m.devices)) devices[name] = d.saveState();
+  const sections: Section[] = [
+    jsonSection('machine', {
+      board: BOARD, ramSize: m.ramSize, clock: m.clock.now(), resetRequested: m.resetRequested,
+      sdOverlays: m.mmci.map((c) => c.card?.backend.overlay !== undefined),
+      cpu: m.cpu.saveState(), devices,
+    }),
+    { name: 'ram', data: ram.data },
+  ];
+  m.mmci.forEach((c, i) => {
+    const o = c.card?.backend.overlay;
+    if (o) sections.push({ name: `sd${i}`, data: encodeOverlay(o) });
+  });
+  return { stream: encodeVmState(sections), ramPages: ram.pages, savedPages: ram.savedPages };
+}
+
+/**
+ * Restore a machine saved by saveVersatilePb into `m`, a machine created with the same
+ * configuration that has not run. Throws MigrationError (a corrupt or truncated stream, another
+ * version, another machine); the machine must then be thrown away.
+ */
+export function loadVersatilePb(m: VersatilePb, bytes: Uint8Array): void {
+  const sections = decodeVmState(bytes);
+  const s = readJsonSection(sections, 'machine');
+  if (s.board !== BOARD) throw new MigrationError(`the saved machine is a '${String(s.board)}', not a ${BOARD}`);
+  if (s.ramSize !== m.ramSize) throw new MigrationError(`the saved machine has ${String(s.ramSize)} bytes of RAM, this one ${m.ramSize} (use the same -m)`);
+  const overlays = s.sdOverlays;
+  if (!Array.isArray(overlays) || overlays.length !== m.mmci.length) throw new MigrationError('machine.sdOverlays: not an array of 2');
+  m.mmci.forEach((c, i) => {
+    const o = c.card?.backend.overlay;
+    if (overlays[i] === true && !o) throw new MigrationError(`the saved machine kept SD card ${i}'s writes in memory: restore it with -snapshot`);
+    if (overlays[i] === true && o && c.card) decodeOverlay(section(sections, `sd${i}`), o, c.card.size, `sd${i}`);
+  });
+  const devices = stateObject(s.devices, 'devices');
+  for (const [name, d] of Object.entries(m.devices)) d.loadState(devices[name], name);
+  if (typeof s.clock !== 'number' || !Number.isFinite(s.clock)) throw new MigrationError('machine.clock: not a number');
+  if (typeof s.resetRequested !== 'boolean') throw new MigrationError('machine.resetRequested: not a boolean');
+  decodeRam(section(sections, 'ram'), m.cpu.ram);
+  m.cpu.loadState(s.cpu, 'cpu');
+  m.clock.set(s.clock);
+  m.resetRequested = s.resetRequested;
+  m.cpu.irqLine = m.vic.irq;
+  m.cpu.fiqLine = m.vic.fiq;
 }

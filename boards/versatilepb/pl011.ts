@@ -5,6 +5,7 @@
  * does not give meaning to (baud rate, line control, DMA) are plain read/write storage.
  */
 import type { MmioDevice } from '../device.js';
+import { loadFields, saveFields, type Migratable, type StateObject, type StateValue } from '../../runtime/vmstate.js';
 
 export const PL011_FR_BUSY = 1 << 3;
 export const PL011_FR_RXFE = 1 << 4;
@@ -20,7 +21,9 @@ const FIFO_DEPTH = 16;
 /** PrimeCell identification registers at 0xfe0..0xffc: PL011 rev 1, then the PrimeCell ID. */
 const ID = [0x11, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1];
 
-export class Pl011 implements MmioDevice {
+export class Pl011 implements MmioDevice, Migratable {
+  /** Saved with the machine (the host's input waiting in `pending` is the host's, not saved). */
+  static readonly FIELDS = ['flags', 'rsr', 'ilpr', 'ibrd', 'fbrd', 'lcr', 'cr', 'ifl', 'intEnabled', 'intLevel', 'dmacr', 'fifo', 'readPos', 'readCount'] as const;
   private flags = PL011_FR_TXFE | PL011_FR_RXFE;
   private rsr = 0;
   private ilpr = 0;
@@ -52,6 +55,9 @@ export class Pl011 implements MmioDevice {
   inputSource?: () => number | undefined;
 
   pollInput(): void { this.fillFifo(); }
+
+  saveState(): StateObject { return saveFields(this, Pl011.FIELDS); }
+  loadState(s: StateValue, path: string): void { loadFields(this, Pl011.FIELDS, s, path); }
 
   /** Host input for the receiver (stdin); bytes the FIFO cannot take yet wait their turn. */
   pushInput(data: Uint8Array | number[]): void {

@@ -11,6 +11,7 @@
  * - 0xfe0-0xffc: the PrimeCell ID, PL031 revision 1.
  */
 import type { MmioDevice } from '../device.js';
+import { loadFields, saveFields, type Migratable, type StateObject, type StateValue } from '../../runtime/vmstate.js';
 
 /** PrimeCell identification registers at 0xfe0..0xffc: PL031, then the PrimeCell ID. */
 const PL031_ID = [0x31, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1];
@@ -18,7 +19,10 @@ const PL031_ID = [0x31, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1];
 /** Wall-clock time in milliseconds since the Unix epoch. */
 export type WallClock = () => number;
 
-export class Pl031 implements MmioDevice {
+export class Pl031 implements MmioDevice, Migratable {
+  static readonly FIELDS = ['offset', 'mr', 'lr', 'im', 'is', 'alarmAt?', 'level'] as const;
+  saveState(): StateObject { return saveFields(this, Pl031.FIELDS); }
+  loadState(s: StateValue, path: string): void { loadFields(this, Pl031.FIELDS, s, path); }
   readonly name = 'rtc';
   private offset = 0; // seconds added to the wall clock's
   private mr = 0;

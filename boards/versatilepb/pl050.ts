@@ -14,6 +14,7 @@
  * - 0xfe0-0xffc: the PrimeCell ID, PL050.
  */
 import type { MmioDevice } from '../device.js';
+import { loadFields, saveFields, stateObject, type Migratable, type StateObject, type StateValue } from '../../runtime/vmstate.js';
 import { Ps2Keyboard, Ps2Mouse } from '../ps2.js';
 
 /** PrimeCell identification registers at 0xfe0..0xffc: PL050, then the PrimeCell ID. */
@@ -25,7 +26,13 @@ const STAT_RXPARITY = 1 << 2;
 const CR_RXINTREN = 1 << 4;
 const CR_TXINTREN = 1 << 3;
 
-export class Pl050 implements MmioDevice {
+export class Pl050 implements MmioDevice, Migratable {
+  static readonly FIELDS = ['cr', 'clkdiv', 'last', 'pending', 'level'] as const;
+  saveState(): StateObject { return { ...saveFields(this, Pl050.FIELDS), device: this.device.saveState() }; }
+  loadState(s: StateValue, path: string): void {
+    this.device.loadState(stateObject(s, path).device, `${path}.device`);
+    loadFields(this, Pl050.FIELDS, s, path);
+  }
   readonly device: Ps2Keyboard | Ps2Mouse;
   private cr = 0;
   private clkdiv = 0;

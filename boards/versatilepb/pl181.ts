@@ -24,6 +24,7 @@
  */
 import type { MmioDevice } from '../device.js';
 import type { SdCard } from './sd-card.js';
+import { loadFields, saveFields, stateObject, MigrationError, type Migratable, type StateObject, type StateValue } from '../../runtime/vmstate.js';
 
 const PL181_ID = [0x81, 0x11, 0x04, 0x00, 0x0d, 0xf0, 0x05, 0xb1];
 const FIFO_LEN = 16;
@@ -42,7 +43,18 @@ const S = STATUS;
 const TX_FIFO = S.TXACTIVE | S.TXFIFOHALFEMPTY | S.TXFIFOFULL | S.TXFIFOEMPTY | S.TXDATAAVLBL;
 const RX_FIFO = S.RXACTIVE | S.RXFIFOHALFFULL | S.RXFIFOFULL | S.RXFIFOEMPTY | S.RXDATAAVLBL;
 
-export class Pl181 implements MmioDevice {
+export class Pl181 implements MmioDevice, Migratable {
+  static readonly FIELDS = ['power', 'clock', 'cmdarg', 'cmd', 'datatimer', 'datalength', 'response', 'datactrl', 'datacnt',
+    'status', 'mask', 'fifo', 'fifoPos', 'fifoLen', 'linuxHack', 'levels'] as const;
+  saveState(): StateObject { return { ...saveFields(this, Pl181.FIELDS), card: this.card ? this.card.saveState() : null }; }
+  loadState(s: StateValue, path: string): void {
+    const card = stateObject(s, path).card;
+    if ((card === null) !== (this.card === undefined)) {
+      throw new MigrationError(`${path}: the saved machine ${card === null ? 'had no' : 'had an'} SD card in this slot`);
+    }
+    if (this.card) this.card.loadState(card, `${path}.card`);
+    loadFields(this, Pl181.FIELDS, s, path);
+  }
   private power = 0;
   private clock = 0;
   private cmdarg = 0;

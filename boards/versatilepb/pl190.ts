@@ -12,12 +12,16 @@
  *   PICENABLE, inputs 21..30 also pass straight through to the same primary lines.
  */
 import type { MmioDevice } from '../device.js';
+import { loadFields, saveFields, type Migratable, type StateObject, type StateValue } from '../../runtime/vmstate.js';
 
 const NUM_PRIO = 17;
 /** PrimeCell identification registers at 0xfe0..0xffc: PL190, then the PrimeCell ID. */
 const PL190_ID = [0x90, 0x11, 0x04, 0x00, 0x0d, 0xf0, 0x05, 0xb1];
 
-export class Pl190 implements MmioDevice {
+export class Pl190 implements MmioDevice, Migratable {
+  static readonly FIELDS = ['level', 'softLevel', 'irqEnable', 'fiqSelect', 'vectControl', 'vectAddr', 'prioMask', 'prevPriority', 'priority', 'protection', 'irqOut', 'fiqOut'] as const;
+  saveState(): StateObject { return saveFields(this, Pl190.FIELDS); }
+  loadState(s: StateValue, path: string): void { loadFields(this, Pl190.FIELDS, s, path); }
   readonly name = 'pl190';
   private level = 0;
   private softLevel = 0;
@@ -140,7 +144,10 @@ export class Pl190 implements MmioDevice {
   }
 }
 
-export class VpbSic implements MmioDevice {
+export class VpbSic implements MmioDevice, Migratable {
+  static readonly FIELDS = ['level', 'mask', 'picEnable'] as const;
+  saveState(): StateObject { return saveFields(this, VpbSic.FIELDS); }
+  loadState(s: StateValue, path: string): void { loadFields(this, VpbSic.FIELDS, s, path); }
   readonly name = 'vpb_sic';
   private level = 0;
   private mask = 0;

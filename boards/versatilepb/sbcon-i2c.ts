@@ -10,10 +10,14 @@
  * look like a bus held low, and Linux would spin in its clock-stretching timeouts for seconds.
  */
 import type { MmioDevice } from '../device.js';
+import { loadFields, saveFields, type Migratable, type StateObject, type StateValue } from '../../runtime/vmstate.js';
 
 const SCL = 1, SDA = 2;
 
-export class SbconI2c implements MmioDevice {
+export class SbconI2c implements MmioDevice, Migratable {
+  static readonly FIELDS = ['out'] as const;
+  saveState(): StateObject { return saveFields(this, SbconI2c.FIELDS); }
+  loadState(s: StateValue, path: string): void { loadFields(this, SbconI2c.FIELDS, s, path); }
   readonly name = 'i2c';
   private out = SCL | SDA;
 

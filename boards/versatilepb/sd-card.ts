@@ -16,12 +16,18 @@
  * The data lives in a BlockBackend: reads and writes go straight to it, a block at a time, as
  * QEMU's block layer does with a raw image (-sd FILE writes back to FILE).
  */
+import { loadFields, saveFields, stateObject, MigrationError, type Migratable, type StateObject, type StateValue } from '../../runtime/vmstate.js';
 
 /** Where an SD card's data lives: `size` bytes, read and written at byte offsets. */
 export interface BlockBackend {
   readonly size: number;
   read(offset: number, into: Uint8Array): void;
   write(offset: number, data: Uint8Array): void;
+  /**
+   * The guest's writes kept in memory instead of the image (-snapshot), by block number: a saved
+   * machine carries them.
+   */
+  readonly overlay?: { readonly blockSize: number; readonly blocks: Map<number, Uint8Array> };
 }
 
 /** A BlockBackend in memory (tests; the array is the card). */
@@ -77,7 +83,21 @@ export function crc7(bytes: Uint8Array, n: number): number {
   return reg & 0x7f;
 }
 
-export class SdCard {
+export class SdCard implements Migratable {
+  static readonly FIELDS = ['state', 'ocr', 'cid', 'csd', 'scr', 'sdStatus', 'rca', 'cardStatus', 'vhs', 'blkLen', 'multiBlkCnt',
+    'blkWritten', 'functionGroup', 'expectingAcmd', 'currentCmd', 'dataStart', 'dataOffset', 'data'] as const;
+  /** The card's registers and transfer state; the power-up delay still to wait, in host ms (the clock is the process's). */
+  saveState(): StateObject {
+    return { ...saveFields(this, SdCard.FIELDS), size: this.size, powerUpIn: this.powerUpAt === undefined ? null : Math.max(0, this.powerUpAt - this.now()) };
+  }
+  loadState(state: StateValue, path: string): void {
+    const s = stateObject(state, path);
+    if (s.size !== this.size) throw new MigrationError(`${path}: the saved machine's SD card has ${String(s.size)} bytes, this one ${this.size}`);
+    const wait = { powerUpIn: s.powerUpIn };
+    loadFields(wait, ['powerUpIn?'], wait, path);
+    loadFields(this, SdCard.FIELDS, s, path);
+    this.powerUpAt = typeof s.powerUpIn === 'number' ? this.now() + s.powerUpIn : undefined;
+  }
   private state = State.Idle;
   private ocr = 0;
   private powerUpAt: number | undefined;

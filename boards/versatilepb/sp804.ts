@@ -12,9 +12,8 @@
  */
 import type { MmioDevice } from '../device.js';
 
-/** The machine's virtual clock, in nanoseconds. */
-export type Clock = () => number;
-export const hostClock: Clock = () => performance.now() * 1e6;
+import type { Clock } from '../clock.js';
+import { loadFields, saveFields, stateObject, MigrationError, type Migratable, type StateObject, type StateValue } from '../../runtime/vmstate.js';
 
 const CTRL_ONESHOT = 1 << 0;
 const CTRL_32BIT = 1 << 1;
@@ -33,6 +32,9 @@ export class Ptimer {
   private nextEvent = 0;
 
   constructor(private readonly clock: Clock, private readonly onTrigger: () => void) {}
+
+  /** Saved with the machine: the deadline is in the machine's virtual clock, which is saved too. */
+  static readonly FIELDS = ['enabled', 'limit', 'delta', 'period', 'nextEvent'] as const;
 
   /** Count down to `now`, firing (once, however many periods went by) if zero was reached. */
   advance(now = this.clock()): void {
@@ -98,6 +100,7 @@ export class Ptimer {
 
 /** One half of an SP804 (QEMU's arm_timer_state). */
 class ArmTimer {
+  static readonly FIELDS = ['control', 'limit', 'intLevel'] as const;
   control = CTRL_IE;
   limit = 0;
   intLevel = 0;
@@ -155,9 +158,27 @@ class ArmTimer {
 /** PrimeCell identification registers at 0xfe0..0xffc: SP804, then the PrimeCell ID. */
 const SP804_ID = [0x04, 0x18, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1];
 
-export class Sp804 implements MmioDevice {
+export class Sp804 implements MmioDevice, Migratable {
   private readonly timers: ArmTimer[];
   private readonly levels = [false, false];
+
+  saveState(): StateObject {
+    return {
+      ...saveFields(this, ['levels']),
+      timers: this.timers.map((t) => ({ ...saveFields(t, ArmTimer.FIELDS), ptimer: saveFields(t.timer, Ptimer.FIELDS) })),
+    };
+  }
+
+  loadState(state: StateValue, path: string): void {
+    const s = stateObject(state, path);
+    const timers = s.timers;
+    if (!Array.isArray(timers) || timers.length !== 2) throw new MigrationError(`${path}.timers: not an array of 2`);
+    timers.forEach((t, i) => {
+      loadFields(this.timers[i], ArmTimer.FIELDS, t, `${path}.timers[${i}]`);
+      loadFields(this.timers[i].timer, Ptimer.FIELDS, stateObject(t, path).ptimer, `${path}.timers[${i}].ptimer`);
+    });
+    loadFields(this, ['levels'], s, path);
+  }
 
   /**
    * @param setIrq the combined interrupt output (level)

@@ -4,10 +4,13 @@
  * Unknown offsets read as zero and ignore writes, as QEMU's do.
  */
 import type { MmioDevice } from '../device.js';
+import { VirtualClock, type Clock } from '../clock.js';
+import { loadFields, saveFields, type Migratable, type StateObject, type StateValue } from '../../runtime/vmstate.js';
 
 const LOCK_VALUE = 0xa05f;
 
-export class SysCtl implements MmioDevice {
+export class SysCtl implements MmioDevice, Migratable {
+  static readonly FIELDS = ['leds', 'lockval', 'cfgdata1', 'cfgdata2', 'flags', 'nvflags', 'resetlevel', 'sysMci', 'sysClcd'] as const;
   readonly name = 'sysctl';
   private leds = 0;
   private lockval = 0;
@@ -18,14 +21,18 @@ export class SysCtl implements MmioDevice {
   private resetlevel = 0;
   private sysMci = 0;
   private sysClcd = 0x1f00;
-  private readonly t0 = process.hrtime.bigint();
 
   /**
    * @param sysId SYS_ID (0x41007004 on QEMU's versatilepb)
    * @param procId PROCID0 (0x02000000: ARM926 core tile)
    * @param onReset called when the guest requests a board reset through SYS_RESETCTL
+   * @param clock the machine's virtual clock (ns), which the 24 MHz counter counts
    */
-  constructor(readonly sysId = 0x41007004, readonly procId = 0x02000000, private readonly onReset?: () => void) {}
+  constructor(readonly sysId = 0x41007004, readonly procId = 0x02000000, private readonly onReset?: () => void,
+    private readonly clock: Clock = new VirtualClock().now) {}
+
+  saveState(): StateObject { return saveFields(this, SysCtl.FIELDS); }
+  loadState(s: StateValue, path: string): void { loadFields(this, SysCtl.FIELDS, s, path); }
 
   read(offset: number): number {
     switch (offset) {
@@ -40,8 +47,8 @@ export class SysCtl implements MmioDevice {
       case 0x44: return 1; // PCICTL
       case 0x48: return this.sysMci;
       case 0x50: return this.sysClcd;
-      case 0x5c: // 24 MHz counter since power-on (host time, as QEMU's virtual clock without -icount)
-        return Number(((process.hrtime.bigint() - this.t0) * 24n / 1000n) & 0xffffffffn);
+      case 0x5c: // 24 MHz counter since power-on: the machine's virtual clock, as QEMU's
+        return Number(BigInt(Math.floor(this.clock() * 24 / 1000)) & 0xffffffffn);
       case 0x84: return this.procId;
       case 0x88: return 0xff000000; // PROCID1
       default: return 0; // SW, OSCn, 100HZ and the rest: zero in QEMU too

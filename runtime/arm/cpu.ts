@@ -3,7 +3,7 @@
  * exception entry, the TLB fill of a machine without an MMU (RAM identity-mapped, the rest the
  * bus's; or, in user mode, the pages' permissions), and its translator hooks (ARM and Thumb).
  */
-import { ENV_WORDS, PAGE_MASK, PAGE_SHIFT, TLB_DEVICE, TLB_LARGE, TLB_NOCACHE, TLB_READONLY } from '../../ops/core.js';
+import { ENV_STATE_WORDS, PAGE_MASK, PAGE_SHIFT, TLB_DEVICE, TLB_LARGE, TLB_NOCACHE, TLB_READONLY } from '../../ops/core.js';
 import { SCTLR_RESET, SCTLR_V } from '../../ops/arm/cp15.js';
 import { readCpsr, updateTbFlags, writeCpsr } from '../../ops/arm/modes.js';
 import {
@@ -132,7 +132,7 @@ export class ArmCpu extends CpuExec<DisasContext> {
    * that print their CPSR see those, so we match it.
    */
   reset(): void {
-    this.env.fill(0, 0, ENV_WORDS - 8);
+    this.env.fill(0, 0, ENV_STATE_WORDS);
     this.env[CP15_SCTLR] = SCTLR_RESET;
     writeCpsr(this.env, CPSR_Z | CPSR_A | MODE_SVC | CPSR_I | CPSR_F, -1);
     updateTbFlags(this.env);

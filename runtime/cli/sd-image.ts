@@ -151,6 +151,7 @@ export function openSdImage(drive: SdDrive, snapshotDefault = false): BlockBacke
   };
   return {
     size,
+    overlay: { blockSize: OVERLAY_BLOCK, blocks: overlay },
     read(offset, into) {
       readFile(offset, into);
       for (let pos = offset; pos < offset + into.length;) {

@@ -5,7 +5,10 @@
 import { UsageError, parseAccel } from './options.js';
 import { closeSync, existsSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { isatty } from 'node:tty';
-import { MachineError, createVersatilePb, parseRamSize, type VersatilePb } from '../../boards/versatilepb/machine.js';
+import { MachineError, createVersatilePb, loadVersatilePb, parseRamSize, saveVersatilePb, type VersatilePb } from '../../boards/versatilepb/machine.js';
+import { MigrationError } from '../vmstate.js';
+import type { MigrationStats } from '../monitor.js';
+import { parseMigrationUri, readMigration, writeMigration, type MigrationUri } from './migration.js';
 import type { SemihostingHost } from '../../boards/arm/semihosting.js';
 import { cpuCounters, statsLines } from '../stats.js';
 import { openSdImage, parseSdDrive, type SdDrive } from './sd-image.js';
@@ -101,6 +104,10 @@ Full-system ARM emulation; the options follow qemu-system-arm's.
                          query-status/-version/-cpus-fast/-commands, stop, cont, system_reset,
                          system_powerdown, quit, human-monitor-command; STOP, RESUME, RESET,
                          SHUTDOWN and POWERDOWN events)
+  -incoming URI          start from a machine saved by the monitor's migrate (exec:CMD reads
+                         CMD's output, file:PATH a file); the rest of the command line must
+                         describe the same machine (-M, -m, -sd, -snapshot). Runs at once,
+                         or waits for cont with -S
   -singlestep            one guest instruction per translation block (for comparisons with qemu)
   -stats                 on exit, print execution statistics to stderr (not a qemu option)
   -h, -help              this help
@@ -150,6 +157,7 @@ interface Options {
   qmp?: SocketDevice;
   chain: boolean;
   hotThreshold?: number;
+  incoming?: { uri: MigrationUri; spec: string };
   help?: 'usage' | 'machines' | 'log' | 'version';
 }
 
@@ -242,6 +250,13 @@ function parseArgs(argv: string[]): Options {
         break;
       }
       case 'S': o.startStopped = true; break;
+      case 'incoming': {
+        const v = value();
+        const uri = parseMigrationUri(v);
+        if (typeof uri === 'string') throw new UsageError(`-incoming ${v}: ${uri}`);
+        o.incoming = { uri, spec: v };
+        break;
+      }
       case 'monitor': {
         const v = value();
         if (v === 'stdio' || v === 'none' || v === 'null') { o.monitor = v === 'stdio' ? 'stdio' : 'none'; break; }
@@ -469,6 +484,17 @@ async function main(argv: string[]): Promise<number> {
   if (typeof created === 'string') return fail(created);
   machine = created;
   let cpu = machine.cpu;
+  if (o.incoming) {
+    // QEMU's -incoming: the machine the command line describes, then the saved state over it.
+    const data = readMigration(o.incoming.uri);
+    if (typeof data === 'string') return fail(`-incoming ${o.incoming.spec}: ${data}`);
+    try {
+      loadVersatilePb(machine, data);
+    } catch (e) {
+      if (e instanceof MigrationError) return fail(`-incoming ${o.incoming.spec}: ${e.message}`);
+      throw e;
+    }
+  }
   if (uart0Stdin) {
     machine.uarts[0].inputSource = () => input.queue.shift();
     input.start(() => machine.uarts[0].pollInput());
@@ -476,7 +502,10 @@ async function main(argv: string[]): Promise<number> {
 
   // Run control: -S and the monitor's stop pause the CPU; gdb holds it on its own (stopped at
   // a breakpoint, say); it runs when neither does.
-  let paused: 'prelaunch' | 'paused' | undefined = o.startStopped ? 'prelaunch' : undefined;
+  let paused: 'prelaunch' | 'paused' | 'postmigrate' | undefined = o.startStopped ? 'prelaunch' : undefined;
+  // The virtual clock stands still while the machine is paused, as QEMU's.
+  if (paused) machine.clock.stop();
+  let migration: MigrationStats | undefined;
   let wakeRun: (() => void)[] = [];
   let qmp: QmpServer<ArmCpu> | undefined;
   const setPaused = (p: typeof paused): void => {
@@ -484,6 +513,7 @@ async function main(argv: string[]): Promise<number> {
     if (p && !paused) qmp?.event('STOP');
     if (!p && paused) qmp?.event('RESUME');
     paused = p;
+    if (p) machine.clock.stop(); else machine.clock.start();
     if (!p) { const w = wakeRun; wakeRun = []; for (const f of w) f(); }
   };
   let gdb: GdbStub<ArmCpu> | undefined;
@@ -506,14 +536,14 @@ async function main(argv: string[]): Promise<number> {
 
   const [major, minor, micro] = VERSION.split('.').map(Number);
   const monitorMachine: QmpMachine<ArmCpu> = {
-    runState: () => (paused === 'prelaunch' ? 'prelaunch' : paused ? 'paused' : gdb?.stopped ? 'debug' : 'running'),
+    runState: () => (paused === 'prelaunch' || paused === 'postmigrate' ? paused : paused ? 'paused' : gdb?.stopped ? 'debug' : 'running'),
     qemuVersion: { major, minor, micro },
     versionPackage: 'dynwasm',
     target: 'arm',
     cpu: () => cpu,
     arch: ARM_GDB,
     readPhys: (addr, len) => (cpu.isRam(addr, len) ? cpu.ram.slice(addr, addr + len) : undefined),
-    status: () => (paused === 'prelaunch' ? 'paused (prelaunch)' : paused ? 'paused' : gdb?.stopped ? 'paused (debug)' : 'running'),
+    status: () => (paused === 'prelaunch' || paused === 'postmigrate' ? `paused (${paused})` : paused ? 'paused' : gdb?.stopped ? 'paused (debug)' : 'running'),
     stop: () => { if (!paused) setPaused('paused'); },
     cont: () => { setPaused(undefined); gdb?.resumeFromMonitor(); },
     reset: async () => {
@@ -526,7 +556,7 @@ async function main(argv: string[]): Promise<number> {
       cpu = machine.cpu;
       if (uart0Stdin) machine.uarts[0].inputSource = () => input.queue.shift();
       // A reset while paused leaves the machine as before its first start (QEMU's prelaunch).
-      if (paused) paused = 'prelaunch';
+      if (paused) { paused = 'prelaunch'; machine.clock.stop(); }
     },
     // versatilepb has no power button: the event, and nothing else happens, as in QEMU.
     powerdown: () => { qmp?.event('POWERDOWN'); },
@@ -563,6 +593,24 @@ async function main(argv: string[]): Promise<number> {
       return err ? `Could not open gdbserver on device '${device}'` : `Waiting for gdb connection on device '${device}'`;
     },
     threadId: process.pid,
+    migrate: (spec) => {
+      if (paused === 'postmigrate') return "Can't migrate the vm that was paused due to previous migration";
+      const uri = parseMigrationUri(spec);
+      if (typeof uri === 'string') return uri;
+      const start = performance.now();
+      // The CPU is between blocks (the monitor runs between slices); what the guest printed goes out first.
+      out.flush();
+      const saved = saveVersatilePb(machine);
+      const err = writeMigration(uri, saved.stream);
+      migration = {
+        status: err ? 'failed' : 'completed', totalTimeMs: performance.now() - start, transferred: saved.stream.length,
+        ramTotal: cpu.opts.ramSize, pageSize: 4096, normalPages: saved.savedPages, duplicatePages: saved.ramPages - saved.savedPages,
+      };
+      if (err) return err;
+      setPaused('postmigrate');
+      return undefined;
+    },
+    migration: () => migration,
   };
   const banner = `dynwasm ${VERSION}`;
   /** Listen on a socket device; with wait (QEMU's default), the machine starts once a client came. */

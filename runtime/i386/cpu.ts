@@ -3,7 +3,7 @@
  * user mode (identity, as the pages' permissions allow), exceptions handed to the machine
  * (user-mode emulation turns them into Linux events), and its translator hooks.
  */
-import { ENV_WORDS, PAGE_MASK, PAGE_SHIFT, TLB_READONLY } from '../../ops/core.js';
+import { ENV_STATE_WORDS, PAGE_MASK, PAGE_SHIFT, TLB_READONLY } from '../../ops/core.js';
 import {
   CC_DST, CC_OP, CC_SRC, CC_SRC2, DF, EFLAGS_REST, EIP, EXCEPTION, EXCP_DEBUG, EXCP_PF, EXIT_REQUEST, FAULT_ADDR, ICOUNT, IF, SEG_SEL,
   TB_FLAGS, USER_CS, USER_DS, SEG_CS, SEG_DS, SEG_ES, SEG_SS,
@@ -64,7 +64,7 @@ export class I386Cpu extends CpuExec<I386Ctx> {
   /** User-mode reset: flat segments, IF set, DF clear, the flags known (CC_OP_EFLAGS with none set). */
   reset(): void {
     const env = this.env;
-    env.fill(0, 0, ENV_WORDS - 8);
+    env.fill(0, 0, ENV_STATE_WORDS);
     env[DF] = 1;
     env[EFLAGS_REST] = IF | 2;
     env[SEG_SEL + SEG_CS] = USER_CS;

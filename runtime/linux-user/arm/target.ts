@@ -9,7 +9,7 @@ import {
   PC, SP, THUMB,
 } from '../../../ops/arm/state.js';
 import { writeCpsr } from '../../../ops/arm/modes.js';
-import { ENV_WORDS } from '../../../ops/core.js';
+import { ENV_STATE_WORDS } from '../../../ops/core.js';
 import { ArmCpu, loadArmTable } from '../../arm/cpu.js';
 import { ARM_GDB } from '../../arm/gdb.js';
 import type { GdbArch } from '../../gdbstub.js';
@@ -25,8 +25,6 @@ import { armSyscalls } from './syscalls.js';
 /** ARMv5TE's HWCAP bits (asm/hwcap.h): SWP, HALF, THUMB, FAST_MULT, EDSP. No VFP: armel is soft-float. */
 export const ARM_HWCAP = 1 | 2 | 4 | 16 | 128;
 
-/** CPU state words a forked child inherits: all of ENV but the last 8 (which reset() leaves alone too). */
-const ENV_COPY = ENV_WORDS - 8;
 
 /** The CPUs this target makes are ArmCpus; generic code holds them as LinuxCpu. */
 const env = (cpu: LinuxCpu): Int32Array => (cpu as ArmCpu).env;
@@ -103,7 +101,7 @@ export const armLinuxTarget: LinuxTarget = {
   },
   // ARMv5 has no TLS register: the kuser page holds the word __kuser_get_tls returns.
   setTls: (_cpu, mem, tls) => mem.view.setUint32(KUSER_TLS_ADDR, tls >>> 0, true),
-  cpuState: (cpu) => new Uint8Array(env(cpu).buffer, env(cpu).byteOffset, ENV_COPY * 4),
+  cpuState: (cpu) => new Uint8Array(env(cpu).buffer, env(cpu).byteOffset, ENV_STATE_WORDS * 4),
   forkChildRegisters(cpu, newSp) {
     const e = env(cpu);
     e[EXCEPTION] = 0;

@@ -5,7 +5,7 @@
  * of the GDT, and the i386 structure layouts.
  */
 import { EAX, EBP, EBX, ECX, EDI, EDX, EIP, ESI, ESP, EXCEPTION, EXCP_BP, EXCP_DE, EXCP_FETCH, EXCP_GP, EXCP_PF, EXCP_SYSCALL, EXCP_UD, EXIT_REQUEST, FAULT_ADDR, ICOUNT } from '../../../ops/i386/state.js';
-import { ENV_WORDS } from '../../../ops/core.js';
+import { ENV_STATE_WORDS } from '../../../ops/core.js';
 import { I386Cpu, loadI386Table } from '../../i386/cpu.js';
 import { PF_X } from '../../elf.js';
 import type { GuestMemory } from '../memory.js';
@@ -20,8 +20,6 @@ export const EM_386 = 3;
 /** AT_HWCAP on x86 is cpuid(1).edx: the features helper_cpuid reports. */
 export const I386_HWCAP = (1 << 1) | (1 << 2) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 8) | (1 << 15);
 
-/** CPU state words a forked child inherits: all of ENV but the last 8 (which reset() leaves alone too). */
-const ENV_COPY = ENV_WORDS - 8;
 const env = (cpu: LinuxCpu): Int32Array => (cpu as I386Cpu).env;
 
 /** What an i386 exception is for Linux (the cpu_loop of qemu's linux-user/i386/cpu_loop.c). */
@@ -89,7 +87,7 @@ export const i386LinuxTarget: LinuxTarget = {
   },
   // CLONE_SETTLS on i386 passes a struct user_desc, as set_thread_area takes.
   setTls: (cpu, mem, tls) => { setThreadArea(env(cpu), mem, tls); },
-  cpuState: (cpu) => new Uint8Array(env(cpu).buffer, env(cpu).byteOffset, ENV_COPY * 4),
+  cpuState: (cpu) => new Uint8Array(env(cpu).buffer, env(cpu).byteOffset, ENV_STATE_WORDS * 4),
   forkChildRegisters(cpu, newSp) {
     const e = env(cpu);
     e[EXCEPTION] = 0;
