@@ -160,3 +160,60 @@ test('-monitor rejects a device it does not have, in one line', async (t) => {
   t.is(got.status, 1);
   t.regex(got.err, /^dynwasm-system-arm: -monitor vc: unsupported monitor device .*\n$/);
 });
+
+/**
+ * A booted Linux guest: once its shell prompt is on the serial console, the monitor on a Unix
+ * socket stops it and reads memory through the guest's MMU (x: the kernel's virtual addresses,
+ * the vectors page) and without it (xp), and lets it run on: the same replies as qemu-system-arm's.
+ */
+const LINUX = (f: string): string => join(ROOT, 'demo/linux', f);
+const LINUX_SESSION = [
+  'stop', 'info status', 'x /8wx 0xc0008000', 'xp /8wx 0x8000', 'x /4wx 0xffff0000', 'x /2g 0xc0008000', 'x /8xb 0xc0008010',
+  'xp /3dw 0x8000', 'x /2x 0x0', 'cont', 'info status',
+];
+const linuxSession = async (cmd: string, args: string[]): Promise<string[]> => {
+  const dir = mkdtempSync(join(tmpdir(), 'dynwasm-hmp-linux-'));
+  const sock = join(dir, 'mon.sock'), serial = join(dir, 'serial');
+  const child = spawn(cmd, [...args, '-M', 'versatilepb', '-m', '128M', '-kernel', LINUX('zImage'), '-dtb', LINUX('versatile-pb.dtb'),
+    '-initrd', LINUX('rootfs.cpio.gz'), '-append', 'console=ttyAMA0', '-serial', `file:${serial}`, '-monitor', `unix:${sock},server,wait=off`],
+  { stdio: ['ignore', 'ignore', 'ignore'], env: { ...process.env, QEMU_AUDIO_DRV: 'none' } });
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  try {
+    const deadline = Date.now() + 400_000;
+    const serialText = (): string => { try { return readFileSync(serial, 'latin1'); } catch { return ''; } };
+    while (!serialText().includes('/ # ')) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no shell prompt; console:\n${serialText()}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const c = await connectWhenListening(sock, 60_000);
+    let buf = '';
+    c.setEncoding('latin1');
+    c.on('data', (d: string) => { buf += d; });
+    const out: string[] = [];
+    // A reply without the echo of its command (qemu's readline echoes it with cursor moves).
+    const reply = (text: string, cmd: string): string[] => replies(text).filter((l) => !cmd || !l.endsWith(cmd));
+    let sent = '';
+    for (const line of [...LINUX_SESSION, 'quit']) {
+      while (!buf.endsWith('(qemu) ')) await new Promise((r) => setTimeout(r, 20));
+      out.push(...reply(buf, sent));
+      buf = '';
+      c.write(`${line}\n`);
+      sent = line;
+    }
+    await exited;
+    out.push(...reply(buf, sent));
+    return out;
+  } finally {
+    if (child.exitCode === null) child.kill();
+  }
+};
+
+for (const engine of ENGINES) {
+  qemuTest(`a booted Linux guest: stop, x through its MMU, xp, cont: the same replies as qemu-system-arm's (${engine})`, async (t) => {
+    const [ref, got] = await Promise.all([linuxSession('qemu-system-arm', ['-display', 'none']), linuxSession('node', [DYNWASM, '-accel', engine])]);
+    t.true(ref.includes('VM status: paused'), ref.join('\n'));
+    t.true(ref.includes('VM status: running'));
+    t.regex(ref.join('\n'), /^c0008000: 0x[0-9a-f]{8}/m);
+    t.deepEqual(got, ref);
+  });
+}
