@@ -99,7 +99,7 @@ export abstract class CpuExec<C extends DisasContextBase = DisasContextBase> imp
   private readonly scratch = new OpBuffer(4096);
   /** Run blocks through the JIT's chained dispatcher rather than one JS call per block. */
   private readonly chain: boolean;
-  private readonly maxTbInsns: number;
+  private maxTbInsns: number;
   /** In wait-for-interrupt: run() returns at once until an interrupt is requested. */
   waiting = false;
   private stopped = false;
@@ -168,6 +168,14 @@ export abstract class CpuExec<C extends DisasContextBase = DisasContextBase> imp
     this.tbs = new TbCache(capacity, this.engine, (page, code) => this.tlb.setCode(page, code));
     this.maxTbInsns = opts.singleStep ? 1 : MAX_TB_INSNS;
     this.log = opts.log;
+  }
+
+  /** One guest instruction per block (-singlestep, the monitor's singlestep): switching drops every translation. */
+  get singleStep(): boolean { return this.maxTbInsns === 1; }
+  set singleStep(on: boolean) {
+    if (on === this.singleStep) return;
+    this.maxTbInsns = on ? 1 : MAX_TB_INSNS;
+    this.tbs.flush();
   }
 
   /** The current block key's flags: the OR of the target's flags words. */

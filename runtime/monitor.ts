@@ -9,6 +9,8 @@ import type { GdbArch } from './gdbstub.js';
 /** What the monitor needs of the CPU (CpuExec has it). */
 export interface MonitorCpu {
   dumpState(): string;
+  /** One instruction per translation block (`singlestep`). */
+  singleStep: boolean;
   debugRead(vaddr: number, len: number): Uint8Array | undefined;
 }
 
@@ -99,7 +101,12 @@ const INFO: Command[] = [
     names: 'roms', args: '', help: 'show roms',
     run: (m) => m.out(m.machine.roms().map((r) => `addr=${hex(r.addr, 16)} size=0x${hex(r.size, 6)} mem=ram name="${r.name}"\n`).join('')),
   },
-  { names: 'status', args: '', help: 'show the current VM status (running|paused)', run: (m) => m.out(`VM status: ${m.machine.status()}\n`) },
+  { names: 'status', args: '', help: 'show the current VM status (running|paused)', run: (m) => {
+      // QEMU's order: running/paused, the single step mode, then why it is paused.
+      const s = m.machine.status().replace(/^(running|paused)/, (w) => (m.machine.cpu().singleStep ? `${w} (single step mode)` : w));
+      m.out(`VM status: ${s}\n`);
+    },
+  },
   { names: 'version', args: '', help: 'show the version of QEMU', run: (m) => m.out(`${m.machine.version}\n`) },
 ];
 
@@ -177,6 +184,15 @@ const COMMANDS: Command[] = [
     },
   },
   { names: 'quit|q', args: '', help: 'quit the emulator', run: (m) => m.machine.quit() },
+  {
+    names: 'singlestep', args: '[on|off]', help: 'run emulation in singlestep mode or switch to normal mode',
+    run: (m, a) => {
+      const v = a.trim();
+      if (v === '' || v === 'on') m.machine.cpu().singleStep = true;
+      else if (v === 'off') m.machine.cpu().singleStep = false;
+      else m.out(`unexpected option ${v}\n`);
+    },
+  },
   { names: 'stop|s', args: '', help: 'stop emulation', run: (m) => m.machine.stop() },
   { names: 'system_powerdown', args: '', help: 'send system power down event', run: (m) => m.machine.powerdown() },
   { names: 'system_reset', args: '', help: 'reset the system', run: async (m) => { await m.machine.reset(); } },

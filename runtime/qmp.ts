@@ -137,7 +137,7 @@ export class QmpServer<Cpu extends MonitorCpu = MonitorCpu> {
     const m = machine;
     const version = (): Json => ({ qemu: { ...m.qemuVersion }, package: m.versionPackage });
     this.commands = {
-      'query-status': { args: [], run: () => ({ status: m.runState(), singlestep: false, running: m.runState() === 'running' }) },
+      'query-status': { args: [], run: () => ({ status: m.runState(), singlestep: m.cpu().singleStep, running: m.runState() === 'running' }) },
       'query-version': { args: [], run: version },
       'query-cpus-fast': {
         args: [],

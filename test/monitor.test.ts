@@ -60,6 +60,7 @@ const SESSION = [
   'x /2h 0x10000', 'x /2o 0x10000', 'x /2u 0x10000', 'x 0x10000', 'x /9wx 0x10000', 'xp /4wx 0x10000', 'x /2x 0x20000000',
   'x /3dg 0x10000', 'print 1+2*3', 'print 0x10 - 1', 'p /d 0x10', 'p /x 100', 'p (3+4)*2', 'p 010', 'p 7 % 4 | 8',
   'foo', 'info foo', 'x', 'p 1 +', 'log', 'info roms', 'info cpus',
+  'singlestep foo', 'singlestep', 'info status', 'singlestep off', 'info status',
   'memsave 0x10000 64 ms.bin', 'pmemsave 0x10100 32 pms.bin',
   'stop', 'info status', 'cont', 'info status', 'stop', 'info status', 'system_reset', 'info registers', 'info status', 'quit',
 ];
@@ -147,6 +148,18 @@ test('info jit: the translation statistics make sense', async (t) => {
     t.regex(r, /^tb cache +[1-9]\d* blocks/m);
     if (engine === 'jit') t.regex(r, /^modules compiled +\d+/m);
     t.is(got.status, 0);
+  }
+});
+
+test('singlestep: from then on every translated block is one instruction, in both engines', async (t) => {
+  const args = ['-M', 'versatilepb', '-kernel', ELF, '-S', '-monitor', 'stdio', '-serial', 'null'];
+  for (const engine of ENGINES) {
+    const got = await run('node', [DYNWASM, '-accel', engine, ...args], ['singlestep\ncont\n', 'stop\ninfo jit\nquit\n']);
+    const r = got.out.replace(/\r/g, '');
+    t.regex(r, /^guest instructions +[1-9]\d*$/m);
+    const m = /^guest instructions +(\d+)$/m.exec(r)!, b = /^blocks executed +(\d+)$/m.exec(r)!;
+    t.is(b[1], m[1], r);
+    t.regex(r, /^instructions\/block +1\.00 translated/m);
   }
 });
 
