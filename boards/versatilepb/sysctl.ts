@@ -4,6 +4,7 @@
  * Unknown offsets read as zero and ignore writes, as QEMU's do.
  */
 import type { MmioDevice } from '../device.js';
+import { monotonicNs } from '../../runtime/host.js';
 
 const LOCK_VALUE = 0xa05f;
 
@@ -18,7 +19,7 @@ export class SysCtl implements MmioDevice {
   private resetlevel = 0;
   private sysMci = 0;
   private sysClcd = 0x1f00;
-  private readonly t0 = process.hrtime.bigint();
+  private readonly t0 = monotonicNs();
 
   /**
    * @param sysId SYS_ID (0x41007004 on QEMU's versatilepb)
@@ -41,7 +42,7 @@ export class SysCtl implements MmioDevice {
       case 0x48: return this.sysMci;
       case 0x50: return this.sysClcd;
       case 0x5c: // 24 MHz counter since power-on (host time, as QEMU's virtual clock without -icount)
-        return Number(((process.hrtime.bigint() - this.t0) * 24n / 1000n) & 0xffffffffn);
+        return Number(((monotonicNs() - this.t0) * 24n / 1000n) & 0xffffffffn);
       case 0x84: return this.procId;
       case 0x88: return 0xff000000; // PROCID1
       default: return 0; // SW, OSCn, 100HZ and the rest: zero in QEMU too
