@@ -48,7 +48,6 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
     case 'ready': break;
     case 'output': term.write(m.data); break;
     case 'stats': showStats(m.stats); break;
-    case 'error': stateEl.textContent = `error: ${m.message}`; break;
     case 'state':
       running = m.state !== 'halted';
       pauseBtn.disabled = !running || m.state === 'waiting';
@@ -74,7 +73,7 @@ pauseBtn.onclick = () => {
   send({ type: pauseBtn.textContent === 'Resume' ? 'resume' : 'pause' });
   term.focus();
 };
-resetBtn.onclick = () => { term.reset(); send({ type: 'reset' }); term.focus(); };
+resetBtn.onclick = () => { term.reset(); stateEl.textContent = 'resetting'; send({ type: 'reset' }); term.focus(); };
 
 const engine = (): 'jit' | 'interp' => ($<HTMLSelectElement>('engine').value === 'interp' ? 'interp' : 'jit');
 

@@ -35,6 +35,6 @@ export type RunState = 'running' | 'paused' | 'waiting' | 'halted';
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'output'; data: Uint8Array }
+  /** `message`: why the machine stopped, if not by the guest's exit (a bad image, say: one line). */
   | { type: 'state'; state: RunState; exitCode?: number; message?: string }
-  | { type: 'stats'; stats: WorkerStats }
-  | { type: 'error'; message: string };
+  | { type: 'stats'; stats: WorkerStats };

@@ -94,7 +94,6 @@ async function start(): Promise<void> {
     if (gen !== generation) return;
     const message = e instanceof MachineError ? e.message : `internal error: ${(e as Error)?.message ?? String(e)}`;
     setState('halted', { message });
-    post({ type: 'error', message });
     return;
   }
   lastStats = { t: performance.now(), icount: 0 };
@@ -106,7 +105,6 @@ async function start(): Promise<void> {
     const message = `internal error: ${(e as Error)?.message ?? String(e)}`;
     flushOutput();
     setState('halted', { message });
-    post({ type: 'error', message });
   }
 }
 
