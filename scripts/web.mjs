@@ -12,7 +12,7 @@
  */
 import { build } from 'esbuild';
 import { createServer } from 'node:http';
-import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -34,6 +34,7 @@ function parseArgs(argv) {
 
 /** Build the page into `out`; returns the bundles' sizes in bytes. */
 export async function buildPage() {
+  if (!existsSync(join(root, 'runtime/generated/arm/ops.ts'))) throw new Error('runtime/generated/ is missing: run `npm run gen` first');
   rmSync(out, { recursive: true, force: true });
   mkdirSync(join(out, 'images'), { recursive: true });
   const result = await build({
@@ -81,7 +82,8 @@ export function serve(host, port) {
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const o = parseArgs(process.argv.slice(2));
-  const sizes = await buildPage();
+  let sizes;
+  try { sizes = await buildPage(); } catch (e) { console.error(`web: ${e.message.split('\n')[0]}`); process.exit(1); }
   console.log(`web: built dist/web-page (${Object.entries(sizes).map(([f, b]) => `${f} ${(b / 1024).toFixed(0)} KiB`).join(', ')})`);
   if (!o.buildOnly) {
     let server;
