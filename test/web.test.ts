@@ -8,7 +8,7 @@
  */
 import test from 'ava';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { TOOLS, testNeeding, which } from './support/tools.js';
@@ -91,6 +91,18 @@ const pageStats = async (page: Page): Promise<{ icount: number; translated: numb
 /** Terminal text as the buffer gives it: lines without trailing blanks, no trailing empty lines. */
 const asTerminal = (s: string): string => s.split('\n').map((l) => l.trimEnd()).join('\n').replace(/\n+$/, '');
 
+webTest('the worker bundles the board and the engine, and nothing Node-only (CLI, logger files, user mode, gdb, monitor)', (t) => {
+  const sources = (JSON.parse(readFileSync(join(ROOT, 'dist/web-page/worker.js.map'), 'utf8')) as { sources: string[] }).sources;
+  for (const f of ['boards/versatilepb/machine.ts', 'boards/arm/semihosting.ts', 'runtime/tb.ts', 'runtime/generated/arm/ops.ts']) {
+    t.true(sources.some((s) => s.endsWith(f)), f);
+  }
+  const nodeOnly = sources.filter((s) => /runtime\/cli\/|semihosting-node|runtime\/log\.ts|linux-user|gdbstub|monitor|qmp|^node:/.test(s));
+  t.deepEqual(nodeOnly, []);
+  const page = (JSON.parse(readFileSync(join(ROOT, 'dist/web-page/main.js.map'), 'utf8')) as { sources: string[] }).sources;
+  t.true(page.some((s) => s.includes('@xterm/xterm')));
+  t.false(page.some((s) => s.includes('boards/')), 'the emulator is in the worker only');
+});
+
 for (const engine of ['jit', 'interp'] as const) {
   webTest(`the demo prints in the terminal what dynwasm-system-arm prints (-accel ${engine})`, async (t) => {
     const cli = cliDemo(engine);
@@ -150,7 +162,7 @@ webTest('Linux boots offline to a shell that runs what is typed; pause and resum
 
   const t0 = Date.now();
   await page.click('#boot-linux');
-  await waitText(page, /^Booting Linux on physical CPU/, 30000);
+  await waitText(page, /^Booting Linux on physical CPU/, 60000);
   // Paused, the guest runs no instruction and prints nothing.
   await page.click('#pause');
   await waitState(page, /^paused$/, 10000);
@@ -162,7 +174,7 @@ webTest('Linux boots offline to a shell that runs what is typed; pause and resum
   await page.click('#pause');
   await waitState(page, /^running$/, 10000);
 
-  await waitText(page, /^\/ # $/, 120000);
+  await waitText(page, /^\/ # $/, 180000);
   const bootMs = Date.now() - t0;
   t.log(`Linux booted to its shell in ${(bootMs / 1000).toFixed(1)} s in the page (with a 1.5 s pause)`);
   t.true(await icount(page) > n0);
@@ -175,6 +187,7 @@ webTest('Linux boots offline to a shell that runs what is typed; pause and resum
   await waitText(page, /^hello-42$/, 20000);
   await page.keyboard.type('uname -a\n');
   await waitText(page, /^Linux \S+ \S+ #.*GNU\/Linux$/, 20000);
+  await waitText(page, /GNU\/Linux\n\/ # $/, 20000); // and the prompt again
   const uname = /^Linux \S+ (\S+) #.*GNU\/Linux$/m.exec(await bufferText(page));
   t.is(uname?.[1], release);
   // The command and its output are in the DOM too.
@@ -189,7 +202,7 @@ webTest('Linux boots offline to a shell that runs what is typed; pause and resum
   // are not all of a few colours.
   mkdirSync(RESULTS, { recursive: true });
   const bottom = await page.evaluate(() => document.querySelector('footer')!.getBoundingClientRect().bottom);
-  const png = await page.screenshot({ clip: { x: 0, y: 0, width: 1000, height: Math.ceil(bottom) + 8 } });
+  const png = await page.screenshot({ clip: { x: 0, y: 0, width: 1000, height: Math.ceil(bottom) + 12 } });
   writeFileSync(join(RESULTS, 'web.png'), png);
   const shot = await page.evaluate(async (b64) => {
     const img = await createImageBitmap(await (await fetch(`data:image/png;base64,${b64}`)).blob());
