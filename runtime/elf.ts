@@ -4,6 +4,7 @@
  * offset and size is checked against the file before it is used; a malformed file is an
  * ElfError with a one-line message, never an exception from deep inside.
  */
+import { latin1String } from './host.js';
 
 export class ElfError extends Error {
   constructor(message: string) {
@@ -125,7 +126,7 @@ export function parseElf(bytes: Uint8Array, expectedMachine = EM_ARM): ElfFile {
       }
       let end = offset;
       while (end < offset + filesz && bytes[end] !== 0) end++;
-      interp = Buffer.from(bytes.subarray(offset, end)).toString('latin1');
+      interp = latin1String(bytes.subarray(offset, end));
     } else if (pType === PT_GNU_STACK) {
       gnuStackFlags = pFlags;
     }

@@ -8,13 +8,14 @@
 # stub tests (test/gdb.test.ts); the i386 Linux cross compiler with its C library (the i386
 # guest's test programs; its binutils assemble and disassemble the decoder tests); e2fsprogs'
 # debugfs, with which test/linux-image.test.ts puts programs into copies of the SD image and
-# reads the guest's files back. A machine
+# reads the guest's files back; chromium, the browser test/web.test.ts drives headless through
+# playwright-core (/usr/bin/chromium). A machine
 # that already has them is left alone; without root, say what to install and fail.
 set -euo pipefail
 
 PACKAGES=(gcc-arm-none-eabi binutils-arm-none-eabi qemu-system-arm gdb-multiarch
 	gcc-arm-linux-gnueabi libc6-dev-armel-cross qemu-user gcc libc6-dev device-tree-compiler
-	gcc-i686-linux-gnu libc6-dev-i386-cross e2fsprogs)
+	gcc-i686-linux-gnu libc6-dev-i386-cross e2fsprogs chromium)
 missing=()
 for p in "${PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 [ ${#missing[@]} -eq 0 ] && exit 0

@@ -12,6 +12,7 @@
  * - the dtb just above the initrd, 4 KiB aligned (at the initrd's address without -initrd).
  */
 import { FdtEditor, FdtError } from '../fdt.js';
+import { latin1Bytes } from '../../runtime/host.js';
 
 export const KERNEL_LOAD_ADDR = 0x10000;
 export const ATAG_ADDR = 0x100;
@@ -43,7 +44,7 @@ export function atags(ramBase: number, ramSize: number, cmdline: string | undefi
   const words = [5, 0x54410001, 1, 0x1000, 0, 4, 0x54410002, ramSize, ramBase];
   if (initrd && initrd.size) words.push(4, 0x54420005, initrd.start, initrd.size);
   if (cmdline) {
-    const bytes = Buffer.from(cmdline + '\0', 'latin1');
+    const bytes = latin1Bytes(cmdline + '\0');
     const n = (bytes.length - 1 >> 2) + 1;
     const padded = new Uint8Array(n * 4);
     padded.set(bytes.subarray(0, Math.min(bytes.length, n * 4)));

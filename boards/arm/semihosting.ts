@@ -17,9 +17,7 @@
  * - SYS_HEAPINFO: heap from the end of the loaded image to the end of RAM, stack base = RAM end;
  * - SYS_GET_CMDLINE: the kernel file name (and -append), or the -semihosting-config arg= words.
  */
-import { closeSync, fstatSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { constants as osConstants } from 'node:os';
-import { isatty } from 'node:tty';
+import { latin1Bytes, monotonicNs } from '../../runtime/host.js';
 import { CPSR_MODE, MODE_USR, R0, THUMB } from '../../ops/arm/state.js';
 import type { ArmCpu } from '../../runtime/arm/cpu.js';
 
@@ -52,9 +50,51 @@ export interface SemihostingHost {
    * arrived yet (the call is then retried once input comes: see Semihosting.waitingForInput).
    */
   readInput(max: number): Uint8Array | undefined;
-  /** Whether the console streams are terminals (SYS_ISTTY). */
+  /** Whether the console streams are terminals (SYS_ISTTY); none is without it. */
   isatty?(fd: 0 | 1 | 2): boolean;
+  /**
+   * The host's files (SYS_OPEN of a name other than ":tt", SYS_REMOVE, SYS_RENAME, SYS_FLEN of
+   * the console) and CPU time (SYS_CLOCK). Without it, opening a file fails with ENOENT and
+   * SYS_CLOCK returns 0 (a browser page). The CLI passes Node's: semihosting-node.ts.
+   */
+  files?: SemihostingFiles;
 }
+
+/**
+ * Host file operations in the shape of Node's synchronous `fs` calls: each throws on failure,
+ * and `errno` turns what was thrown into the guest's errno value.
+ */
+export interface SemihostingFiles {
+  /** `flags`: an fopen mode ('r', 'r+', 'w', 'w+', 'a', 'a+'); files are created 0644. */
+  open(name: string, flags: string): number;
+  close(fd: number): void;
+  /** Write at `position` (null: at the end, for append), returning the bytes written. */
+  write(fd: number, data: Uint8Array, position: number | null): number;
+  /** Read up to `length` bytes at `position` into `buf`, returning the bytes read. */
+  read(fd: number, buf: Uint8Array, length: number, position: number): number;
+  /** The size of an open file (0, 1, 2: the host's console streams). */
+  size(fd: number): number;
+  unlink(name: string): void;
+  rename(from: string, to: string): void;
+  /** The errno value of an error one of the calls above threw (EINVAL if it has none). */
+  errno(e: unknown): number;
+  /** Host CPU time used, in microseconds (SYS_CLOCK). */
+  cpuTimeUs(): number;
+}
+
+const ENOENT = 2;
+/** No host files (a browser): nothing opens, and the console streams have no size. */
+const NO_FILES: SemihostingFiles = {
+  open: () => { throw new Error('no host files'); },
+  close: () => undefined,
+  write: () => 0,
+  read: () => 0,
+  size: () => 0,
+  unlink: () => { throw new Error('no host files'); },
+  rename: () => { throw new Error('no host files'); },
+  errno: () => ENOENT,
+  cpuTimeUs: () => 0,
+};
 
 export interface SemihostingOptions {
   host: SemihostingHost;
@@ -68,13 +108,14 @@ export interface SemihostingOptions {
 export class Semihosting {
   private readonly handles = new Map<number, Handle>();
   private errno = 0;
-  private readonly t0 = process.hrtime.bigint();
+  private readonly t0 = monotonicNs();
+  private readonly files: SemihostingFiles;
   /** Set when a read found no input yet: the SVC will be re-executed; the machine should wait. */
   waitingForInput = false;
   /** Set when the guest made a call QEMU does not support (QEMU aborts); the message says which. */
   fatal?: string;
 
-  constructor(readonly opts: SemihostingOptions) {}
+  constructor(readonly opts: SemihostingOptions) { this.files = opts.host.files ?? NO_FILES; }
 
   /** The ArmCpuOptions.onSwi hook. */
   readonly onSwi = (cpu: ArmCpu, imm: number): boolean => {
@@ -102,11 +143,7 @@ export class Semihosting {
 
   private fail(err: number): number { this.errno = err; return -1; }
 
-  private hostErrno(e: unknown): number {
-    const code = (e as NodeJS.ErrnoException).code;
-    const n = code ? (osConstants.errno as Record<string, number>)[code] : undefined;
-    return n ?? EINVAL;
-  }
+  private hostErrno(e: unknown): number { return this.files.errno(e); }
 
   /** Perform one call; the new r0, undefined to leave it, or 'retry' to wait for input. */
   call(cpu: ArmCpu, op: number, arg: number): number | undefined | 'retry' {
@@ -139,7 +176,7 @@ export class Semihosting {
           return this.allocHandle({ kind: 'features', pos: 0 });
         }
         try {
-          const fd = openSync(name, OPEN_FLAGS[mode], 0o644);
+          const fd = this.files.open(name, OPEN_FLAGS[mode]);
           return this.allocHandle({ kind: 'file', fd, pos: 0, append: mode >= 8 });
         } catch (e) {
           return this.fail(this.hostErrno(e));
@@ -152,7 +189,7 @@ export class Semihosting {
         if (!h) return this.fail(EBADF);
         this.handles.delete(a[0]);
         if (h.kind === 'file') {
-          try { closeSync(h.fd); } catch (e) { return this.fail(this.hostErrno(e)); }
+          try { this.files.close(h.fd); } catch (e) { return this.fail(this.hostErrno(e)); }
         }
         return 0;
       }
@@ -163,7 +200,7 @@ export class Semihosting {
       }
       case SYS_WRITE0: {
         const s = guestString(arg);
-        if (s !== undefined) host.stderr(Buffer.from(s, 'latin1'));
+        if (s !== undefined) host.stderr(latin1Bytes(s));
         return 0xdeadbeef;
       }
       case SYS_WRITE: {
@@ -178,8 +215,8 @@ export class Semihosting {
           case 'stderr': host.stderr(data); return 0;
           case 'file':
             try {
-              const n = writeSync(h.fd, data, 0, data.length, h.append ? null : h.pos);
-              h.pos = h.append ? fstatSync(h.fd).size : h.pos + n;
+              const n = this.files.write(h.fd, data, h.append ? null : h.pos);
+              h.pos = h.append ? this.files.size(h.fd) : h.pos + n;
               return len - n;
             } catch (e) {
               this.errno = this.hostErrno(e);
@@ -209,7 +246,7 @@ export class Semihosting {
           case 'file': {
             const tmp = new Uint8Array(len);
             try {
-              const n = readSync(h.fd, tmp, 0, len, h.pos);
+              const n = this.files.read(h.fd, tmp, len, h.pos);
               h.pos += n;
               got = tmp.subarray(0, n);
             } catch (e) {
@@ -239,7 +276,7 @@ export class Semihosting {
         const h = this.handles.get(a[0]);
         if (!h) return this.fail(EBADF);
         const fd = h.kind === 'stdin' ? 0 : h.kind === 'stdout' ? 1 : h.kind === 'stderr' ? 2 : undefined;
-        if (fd !== undefined && (host.isatty ?? isatty)(fd as 0 | 1 | 2)) return 1;
+        if (fd !== undefined && host.isatty?.(fd as 0 | 1 | 2)) return 1;
         this.errno = ENOTTY;
         return 0;
       }
@@ -258,34 +295,33 @@ export class Semihosting {
         if (!h) return this.fail(EBADF);
         if (h.kind === 'features') return FEATURES.length;
         if (h.kind === 'file') {
-          try { return fstatSync(h.fd).size; } catch (e) { return this.fail(this.hostErrno(e)); }
+          try { return this.files.size(h.fd); } catch (e) { return this.fail(this.hostErrno(e)); }
         }
-        try { return fstatSync(h.kind === 'stdin' ? 0 : h.kind === 'stdout' ? 1 : 2).size; } catch { return 0; }
+        try { return this.files.size(h.kind === 'stdin' ? 0 : h.kind === 'stdout' ? 1 : 2); } catch { return 0; }
       }
       case SYS_REMOVE: {
         const a = args(2);
         if (!a) return this.fail(EFAULT);
         const name = guestString(a[0]);
         if (name === undefined) return this.fail(EFAULT);
-        try { unlinkSync(name); return 0; } catch (e) { return this.fail(this.hostErrno(e)); }
+        try { this.files.unlink(name); return 0; } catch (e) { return this.fail(this.hostErrno(e)); }
       }
       case SYS_RENAME: {
         const a = args(4);
         if (!a) return this.fail(EFAULT);
         const from = guestString(a[0]), to = guestString(a[2]);
         if (from === undefined || to === undefined) return this.fail(EFAULT);
-        try { renameSync(from, to); return 0; } catch (e) { return this.fail(this.hostErrno(e)); }
+        try { this.files.rename(from, to); return 0; } catch (e) { return this.fail(this.hostErrno(e)); }
       }
       case SYS_CLOCK: { // clock() / (CLOCKS_PER_SEC / 100): host CPU time in centiseconds
-        const u = process.cpuUsage();
-        return Math.floor((u.user + u.system) / 10000);
+        return Math.floor(this.files.cpuTimeUs() / 10000);
       }
       case SYS_TIME: return Math.floor(Date.now() / 1000);
       case SYS_ERRNO: return this.errno;
       case SYS_GET_CMDLINE: {
         const a = args(2);
         if (!a) return this.fail(EFAULT);
-        const bytes = Buffer.from(this.opts.cmdline + '\0', 'latin1');
+        const bytes = latin1Bytes(this.opts.cmdline + '\0');
         if (bytes.length > a[1]) return this.fail(E2BIG);
         if (!cpu.isRam(a[0], bytes.length)) return this.fail(EFAULT);
         cpu.writeU32(arg + 4, bytes.length - 1);
@@ -308,7 +344,7 @@ export class Semihosting {
       }
       case SYS_ELAPSED: {
         if (!cpu.isRam(arg, 8)) return this.fail(EFAULT);
-        const ns = process.hrtime.bigint() - this.t0;
+        const ns = monotonicNs() - this.t0;
         cpu.writeU32(arg, Number(ns & 0xffffffffn));
         cpu.writeU32(arg + 4, Number((ns >> 32n) & 0xffffffffn));
         return 0;
@@ -333,7 +369,7 @@ export class Semihosting {
 
   /** Close host files (at machine exit). */
   close(): void {
-    for (const h of this.handles.values()) if (h.kind === 'file') try { closeSync(h.fd); } catch { /* already gone */ }
+    for (const h of this.handles.values()) if (h.kind === 'file') try { this.files.close(h.fd); } catch { /* already gone */ }
     this.handles.clear();
   }
 }

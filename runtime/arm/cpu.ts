@@ -22,6 +22,7 @@ import { DisasContext, TB_FLAG_THUMB } from './translate.js';
 import { disasArm, translateArmInsn } from './decode-arm.js';
 import { disasThumb, isThumbBlPrefix, translateThumbInsn } from './decode-thumb.js';
 import type { Bus } from '../bus.js';
+import { latin1String } from '../host.js';
 
 /** What the machine around the CPU provides: its devices (runtime/bus.ts). */
 export type ArmBus = Bus;
@@ -195,7 +196,7 @@ export class ArmCpu extends CpuExec<DisasContext> {
   readCString(addr: number, max = 1 << 20): string {
     let end = addr;
     while (end - addr < max && this.isRam(end) && this.u8[end] !== 0) end++;
-    return Buffer.from(this.u8.subarray(addr, end)).toString('latin1');
+    return latin1String(this.u8.subarray(addr, end));
   }
 
   get pc(): number { return this.env[PC] >>> 0; }

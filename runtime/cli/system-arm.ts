@@ -10,6 +10,7 @@ import { MigrationError } from '../vmstate.js';
 import type { MigrationStats } from '../monitor.js';
 import { parseMigrationUri, readMigration, writeMigration, type MigrationUri } from './migration.js';
 import type { SemihostingHost } from '../../boards/arm/semihosting.js';
+import { nodeSemihostingFiles } from '../../boards/arm/semihosting-node.js';
 import { cpuCounters, statsLines } from '../stats.js';
 import { openSdImage, parseSdDrive, type SdDrive } from './sd-image.js';
 import { LOG_ITEMS, Logger, parseLogItems, type LogItem } from '../log.js';
@@ -20,25 +21,12 @@ import { Monitor } from '../monitor.js';
 import { QmpServer, type QmpMachine } from '../qmp.js';
 import { createServer, type Socket } from 'node:net';
 import { BoardBus } from '../../boards/bus.js';
+import { POLL_BLOCKS, SLICE_MS, SYSTEM_HOT_THRESHOLD } from '../system-loop.js';
 
 /** The package's version (package.json is two folders above dist/runtime/cli). */
 const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 const PROG = 'dynwasm-system-arm';
-/**
- * The CPU runs POLL_BLOCKS blocks at a time, then the board brings its timers up to date (the
- * CPU sees interrupt lines only between blocks, and timer expiry is noticed only at a poll);
- * every SLICE_MS of host time the loop also yields to Node's event loop (stdin, signals).
- */
-const POLL_BLOCKS = 2000;
-/**
- * Interpreted runs before a block is compiled. A Linux boot runs much code some hundreds of
- * times and every compiled module costs more as the dispatch table grows (V8 copies it into
- * each new instance): Debian's 6.1 to its initramfs self-test takes 14.5 s with 4 (1837 modules,
- * 9.0 s compiling), 5.9 s with 200 (902 modules, 1.4 s); docs/performance.md.
- */
-const SYSTEM_HOT_THRESHOLD = 200;
-const SLICE_MS = 10;
 
 const MACHINES: Record<string, string> = {
   versatilepb: 'ARM Versatile/PB (ARM926EJ-S)',
@@ -466,6 +454,7 @@ async function main(argv: string[]): Promise<number> {
       return undefined;
     },
     isatty: (fd) => isatty(fd),
+    files: nodeSemihostingFiles,
   };
   const create = async (): Promise<VersatilePb | string> => {
     try {

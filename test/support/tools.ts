@@ -30,6 +30,8 @@ export const TOOLS = {
   qemuI386: { command: 'qemu-i386', debianPackage: 'qemu-user' },
   // Reads and writes files inside ext2 images without mounting them (e2fsprogs, in /usr/sbin).
   debugfs: { command: 'debugfs', debianPackage: 'e2fsprogs', versionArgs: ['-V'] },
+  // The browser test/web.test.ts drives headless (through playwright-core).
+  chromium: { command: 'chromium', debianPackage: 'chromium' },
 } as const satisfies Record<string, Tool>;
 
 /** A command's absolute path on `env`'s PATH (the guests' PATH may be empty of host tools). */
