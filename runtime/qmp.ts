@@ -164,11 +164,16 @@ export class QmpServer<Cpu extends MonitorCpu = MonitorCpu> {
         run: (): Json => {
           const s = m.migration();
           if (!s) return {};
+          // QEMU's keys; the machine is saved at once, stopped: no setup phase, no dirty pages, no postcopy.
+          const ms = Math.max(1, Math.round(s.totalTimeMs));
           return {
-            status: s.status, 'total-time': Math.round(s.totalTimeMs),
+            status: s.status, 'setup-time': 0, downtime: ms, 'total-time': ms,
             ram: {
-              total: s.ramTotal, transferred: s.transferred, remaining: 0, 'page-size': s.pageSize,
-              normal: s.normalPages, duplicate: s.duplicatePages, 'normal-bytes': s.normalPages * s.pageSize,
+              total: s.ramTotal, 'postcopy-requests': 0, 'dirty-sync-count': 1, 'multifd-bytes': 0,
+              'pages-per-second': Math.round((s.normalPages + s.duplicatePages) / (ms / 1000)), 'downtime-bytes': s.transferred,
+              'page-size': s.pageSize, remaining: 0, 'postcopy-bytes': 0, mbps: (s.transferred * 8) / 1e6 / (ms / 1000),
+              transferred: s.transferred, 'dirty-sync-missed-zero-copy': 0, 'precopy-bytes': 0, duplicate: s.duplicatePages,
+              'dirty-pages-rate': 0, skipped: 0, 'normal-bytes': s.normalPages * s.pageSize, normal: s.normalPages,
             },
           };
         },
