@@ -98,6 +98,8 @@ export class GdbStub<Cpu extends GdbCpu = GdbCpu> {
   /** gdb asked for the multiprocess extension: thread ids are p<pid>.<tid> (QEMU's pid 1, thread 1). */
   private multiprocess = false;
   private wakers: (() => void)[] = [];
+  /** The signal gdb's last C, S or vCont;C/S asked for (user mode delivers it; 0: none). */
+  private resumeSignal = 0;
   /** Set once the guest process has ended (user mode): the stub answers W/X and is done. */
   private ended = false;
 
@@ -184,6 +186,21 @@ export class GdbStub<Cpu extends GdbCpu = GdbCpu> {
   afterRun(result: RunResult): void {
     if (result.reason === 'debug') this.report(this.machine.cpu().debugStop ?? { kind: 'breakpoint' });
     else if (this.interruptRequested && !this.held) this.stop(this.stopReply(GDB_SIGNAL_INT));
+  }
+
+  /** A debugger is connected (user mode: signals stop for it). */
+  get attached(): boolean { return this.socket !== undefined && !this.ended; }
+
+  /**
+   * User mode: the guest is about to take a signal (gdb's number): gdb gets the stop, and the
+   * signal it continues with comes back (gdb's number; 0: none), as QEMU's gdb_handlesig. If gdb
+   * goes away meanwhile, the signal is taken.
+   */
+  async signalStop(signal: number): Promise<number> {
+    this.resumeSignal = 0;
+    this.stop(this.stopReply(signal));
+    while (this.held && !this.ended && this.socket) await new Promise<void>((resolve) => this.wakers.push(resolve));
+    return this.socket ? this.resumeSignal : signal;
   }
 
   /** Whether the CPU should leave its slice early (gdb holds it or wants it stopped). */
@@ -320,8 +337,10 @@ export class GdbStub<Cpu extends GdbCpu = GdbCpu> {
         return cpu.debugWrite(parseInt(m[1], 16), data) ? 'OK' : 'E14';
       }
       case 'c': case 's': case 'C': case 'S': {
-        // An address to resume at (c ADDR / s ADDR); the signal of C/S is dropped, as QEMU's system mode does.
+        // An address to resume at (c ADDR / s ADDR); the signal of C/S goes to a user-mode guest
+        // stopped at a signal (signalStop) and is dropped otherwise, as QEMU's system mode does.
         const addr = p[0] === 'c' || p[0] === 's' ? p.slice(1) : p.split(';')[1];
+        this.resumeSignal = p[0] === 'C' || p[0] === 'S' ? parseInt(p.slice(1).split(';')[0], 16) || 0 : 0;
         if (addr) arch.writeRegister(cpu, arch.pcRegister, parseInt(addr, 16));
         this.machine.resumed?.();
         this.resume(p[0] === 's' || p[0] === 'S' ? 'step' : 'continue');
@@ -349,6 +368,7 @@ export class GdbStub<Cpu extends GdbCpu = GdbCpu> {
       // The first action that applies to our one thread (any thread id, or none).
       for (const a of p.slice(6).split(';')) {
         const kind = a[0];
+        this.resumeSignal = kind === 'C' || kind === 'S' ? parseInt(a.slice(1).split(':')[0], 16) || 0 : 0;
         if (kind === 'c' || kind === 'C') { this.machine.resumed?.(); this.resume('continue'); return undefined; }
         if (kind === 's' || kind === 'S') { this.machine.resumed?.(); this.resume('step'); return undefined; }
       }

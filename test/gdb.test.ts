@@ -20,14 +20,16 @@ const userTest = testNeeding(TOOLS.gdbMultiarch, TOOLS.armLinuxGcc, TOOLS.qemuAr
 const systemTest = testNeeding(TOOLS.gdbMultiarch, TOOLS.qemuSystemArm);
 const ENGINES = ['jit', 'interp'] as const;
 
-let program: string | undefined;
-/** test/gdb-programs/gdbtarget.c, built static with debug information. */
-function userProgram(): string {
-  if (program) return program;
-  const out = join(mkdtempSync(join(tmpdir(), 'dynwasm-gdb-')), 'gdbtarget');
-  const r = spawnSync('arm-linux-gnueabi-gcc', ['-g', '-O1', '-static', '-o', out, join(ROOT, 'test/gdb-programs/gdbtarget.c')], { encoding: 'utf8' });
+const programs = new Map<string, string>();
+/** test/gdb-programs/NAME.c, built static with debug information. */
+function userProgram(name = 'gdbtarget'): string {
+  const built = programs.get(name);
+  if (built) return built;
+  const out = join(mkdtempSync(join(tmpdir(), 'dynwasm-gdb-')), name);
+  const r = spawnSync('arm-linux-gnueabi-gcc', ['-g', '-O1', '-static', '-o', out, join(ROOT, `test/gdb-programs/${name}.c`)], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`arm-linux-gnueabi-gcc failed: ${r.stderr}`);
-  return (program = out);
+  programs.set(name, out);
+  return out;
 }
 /** A bare-metal program of the arm-programs suite (built with -g by scripts/build-arm-programs.sh). */
 const SYSTEM_ELF = join(ROOT, 'test/arm-programs/build/recursion-arm.elf');
@@ -115,6 +117,23 @@ for (const engine of ENGINES) {
     t.regex(ref.guestOut, /total=65 counter=1000 generated=11,22/);
     t.deepEqual(normaliseStack(got.gdb).split('\n'), normaliseStack(ref.gdb).split('\n'));
     t.is(got.guestOut, ref.guestOut);
+    t.is(got.status, ref.status);
+  });
+}
+
+/** Signals stop for gdb before the program takes them; what gdb continues with is what it gets (QEMU's gdb_handlesig). */
+const SIGNAL_SCRIPT = ['handle SIGUSR2 stop print nopass', 'continue', 'continue', 'bt 1', 'continue', 'info registers pc', 'continue', 'bt', 'continue'];
+
+for (const engine of ENGINES) {
+  userTest(`dynwasm-arm -g: signals stop in gdb, which passes or drops them, as under qemu-arm -g (${engine})`, async (t) => {
+    const elf = userProgram('signals');
+    const portQ = nextPort++, portD = nextPort++;
+    const ref = await session('qemu-arm', ['-g', String(portQ), elf], portQ, elf, SIGNAL_SCRIPT);
+    const got = await session('node', [join(ROOT, 'bin/dynwasm-arm.js'), '-accel', engine, '-g', String(portD), elf], portD, elf, SIGNAL_SCRIPT);
+    t.regex(ref.gdb, /Program received signal SIGUSR1, User defined signal 1\.[\s\S]*Program received signal SIGUSR2, User defined signal 2\.[\s\S]*Program received signal SIGSEGV, Segmentation fault\.\n0x[0-9a-f]+ in main \(\) at .*signals\.c:\d+[\s\S]*Program terminated with signal SIGSEGV/);
+    t.regex(ref.guestOut, /^usr1=1 usr2=0$/m);
+    t.deepEqual(got.gdb.split('\n'), ref.gdb.split('\n'));
+    t.is(got.guestOut.replace(/^dynwasm-arm:/m, 'qemu:'), ref.guestOut);
     t.is(got.status, ref.status);
   });
 }

@@ -11,7 +11,7 @@ import { resolve } from 'node:path';
 import { ExecError, LinuxProcess, type ProcessEnd } from '../linux-user/process.js';
 import { host } from '../linux-user/host.js';
 import { LOG_ITEMS, Logger, parseLogItems, type LogItem } from '../log.js';
-import { signalName, CORE_SIGNALS } from '../linux-user/signal.js';
+import { gdbSignal, signalName, CORE_SIGNALS } from '../linux-user/signal.js';
 import { resumeForkedChild } from '../linux-user/fork-child.js';
 import type { LinuxTarget } from '../linux-user/target.js';
 import { statsLines } from '../stats.js';
@@ -248,6 +248,6 @@ export async function runLinuxUser(cli: LinuxUserCli, argv: string[]): Promise<v
   }
   const end = await proc.run();
   log?.flush();
-  if (gdb) { await gdb.processEnded(end); gdb.close(); }
+  if (gdb) { await gdb.processEnded('signal' in end ? { signal: gdbSignal(end.signal) } : end); gdb.close(); }
   finish(end);
 }

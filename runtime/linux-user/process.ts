@@ -11,7 +11,7 @@ import { FdTable } from './fd-table.js';
 import { GuestMemory } from './memory.js';
 import { ExecError, loadProgram, readElf } from './loader.js';
 import { UNDEFINED_SYSCALL, buildSyscallTable, guarded, syscallName, type SyscallEntry } from './syscall.js';
-import { SignalState, SIGBUS, BUS_ADRERR, SIGSEGV, SEGV_ACCERR, SEGV_MAPERR } from './signal.js';
+import { SignalState, gdbSignal, linuxSignal, SIGBUS, BUS_ADRERR, SIGSEGV, SEGV_ACCERR, SEGV_MAPERR } from './signal.js';
 import { Strace } from './strace.js';
 import { SharedFileMaps } from './shared-maps.js';
 import { ALL_SYSCALLS } from './syscalls/index.js';
@@ -170,6 +170,12 @@ export class LinuxProcess {
     for (;;) {
       try {
         const dbg = this.debugger;
+        const held = this.signals.held;
+        if (held) {
+          // gdb decides what becomes of a signal before the guest takes it (signal.ts).
+          const sig = dbg?.attached ? linuxSignal(await dbg.signalStop(gdbSignal(held.info.signo))) : held.info.signo;
+          this.signals.releaseHeld(this, sig);
+        }
         if (dbg) await dbg.beforeRun();
         this.signals.deliverPending(this); // what host-signal listeners queued while the loop yielded
         const r = this.cpu.run(20000);

@@ -310,8 +310,40 @@ export class SignalState {
   }
 
   // --- sending -------------------------------------------------------------------------------
+  /**
+   * With gdb attached (-g), a signal about to be taken waits here for gdb's decision, as QEMU's
+   * gdb_handlesig: the run loop reports it and takes what gdb continues with (releaseHeld).
+   */
+  held?: { info: SigInfo; forced: boolean };
+
+  /** Hold a signal for the debugger instead of taking it now; true if held. */
+  private holdForDebugger(p: LinuxProcess, info: SigInfo, forced: boolean): boolean {
+    if (!p.debugger?.attached) return false;
+    this.held = { info, forced };
+    p.cpu.leaveRun = true;
+    return true;
+  }
+
+  /**
+   * Take the held signal as gdb decided: `sig` is the signal it continued with (0: none, the
+   * signal is dropped; a fault then happens again if its instruction runs again).
+   */
+  releaseHeld(p: LinuxProcess, sig: number): void {
+    const held = this.held;
+    this.held = undefined;
+    if (!held || sig === 0) return;
+    const info = sig === held.info.signo ? held.info : { signo: sig, code: SI_USER, pid: p.pid, uid: process.getuid?.() ?? 0 };
+    if (held.forced && sig === held.info.signo) this.forceNow(p, info.signo, info.code, info.addr ?? 0);
+    else this.take1(p, info, true);
+  }
+
   /** A synchronous fault at the current instruction: deliver it now. */
   force(p: LinuxProcess, sig: number, code: number, addr: number): void {
+    if (this.holdForDebugger(p, { signo: sig, code, addr }, true)) return;
+    this.forceNow(p, sig, code, addr);
+  }
+
+  private forceNow(p: LinuxProcess, sig: number, code: number, addr: number): void {
     const bit = sigBit(sig);
     const act = this.actions[sig];
     if (act.handler === SIG_DFL || act.handler === SIG_IGN || this.blockedMask & bit) {
@@ -390,14 +422,16 @@ export class SignalState {
     this.holdPc = undefined;
     this.checkTimers();
     for (let guard = 0; guard < NSIG; guard++) {
+      if (this.held) return;
       const sig = this.nextPending(this.blockedMask);
       if (!sig) return;
       this.take1(p, this.dequeue(sig));
     }
   }
 
-  /** Act on one signal taken from the pending set: its handler, or its default action. */
-  private take1(p: LinuxProcess, info: SigInfo): boolean {
+  /** Act on one signal taken from the pending set: its handler, or its default action (gdb, if attached, decides first). */
+  private take1(p: LinuxProcess, info: SigInfo, decided = false): boolean {
+    if (!decided && this.holdForDebugger(p, info, false)) return false;
     const sig = info.signo;
     const act = this.actions[sig];
     if (act.handler === SIG_IGN) return false;
@@ -610,6 +644,25 @@ const SIGNAL_NAMES: Record<number, string> = {
   30: 'Power failure', 31: 'Bad system call',
 };
 /** strsignal's text. */
+/**
+ * gdb's numbers for Linux's signals (gdb's include/gdb/signals.def: its own enum, equal to
+ * Linux's only for 1-9, 11, 13-15), as QEMU's gdbstub maps them; 143 is gdb's "unknown".
+ */
+const GDB_SIGNALS = [0, 1, 2, 3, 4, 5, 6, 10, 8, 9, 30, 11, 31, 13, 14, 15, 143, 20, 19, 17, 18, 21, 22, 16, 24, 25, 26, 27, 28, 23, 32, 12];
+export function gdbSignal(sig: number): number {
+  if (sig >= 0 && sig < GDB_SIGNALS.length) return GDB_SIGNALS[sig];
+  if (sig === 32) return 77; // GDB_SIGNAL_REALTIME_32
+  if (sig >= 33 && sig <= 63) return 45 + sig - 33; // GDB_SIGNAL_REALTIME_33…63
+  if (sig === 64) return 78;
+  return 143;
+}
+/** The Linux signal for gdb's number (0: none; a number with no Linux signal: 0). */
+export function linuxSignal(gdbSig: number): number {
+  if (gdbSig === 0) return 0;
+  for (let sig = 1; sig <= NSIG; sig++) if (gdbSignal(sig) === gdbSig) return sig;
+  return 0;
+}
+
 export function signalName(sig: number): string { return SIGNAL_NAMES[sig] ?? (sig >= SIGRTMIN && sig <= NSIG ? `Real-time signal ${sig - SIGRTMIN}` : `Signal ${sig}`); }
 
 const SIGNAL_IDS = ['', 'SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGILL', 'SIGTRAP', 'SIGABRT', 'SIGBUS', 'SIGFPE', 'SIGKILL', 'SIGUSR1',
