@@ -15,7 +15,9 @@ import { signalName, CORE_SIGNALS } from '../linux-user/signal.js';
 import { resumeForkedChild } from '../linux-user/fork-child.js';
 import type { LinuxTarget } from '../linux-user/target.js';
 import { statsLines } from '../stats.js';
-import { GdbStub, parseGdbAddress, type GdbAddress } from '../gdbstub.js';
+import type { GdbStub } from '../gdbstub.js';
+// The gdb stub itself is imported only with -g: most runs need none.
+import { parseGdbAddress, type GdbAddress } from '../gdb-address.js';
 import type { LinuxCpu } from '../linux-user/target.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -237,6 +239,7 @@ export async function runLinuxUser(cli: LinuxUserCli, argv: string[]): Promise<v
   let gdb: GdbStub<LinuxCpu> | undefined;
   if (o.gdb) {
     if (!TARGET.gdb) fail(`-g: the gdb stub does not support ${cli.guest} guests yet`, 1);
+    const { GdbStub } = await import('../gdbstub.js');
     gdb = new GdbStub<LinuxCpu>({
       cpu: () => proc.cpu,
       arch: TARGET.gdb,
