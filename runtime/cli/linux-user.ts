@@ -12,7 +12,7 @@ import { ExecError, LinuxProcess, type ProcessEnd } from '../linux-user/process.
 import { host } from '../linux-user/host.js';
 import { LOG_ITEMS, Logger, parseLogItems, type LogItem } from '../log.js';
 import { signalName, CORE_SIGNALS } from '../linux-user/signal.js';
-import { resumeForkedChild } from '../linux-user/fork-child.js';
+import { resumeForkedChild, runSpare } from '../linux-user/fork-child.js';
 import type { LinuxTarget } from '../linux-user/target.js';
 import { statsLines } from '../stats.js';
 import type { GdbStub } from '../gdbstub.js';
@@ -209,6 +209,12 @@ export async function runLinuxUser(cli: LinuxUserCli, argv: string[]): Promise<v
   const TARGET = cli.target, FORK_SCRIPT = cli.forkScript;
   // A forked child emulator (fork.ts) resumes the parent's process image instead.
   if (argv[0] === '--fork-child') finish(await resumeForkedChild(TARGET, FORK_SCRIPT, argv[1], argv[2] === undefined ? undefined : Number(argv[2])));
+  // A spare emulator (fork-server.ts) waits to become the child of its parent's next fork.
+  if (argv[0] === '--fork-spare') {
+    const end = await runSpare(TARGET, FORK_SCRIPT, Number(argv[1]), Number(argv[2]), argv[3] ?? '{}');
+    if (!end) return host.exit(0);
+    finish(end);
+  }
 
   let o: Options;
   try { o = parseArgs(argv); } catch (e) {
