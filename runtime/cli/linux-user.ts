@@ -64,7 +64,8 @@ Exit status: the program's; 126 if it cannot be executed, 127 if it is not found
 killed by a signal ends the emulator with that signal (the shell shows 128 + signal).
 
 Environment: DYNWASM_STATS_FILE=path makes every emulator process (forked children too)
-append one JSON line with its execution counters to path when it ends.`;
+append one JSON line with its execution counters to path when it ends. DYNWASM_FORK_SERVER=0
+starts every forked child afresh instead of handing it to a spare emulator started ahead.`;
 
 
 interface Options {
