@@ -30,7 +30,7 @@
  * way. DYNWASM_FORK_SERVER=0 turns the fork server off.
  */
 import koffi from 'koffi';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { host, libcFunctions, sysResult } from './host.js';
 import { ECHILD } from './errno.js';
 
@@ -202,8 +202,8 @@ function reapRetired(): void {
 }
 
 /**
- * Hand the process to the spare: `fixed` are the state file, readiness pipe and vfork pipe
- * descriptors (the vfork one may be absent), `fds` the guest's [number, host descriptor].
+ * Hand the process to the spare: the state file, the readiness pipe's write end, the vfork
+ * pipe's write end (vfork only), and `fds`, the guest's [number, host descriptor].
  * Returns the child's pid, or undefined when there is no usable spare (the caller starts a
  * child the usual way).
  */
@@ -271,9 +271,6 @@ export function waitChildren(pid: number, options: number): [number, number] | n
   }
 }
 
-/** The pids of the spares (tests and DYNWASM_FORK_TIMING). */
-export function sparePids(): number[] { return [...hidden]; }
-
 // --- the spare's side ------------------------------------------------------------------------
 /**
  * In the spare, before it waits: die with the parent, ignore the terminal's signals. Returns
@@ -316,6 +313,3 @@ export function applyHandOver(msg: HandOver, cwdFd: number): void {
   for (const k of Object.keys(process.env)) if (!(k in msg.env)) delete process.env[k];
   Object.assign(process.env, msg.env);
 }
-
-/** The host's /proc/self/fd numbers (tests). */
-export function openHostFds(): number[] { return readdirSync('/proc/self/fd').map(Number); }
