@@ -44,26 +44,36 @@ export interface Decoded<Ctx> { pattern: Pattern<Ctx>; fields: Fields }
  * narrows each lookup to the patterns that can match those bits.
  */
 export class Decoder<Ctx> {
-  private readonly compiled: Compiled<Ctx>[];
-  private readonly buckets: Compiled<Ctx>[][];
+  private compiled?: Compiled<Ctx>[];
+  private buckets?: Compiled<Ctx>[][];
   private readonly indexRuns: number[];
 
-  constructor(readonly width: 8 | 16 | 24 | 32, patterns: Pattern<Ctx>[], indexBits: [number, number][]) {
-    this.compiled = patterns.map((p) => compile(width, p));
+  /**
+   * The tables are built at the first decode (a few ms for ARM's): a program that never runs
+   * Thumb code, say, never pays for the Thumb decoder's. A bad pattern is found then too.
+   */
+  constructor(readonly width: 8 | 16 | 24 | 32, private readonly source: Pattern<Ctx>[], private readonly indexBits: [number, number][]) {
     this.indexRuns = indexBits.flat();
+  }
+
+  private build(): Compiled<Ctx>[][] {
+    const { width, indexBits } = this;
+    const compiled = this.compiled = this.source.map((p) => compile(width, p));
     const nbits = indexBits.reduce((a, [, w]) => a + w, 0);
-    this.buckets = [];
+    const buckets: Compiled<Ctx>[][] = [];
     for (let key = 0; key < 1 << nbits; key++) {
       // The instruction bits this key fixes, as a mask/value pair.
-      let m = 0, v = 0, k = key, shiftInKey = nbits;
+      let m = 0, v = 0;
+      let shiftInKey = nbits;
       for (const [lo, w] of indexBits) {
         shiftInKey -= w;
-        const bits = (k >>> shiftInKey) & ((1 << w) - 1);
+        const bits = (key >>> shiftInKey) & ((1 << w) - 1);
         m |= ((1 << w) - 1) << lo;
         v |= bits << lo;
       }
-      this.buckets.push(this.compiled.filter((c) => ((c.value ^ v) & c.mask & m) === 0));
+      buckets.push(compiled.filter((c) => ((c.value ^ v) & c.mask & m) === 0));
     }
+    return this.buckets = buckets;
   }
 
   private key(insn: number): number {
@@ -74,7 +84,7 @@ export class Decoder<Ctx> {
   }
 
   decode(insn: number): Decoded<Ctx> | undefined {
-    for (const c of this.buckets[this.key(insn)]) {
+    for (const c of (this.buckets ?? this.build())[this.key(insn)]) {
       if (((insn ^ c.value) & c.mask) !== 0) continue;
       const f = c.extract(insn);
       if (c.p.when && !c.p.when(f)) continue;
@@ -83,7 +93,7 @@ export class Decoder<Ctx> {
     return undefined;
   }
 
-  get patterns(): readonly Pattern<Ctx>[] { return this.compiled.map((c) => c.p); }
+  get patterns(): readonly Pattern<Ctx>[] { return this.source; }
 }
 
 function compile<Ctx>(width: number, p: Pattern<Ctx>): Compiled<Ctx> {

@@ -61,19 +61,8 @@ export interface GdbMachine<Cpu extends GdbCpu = GdbCpu> {
 }
 
 /** A listening address: QEMU's `tcp::PORT`, `tcp:HOST:PORT`, a bare port, or `unix:PATH[,server]`. */
-export type GdbAddress = { port: number; host?: string } | { path: string };
-
-/** Parse a -gdb device (`tcp::1234`, `tcp:localhost:1234`, `1234`, `unix:/tmp/sock,server[,wait=off]`); undefined if it is not one. */
-export function parseGdbAddress(spec: string): GdbAddress | undefined {
-  const [dev, ...opts] = spec.split(',');
-  if (opts.some((o) => !/^(server|nowait|wait=(on|off)|server=(on|off))$/.test(o))) return undefined;
-  if (dev.startsWith('unix:')) return dev.length > 5 ? { path: dev.slice(5) } : undefined;
-  const tcp = /^(?:tcp:)?(?:([^:]*):)?(\d+)$/.exec(dev);
-  if (!tcp || !(dev.startsWith('tcp:') || /^\d+$/.test(dev))) return undefined;
-  const port = Number(tcp[2]);
-  if (port < 1 || port > 65535) return undefined;
-  return { port, host: tcp[1] || undefined };
-}
+export { parseGdbAddress, type GdbAddress } from './gdb-address.js';
+import type { GdbAddress } from './gdb-address.js';
 
 /** gdb's signal numbers in stop replies. */
 const GDB_SIGNAL_INT = 2, GDB_SIGNAL_TRAP = 5;

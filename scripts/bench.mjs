@@ -86,6 +86,11 @@ const missing = {}; // why a workload group or engine cannot run
 if (!existsSync(BUSYBOX) || !existsSync(NATIVE_BUSYBOX)) {
   if (!sh('bash scripts/fetch-busybox.sh', 'busybox is missing')) missing.busybox = 'busybox: could not be fetched (scripts/fetch-busybox.sh)';
 }
+// The fork-wait row's program (test/linux-programs/forks.c), built with the test programs.
+const FORKS = { arm: join(ROOT, 'build/linux-programs/arm/forks'), native: join(ROOT, 'build/linux-programs/native/forks') };
+if (!existsSync(FORKS.arm) || !existsSync(FORKS.native)) {
+  if (!sh('bash scripts/build-linux-programs.sh forks', 'forks (test/linux-programs/forks.c) is missing')) missing.forks = 'forks: could not be built (scripts/build-linux-programs.sh forks)';
+}
 const QEMU = which('qemu-arm');
 if (!QEMU) missing.qemu = 'not installed (apt-get install qemu-user)';
 const hostTool = (t) => which(t);
@@ -327,6 +332,33 @@ function workloads(inp) {
     native: () => ({ argv: [hostTool('tar'), '-xjf', inp.tarball, '-C', packDir] }),
     result: () => treeDigest(packDir),
   });
+  // Processes (issue 14): the start-up of one, and forks; short runs, so more of them.
+  list.push({
+    name: 'startup', group: 'process', big: false, nativeTool: 'busybox', runs: 11,
+    desc: 'busybox true: the start-up of an emulator process (Node, dynwasm, and the program\'s few thousand instructions)',
+    guest: () => ({ argv: [BUSYBOX, 'true'] }),
+    native: () => ({ argv: [NATIVE_BUSYBOX, 'true'] }),
+    result: (r) => r.stdout,
+  });
+  const forkLoop = 'for i in $(seq 20); do x=$(echo $i); done; echo $x';
+  list.push({
+    name: 'fork-loop', group: 'process', big: false, nativeTool: 'busybox', runs: 5,
+    desc: `busybox sh -c '${forkLoop}': 21 forks, each child a short subshell`,
+    guest: () => ({ argv: [BUSYBOX, 'sh', '-c', forkLoop] }),
+    native: () => ({ argv: [NATIVE_BUSYBOX, 'sh', '-c', forkLoop] }),
+    result: (r) => r.stdout,
+  });
+  if (!missing.forks) {
+    const n = QUICK ? 5 : 20;
+    list.push({
+      name: 'fork-wait', group: 'process', big: false, runs: 5,
+      desc: `${n} fork+_exit+waitpid round trips of a static C program (test/linux-programs/forks.c), after a first one, timed inside the program`,
+      guest: () => ({ argv: [FORKS.arm, String(n)] }),
+      native: () => ({ argv: [FORKS.native, String(n)] }),
+      guestSeconds: (r) => inGuestSeconds(r.stdout, 'fork-wait'),
+      result: (r) => r.stdout.match(/^fork\+exit\+wait: .*$/m)?.[0] ?? `no result line: ${r.stdout.slice(-200)}`,
+    });
+  }
   const shDir = join(WORK, 'applets');
   list.push({
     name: 'applets', group: 'busybox', big: false, nativeTool: 'busybox',
@@ -430,7 +462,7 @@ function plannedRuns(w, e) {
     if (w.big && !INTERP_ALL) return 0;
     return Math.min(INTERP_RUNS, RUNS ?? INTERP_RUNS);
   }
-  return RUNS ?? (QUICK ? 1 : w.group === 'cpu' ? 5 : 3);
+  return RUNS ?? (QUICK ? 1 : w.runs ?? (w.group === 'cpu' ? 5 : 3));
 }
 function skipReason(w, e) {
   if (w.system && e === 'native') return 'n/a: a whole machine';

@@ -38,6 +38,7 @@ const PROGRAMS: Record<string, Program> = {
   exec: { runs: [{ stderr: false }], reference: 'native' },
   // Not here yet: edges, which uses floating point (x87 is not implemented).
   isolation: { runs: [{}] },
+  forks: { runs: [{}] },
   crash: {
     runs: ['null', 'read-null', 'jump', 'abort', 'term', 'kill', 'exit 3', '_exit 4', 'exit 256'].map((a) => ({ args: a.split(' '), stderr: false })),
   },

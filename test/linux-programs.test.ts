@@ -65,6 +65,8 @@ const PROGRAMS: Record<string, Program> = {
   smc: { runs: [{}], native: false },
   armsig: { runs: [{}], native: false },
   isolation: { runs: [{}] },
+  // fork, many times: children made from the fork server's spares (test/linux-fork-server.test.ts has more).
+  forks: { runs: [{}] },
 };
 
 /** The expected outcome, where it comes from, and the reference runs. */

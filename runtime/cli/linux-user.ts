@@ -12,10 +12,12 @@ import { ExecError, LinuxProcess, type ProcessEnd } from '../linux-user/process.
 import { host } from '../linux-user/host.js';
 import { LOG_ITEMS, Logger, parseLogItems, type LogItem } from '../log.js';
 import { gdbSignal, signalName, CORE_SIGNALS } from '../linux-user/signal.js';
-import { resumeForkedChild } from '../linux-user/fork-child.js';
+import { resumeForkedChild, runSpare } from '../linux-user/fork-child.js';
 import type { LinuxTarget } from '../linux-user/target.js';
 import { statsLines } from '../stats.js';
-import { GdbStub, parseGdbAddress, type GdbAddress } from '../gdbstub.js';
+import type { GdbStub } from '../gdbstub.js';
+// The gdb stub itself is imported only with -g: most runs need none.
+import { parseGdbAddress, type GdbAddress } from '../gdb-address.js';
 import type { LinuxCpu } from '../linux-user/target.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -62,7 +64,8 @@ Exit status: the program's; 126 if it cannot be executed, 127 if it is not found
 killed by a signal ends the emulator with that signal (the shell shows 128 + signal).
 
 Environment: DYNWASM_STATS_FILE=path makes every emulator process (forked children too)
-append one JSON line with its execution counters to path when it ends.`;
+append one JSON line with its execution counters to path when it ends. DYNWASM_FORK_SERVER=0
+starts every forked child afresh instead of handing it to a spare emulator started ahead.`;
 
 
 interface Options {
@@ -207,6 +210,12 @@ export async function runLinuxUser(cli: LinuxUserCli, argv: string[]): Promise<v
   const TARGET = cli.target, FORK_SCRIPT = cli.forkScript;
   // A forked child emulator (fork.ts) resumes the parent's process image instead.
   if (argv[0] === '--fork-child') finish(await resumeForkedChild(TARGET, FORK_SCRIPT, argv[1], argv[2] === undefined ? undefined : Number(argv[2])));
+  // A spare emulator (fork-server.ts) waits to become the child of its parent's next fork.
+  if (argv[0] === '--fork-spare') {
+    const end = await runSpare(TARGET, FORK_SCRIPT, Number(argv[1]), Number(argv[2]), argv[3] ?? '{}');
+    if (!end) return host.exit(0);
+    finish(end);
+  }
 
   let o: Options;
   try { o = parseArgs(argv); } catch (e) {
@@ -237,6 +246,7 @@ export async function runLinuxUser(cli: LinuxUserCli, argv: string[]): Promise<v
   let gdb: GdbStub<LinuxCpu> | undefined;
   if (o.gdb) {
     if (!TARGET.gdb) fail(`-g: the gdb stub does not support ${cli.guest} guests yet`, 1);
+    const { GdbStub } = await import('../gdbstub.js');
     gdb = new GdbStub<LinuxCpu>({
       cpu: () => proc.cpu,
       arch: TARGET.gdb,

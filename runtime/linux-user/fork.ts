@@ -32,6 +32,7 @@ import type { OpenFile } from './fd-table.js';
 import { host } from './host.js';
 import type { LinuxProcess, ProcessOptions } from './process.js';
 import { EAGAIN, EINTR } from './errno.js';
+import { handOverToSpare, startSpare } from './fork-server.js';
 
 const O_CLOEXEC = 0o2000000;
 
@@ -187,7 +188,10 @@ export function forkProcess(p: LinuxProcess, clone: CloneRequest = {}): number {
     fdMap.push(r[1]);
   }
   try {
-    return spawnChild(p, clone, fds, fdMap, vforkPipe, t0);
+    const pid = spawnChild(p, clone, fds, fdMap, vforkPipe, t0);
+    // The next fork's spare (fork-server.ts), started now that this one is served.
+    if (pid > 0) { const { log: _log, target: _target, ...opts } = p.opts; startSpare(p.opts.forkScript, opts); }
+    return pid;
   } finally {
     if (vforkPipe) for (const e of vforkPipe) if (e >= 0) host.close(e);
   }
@@ -242,9 +246,15 @@ function spawnChild(p: LinuxProcess, clone: CloneRequest, fds: [number, OpenFile
   const readyFd = fdMap.length;
   fdMap.push(ready[1]);
 
-  const env = Object.entries(process.env).filter(([k, v]) => v !== undefined && k !== T0_VAR).map(([k, v]) => `${k}=${v}`);
-  if (timing) env.push(`${T0_VAR}=${performance.timeOrigin + t0}`);
-  const pid = host.spawn(process.execPath, [process.execPath, ...process.execArgv, p.opts.forkScript, '--fork-child', `/dev/fd/${stateFd}`, String(readyFd)], env, fdMap);
+  // The spare emulator, if there is one, becomes the child; else a new emulator is started.
+  let viaSpare = true;
+  let pid = handOverToSpare(fd, ready[1], vforkPipe?.[1], fds.map(([n, f]) => [n, f.host]), timing ? performance.timeOrigin + t0 : undefined) ?? -1;
+  if (pid < 0) {
+    viaSpare = false;
+    const env = Object.entries(process.env).filter(([k, v]) => v !== undefined && k !== T0_VAR).map(([k, v]) => `${k}=${v}`);
+    if (timing) env.push(`${T0_VAR}=${performance.timeOrigin + t0}`);
+    pid = host.spawn(process.execPath, [process.execPath, ...process.execArgv, p.opts.forkScript, '--fork-child', `/dev/fd/${stateFd}`, String(readyFd)], env, fdMap);
+  }
   closeSync(fd);
   host.close(ready[1]);
   if (pid < 0) { host.close(ready[0]); return pid === -12 ? -EAGAIN : pid; }
@@ -252,7 +262,7 @@ function spawnChild(p: LinuxProcess, clone: CloneRequest, fds: [number, OpenFile
   if (timing) {
     const t2 = performance.now();
     const bytes = state.runs.reduce((s, r) => s + (r.off >= 0 ? r.len : 0), 0);
-    writeSync(2, `[fork ${process.pid}->${pid}: state ${(t1 - t0).toFixed(2)} ms (${(bytes / 1048576).toFixed(2)} MiB), spawn ${(t2 - t1).toFixed(2)} ms]\n`);
+    writeSync(2, `[fork ${process.pid}->${pid}: state ${(t1 - t0).toFixed(2)} ms (${(bytes / 1048576).toFixed(2)} MiB), ${viaSpare ? 'hand-over to the spare' : 'spawn'} ${(t2 - t1).toFixed(2)} ms]\n`);
   }
   if (vforkPipe) {
     // Wait for the child's execve or end: EOF on the pipe once its write end is gone.

@@ -9,39 +9,59 @@ import koffi from 'koffi';
 
 /** The host C library (host-files.ts binds its file-system calls). */
 export const libc = koffi.load('libc.so.6');
+type LibcFunction = ReturnType<typeof libc.func>;
+
+/**
+ * Functions of the host C library from their C declarations, each bound on its first call
+ * (binding one costs about 50 µs: a run calls a few of the ~70 declared).
+ */
+export function libcFunctions<K extends string>(decls: Record<K, string>): Record<K, LibcFunction> {
+  const out = {} as Record<K, LibcFunction>;
+  for (const k of Object.keys(decls) as K[]) {
+    Object.defineProperty(out, k, {
+      configurable: true,
+      get: () => {
+        const f = libc.func(decls[k]);
+        Object.defineProperty(out, k, { value: f });
+        return f;
+      },
+    });
+  }
+  return out;
+}
 
 /** Host libc functions; every pointer argument is a Uint8Array view (or null). */
-const c = {
-  read: libc.func('long read(int, void *, size_t)'),
-  write: libc.func('long write(int, void *, size_t)'),
-  pread: libc.func('long pread64(int, void *, size_t, int64_t)'),
-  pwrite: libc.func('long pwrite64(int, void *, size_t, int64_t)'),
-  lseek: libc.func('int64_t lseek64(int, int64_t, int)'),
-  close: libc.func('int close(int)'),
-  dup: libc.func('int dup(int)'),
-  dup3: libc.func('int dup3(int, int, int)'),
-  fcntl: libc.func('int fcntl(int, int, ...)'),
-  ioctl: libc.func('int ioctl(int, unsigned long, ...)'),
-  pipe2: libc.func('int pipe2(_Out_ int *fds, int)'),
-  poll: libc.func('int poll(void *, unsigned long, int)'),
-  waitpid: libc.func('int waitpid(int, _Out_ int *, int)'),
-  kill: libc.func('int kill(int, int)'),
-  getppid: libc.func('int getppid()'),
-  getpgid: libc.func('int getpgid(int)'),
-  setpgid: libc.func('int setpgid(int, int)'),
-  getsid: libc.func('int getsid(int)'),
-  setsid: libc.func('int setsid()'),
-  tcgetpgrp: libc.func('int tcgetpgrp(int)'),
-  signal: libc.func('void *signal(int, void *)'),
-  raise: libc.func('int raise(int)'),
-  exit: libc.func('void _exit(int)'),
-  isatty: libc.func('int isatty(int)'),
-  posixSpawn: libc.func('int posix_spawn(_Out_ int *pid, const char *path, void *fileActions, void *attr, const char **argv, const char **envp)'),
-  faInit: libc.func('int posix_spawn_file_actions_init(void *)'),
-  faDestroy: libc.func('int posix_spawn_file_actions_destroy(void *)'),
-  faAddDup2: libc.func('int posix_spawn_file_actions_adddup2(void *, int, int)'),
-  faAddClose: libc.func('int posix_spawn_file_actions_addclose(void *, int)'),
-};
+const c = libcFunctions({
+  read: 'long read(int, void *, size_t)',
+  write: 'long write(int, void *, size_t)',
+  pread: 'long pread64(int, void *, size_t, int64_t)',
+  pwrite: 'long pwrite64(int, void *, size_t, int64_t)',
+  lseek: 'int64_t lseek64(int, int64_t, int)',
+  close: 'int close(int)',
+  dup: 'int dup(int)',
+  dup3: 'int dup3(int, int, int)',
+  fcntl: 'int fcntl(int, int, ...)',
+  ioctl: 'int ioctl(int, unsigned long, ...)',
+  pipe2: 'int pipe2(_Out_ int *fds, int)',
+  poll: 'int poll(void *, unsigned long, int)',
+  waitpid: 'int waitpid(int, _Out_ int *, int)',
+  kill: 'int kill(int, int)',
+  getppid: 'int getppid()',
+  getpgid: 'int getpgid(int)',
+  setpgid: 'int setpgid(int, int)',
+  getsid: 'int getsid(int)',
+  setsid: 'int setsid()',
+  tcgetpgrp: 'int tcgetpgrp(int)',
+  signal: 'void *signal(int, void *)',
+  raise: 'int raise(int)',
+  exit: 'void _exit(int)',
+  isatty: 'int isatty(int)',
+  posixSpawn: 'int posix_spawn(_Out_ int *pid, const char *path, void *fileActions, void *attr, const char **argv, const char **envp)',
+  faInit: 'int posix_spawn_file_actions_init(void *)',
+  faDestroy: 'int posix_spawn_file_actions_destroy(void *)',
+  faAddDup2: 'int posix_spawn_file_actions_adddup2(void *, int, int)',
+  faAddClose: 'int posix_spawn_file_actions_addclose(void *, int)',
+});
 
 /** Result of a libc call that returns -1 and sets errno, as a system call result (-errno). */
 export function sysResult(r: number | bigint): number {

@@ -106,11 +106,22 @@ export class LinuxProcess {
     return new LinuxProcess(opts, newCpu, table);
   }
 
-  /** A forked child (fork.ts): a fresh machine that `fill` loads with the parent's state. */
-  static async restore(opts: ProcessOptions, fill: (p: LinuxProcess) => void): Promise<LinuxProcess> {
+  /**
+   * A forked child (fork.ts): a fresh machine that `fill` loads with the parent's state;
+   * `prepared`'s (made ahead by a spare, fork-server.ts) if it was made with the same options.
+   */
+  static async restore(opts: ProcessOptions, fill: (p: LinuxProcess) => void, prepared?: LinuxProcess): Promise<LinuxProcess> {
+    const key = (o: ProcessOptions): string => { const { log: _l, target, ...rest } = o; return `${target.name} ${JSON.stringify(rest)}`; };
+    const p = prepared && key(prepared.opts) === key(opts) ? prepared : await LinuxProcess.prepare(opts);
+    LinuxProcess.current = p;
+    fill(p);
+    return p;
+  }
+
+  /** A process with a fresh machine and nothing in it yet (for restore). */
+  static async prepare(opts: ProcessOptions): Promise<LinuxProcess> {
     const p = await LinuxProcess.create(opts);
     p.newMachine();
-    fill(p);
     return p;
   }
 

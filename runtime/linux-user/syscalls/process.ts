@@ -4,6 +4,7 @@ import { constants as osConstants } from 'node:os';
 import { posix } from 'node:path';
 import { EACCES, EBADF, EFAULT, EINVAL, ELOOP, ENOENT, ENOEXEC, ENOSYS, ENOTDIR, EPERM } from '../errno.js';
 import { childReaped, forkProcess, releaseVforkParent, type CloneRequest } from '../fork.js';
+import { waitChildren } from '../fork-server.js';
 import { host } from '../host.js';
 import { ExecError } from '../loader.js';
 import type { LinuxProcess } from '../process.js';
@@ -156,7 +157,7 @@ export function wait4(p: LinuxProcess, pid: number, statusPtr: number, options: 
   if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | WAIT_EXTRA)) return -EINVAL;
   if (statusPtr && !p.mem.accessible(statusPtr >>> 0, 4, 2)) return -EFAULT;
   if (rusage && !p.mem.accessible(rusage >>> 0, 72, 2)) return -EFAULT;
-  const r = host.waitpid(pid, options);
+  const r = waitChildren(pid, options);
   if (typeof r === 'number') return r;
   const [child, status] = r;
   if (child > 0) {
@@ -180,7 +181,7 @@ function waitid(p: LinuxProcess, idtype: number, id: number, infop: number, opti
   else if (idtype === P_PGID) { if (id < 0) return -EINVAL; pid = id === 0 ? 0 : -id; }
   else return -EINVAL;
   if (infop && !p.mem.accessible(infop >>> 0, 128, 2)) return -EFAULT;
-  const r = host.waitpid(pid, options & (WNOHANG | WUNTRACED | WCONTINUED | WAIT_EXTRA));
+  const r = waitChildren(pid, options & (WNOHANG | WUNTRACED | WCONTINUED | WAIT_EXTRA));
   if (typeof r === 'number') return r;
   const [child, status] = r;
   if (child > 0 && (status & 0xff) !== 0x7f && status !== 0xffff) childReaped(child);
