@@ -462,7 +462,7 @@ async function browserReady() {
 }
 async function runBrowser(w) {
   const b = await browserReady();
-  if (typeof b === 'string') return { ok: false, ms: NaN, stdout: '', error: b };
+  if (typeof b === 'string') return { unavailable: b };
   const r = await b.run(readFileSync(w.kernel), w.kernel.split('/').pop(), 'jit');
   return { ...r, stats: r.ok ? { processes: 1, icount: r.icount, tbsTranslated: r.tbsTranslated, modules: r.modules } : undefined };
 }
@@ -518,6 +518,12 @@ for (const [wi, w] of all.entries()) {
       const er = rec.engines[e];
       if (r >= plannedRuns(w, e) || er.error) continue;
       const run = await runOnce(w, e, r);
+      if (run.unavailable) {
+        // Chromium is there but does not start: the column says why, as when it is missing.
+        say(red(`bench: browser: ${run.unavailable}`));
+        missing.browser = er.skipped = run.unavailable;
+        continue;
+      }
       const tag = `[${wi + 1}/${all.length}] ${w.name} ${e} run ${r + 1}/${plannedRuns(w, e)}`;
       // In-guest workloads count the time the guest measured, not the whole run's.
       const ms = w.guestSeconds && run.ok ? w.guestSeconds(run) * 1000 : run.ms;
@@ -721,7 +727,6 @@ console.log(`\n${textTable()}\n`);
 for (const n of notes) console.log(`- ${n}`);
 if (missing.qemu && engines.includes('qemu')) console.log(`- qemu-arm: ${missing.qemu}`);
 if (missing.browser && engines.includes('browser')) console.log(`- browser: ${missing.browser}`);
-if (typeof browserEngine === 'string') console.log(`- browser: ${browserEngine}`);
 console.log(`\nResults: bench/results/latest.json, latest.md, latest.svg (${totalS.toFixed(0)} s in all)`);
 if (failures) {
   say(red(`\nbench: ${failures} FAILURE(S): a run failed or outputs differ (see the status column)`));
