@@ -5,12 +5,15 @@
 // appends to at exit). Every engine's output is checked against the others' and native's; a
 // mismatch or a failed run is reported loudly and makes the exit status 1.
 //
-//   node scripts/bench.mjs [--quick] [--only w1,w2] [--engines jit,interp,qemu,native]
+//   node scripts/bench.mjs [--quick] [--only w1,w2] [--engines jit,interp,browser,qemu,native]
 //                          [--runs N] [--interp-runs N] [--interp-all] [--mb N] [--list]
 //                          [--baseline DIR]
 // --baseline DIR adds the engine `base`: the JIT of another built checkout of dynwasm (a git
 // worktree of an older commit, after its `npm run gen`), run interleaved with this one, for
 // before/after figures of a change.
+// The engine `browser` runs the bare-metal rows (bare-*) in the web page's Web Worker in Debian's
+// Chromium (headless, playwright-core: scripts/lib/web-bench.mjs), timed like the Node engines
+// there: the run loop's own time, not the process's or the page's.
 //
 // Writes bench/results/latest.{json,md,svg}; progress on stderr, the table on stdout.
 // docs/benchmarks.md describes the workloads and how to read the table.
@@ -19,7 +22,7 @@ import { createHash } from 'node:crypto';
 import {
   closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync,
 } from 'node:fs';
-import { cpus, release } from 'node:os';
+import { cpus, loadavg, release } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -49,8 +52,8 @@ if (flag('baseline') && (!BASELINE || !existsSync(join(BASELINE, 'bin/dynwasm-ar
   console.error(`bench: --baseline wants a built dynwasm checkout (bin/dynwasm-arm.js and dist/ after npm run gen), not ${BASELINE ?? 'nothing'}`);
   process.exit(2);
 }
-const ENGINE_NAMES = opt('engines', BASELINE ? 'base,jit,interp,qemu,native' : 'jit,interp,qemu,native').split(',');
-for (const e of ENGINE_NAMES) if (!['jit', 'interp', 'qemu', 'native', 'base'].includes(e) || (e === 'base' && !BASELINE)) { console.error(`bench: unknown engine ${e}${e === 'base' ? ' (it needs --baseline DIR)' : ''}`); process.exit(2); }
+const ENGINE_NAMES = opt('engines', BASELINE ? 'base,jit,interp,browser,qemu,native' : 'jit,interp,browser,qemu,native').split(',');
+for (const e of ENGINE_NAMES) if (!['jit', 'interp', 'browser', 'qemu', 'native', 'base'].includes(e) || (e === 'base' && !BASELINE)) { console.error(`bench: unknown engine ${e}${e === 'base' ? ' (it needs --baseline DIR)' : ''}`); process.exit(2); }
 
 const say = (s) => process.stderr.write(`${s}\n`);
 const red = (s) => (process.stderr.isTTY ? `\x1b[1;31m${s}\x1b[0m` : s);
@@ -91,6 +94,11 @@ const FORKS = { arm: join(ROOT, 'build/linux-programs/arm/forks'), native: join(
 if (!existsSync(FORKS.arm) || !existsSync(FORKS.native)) {
   if (!sh('bash scripts/build-linux-programs.sh forks', 'forks (test/linux-programs/forks.c) is missing')) missing.forks = 'forks: could not be built (scripts/build-linux-programs.sh forks)';
 }
+if (!sh('bash scripts/build-arm-programs.sh compute sort sieve int64 crc32', 'bare-metal programs')) {
+  missing.bare = 'the bare-metal programs could not be built (needs gcc-arm-none-eabi: scripts/install-debian-packages.sh)';
+}
+const CHROMIUM = which('chromium');
+if (!CHROMIUM) missing.browser = 'chromium: not installed (apt-get install chromium)';
 const QEMU = which('qemu-arm');
 if (!QEMU) missing.qemu = 'not installed (apt-get install qemu-user)';
 const hostTool = (t) => which(t);
@@ -237,8 +245,30 @@ function inGuestSeconds(out, key) {
   return m ? Number(m[2]) - Number(m[1]) : NaN;
 }
 
+// The bare-metal programs (test/arm-programs, scripts/build-arm-programs.sh) under
+// dynwasm-system-arm -semihosting: the CPU workloads that run in system mode, so in the browser
+// too. Timed by the run loop itself (-stats' wall time; the worker's runMs), not the process.
+const BARE = [
+  ['compute', 'compute.elf', 'integer kernels (bubble sort, GCD, multiply-accumulate, bit counts) in ARM state'],
+  ['sort', 'sort-arm.elf', 'insertion sort, quicksort and heapsort of 4 Ki integers, ARM state'],
+  ['sieve', 'sieve-arm.elf', 'sieve of Eratosthenes below 100000, ARM state'],
+  ['int64', 'int64-arm.elf', '64-bit arithmetic through libgcc, ARM state'],
+  ['crc32', 'crc32-thumb.elf', 'CRC-32 bitwise and table-driven, Adler-32 over 8 KiB, Thumb state'],
+];
+
 function workloads(inp) {
   const list = [];
+  if (!missing.bare) {
+    for (const [name, elf, desc] of BARE) {
+      const kernel = join(ROOT, 'test/arm-programs/build', elf);
+      list.push({
+        name: `bare-${name}`, group: 'bare', system: true, bare: true, big: false, kernel, qemu: 'n/a: timed inside the run loop (-stats), which qemu-system-arm does not report',
+        desc: `${desc} (test/arm-programs/build/${elf}, bare metal with semihosting; the run loop's time, without start-up)`,
+        guest: () => ({ argv: ['-M', 'versatilepb', '-semihosting', '-stats', '-kernel', kernel] }),
+        result: (r) => r.stdout,
+      });
+    }
+  }
   const linux = join(ROOT, 'demo/linux');
   list.push({
     name: 'linux-boot', group: 'system', system: true, big: false,
@@ -382,6 +412,7 @@ const ENGINES = {
   interp: { label: 'dynwasm interp', prefix: [process.execPath, join(ROOT, 'bin/dynwasm-arm.js'), '-accel', 'interp'], emulator: true },
   qemu: { label: 'qemu-arm', prefix: QEMU ? [QEMU] : [], emulator: false },
   native: { label: 'native x86-64', prefix: [], emulator: false },
+  browser: { label: 'dynwasm jit, Chromium worker', prefix: [], emulator: true },
   base: { label: `dynwasm jit (baseline ${BASELINE})`, prefix: BASELINE ? [process.execPath, join(BASELINE, 'bin/dynwasm-arm.js'), '-accel', 'jit'] : [], emulator: true },
 };
 /** The system emulators of each engine, for the `system` workloads. */
@@ -408,6 +439,7 @@ let runCounter = 0;
 /** Runs of the workloads that share one (a boot that measures several in-guest workloads). */
 const sharedRuns = new Map();
 function runOnce(w, engine, round) {
+  if (engine === 'browser') return runBrowser(w);
   if (w.shared) {
     const key = `${w.shared} ${engine} ${round}`;
     if (!sharedRuns.has(key)) sharedRuns.set(key, runProcess(w, engine));
@@ -431,13 +463,40 @@ function runProcess(w, engine) {
   });
   const ms = performance.now() - t0;
   if (typeof outFd === 'number') closeSync(outFd);
-  const stats = readStats(statsFile);
+  let stats = readStats(statsFile);
   rmSync(statsFile, { force: true });
   const ok = r.status === 0 && !r.error;
+  // The bare-metal rows: the run loop's time and counters from dynwasm-system-arm's -stats.
+  let loopMs;
+  if (w.bare && ok) {
+    const field = (re) => { const m = re.exec(r.stderr ?? ''); return m ? Number(m[1]) : undefined; };
+    loopMs = (field(/stats: wall time +([0-9.]+) s$/m) ?? NaN) * 1000;
+    stats = { processes: 1, icount: field(/stats: guest instructions +(\d+)$/m), tbsTranslated: field(/stats: blocks translated +(\d+)/m), modules: field(/stats: modules compiled +(\d+)/m) };
+  }
   return {
-    ms, ok, stats, stdout: r.stdout ?? '',
+    ms: loopMs ?? ms, ok, stats, stdout: r.stdout ?? '',
     error: ok ? undefined : `${r.error ? r.error.message : r.signal ? `killed by ${r.signal}` : `exit status ${r.status}`}: ${(r.stderr ?? '').trim().split('\n').slice(-3).join(' | ')}`,
   };
+}
+
+/** The browser engine, started on its first use (undefined: not yet; a string: why it cannot run). */
+let browserEngine;
+async function browserReady() {
+  if (browserEngine === undefined) {
+    say('bench: building the web page and starting Chromium');
+    try {
+      browserEngine = await (await import('./lib/web-bench.mjs')).startBrowserEngine(ROOT, CHROMIUM);
+    } catch (e) {
+      browserEngine = `chromium could not be started: ${String(e?.message ?? e).split('\n')[0]}`;
+    }
+  }
+  return browserEngine;
+}
+async function runBrowser(w) {
+  const b = await browserReady();
+  if (typeof b === 'string') return { unavailable: b };
+  const r = await b.run(readFileSync(w.kernel), w.kernel.split('/').pop(), 'jit');
+  return { ...r, stats: r.ok ? { processes: 1, icount: r.icount, tbsTranslated: r.tbsTranslated, modules: r.modules } : undefined };
 }
 
 // ---------------------------------------------------------------- run
@@ -455,6 +514,7 @@ if (missing.busybox) say(red(`bench: ${missing.busybox}: the busybox workloads a
 /** Why the native counterpart cannot run: a host tool that is not installed. */
 const nativeMissing = (w) => (w.nativeTool && w.nativeTool !== 'busybox' && !which(w.nativeTool) ? `host ${w.nativeTool}: not installed` : undefined);
 function plannedRuns(w, e) {
+  if (e === 'browser') return !w.bare || missing.browser ? 0 : RUNS ?? (QUICK ? 1 : 5);
   if (w.system && (e === 'native' || (e === 'qemu' && !QEMU_SYSTEM))) return 0;
   if (e === 'qemu' && (missing.qemu || w.qemu)) return 0;
   if (e === 'native' && nativeMissing(w)) return 0;
@@ -465,6 +525,7 @@ function plannedRuns(w, e) {
   return RUNS ?? (QUICK ? 1 : w.runs ?? (w.group === 'cpu' ? 5 : 3));
 }
 function skipReason(w, e) {
+  if (e === 'browser') return missing.browser ?? 'n/a: the browser runs the bare-metal rows only';
   if (w.system && e === 'native') return 'n/a: a whole machine';
   if (w.system && e === 'qemu' && !QEMU_SYSTEM) return 'qemu-system-arm: not installed';
   if (e === 'qemu' && missing.qemu) return `qemu-arm: ${missing.qemu}`;
@@ -478,6 +539,7 @@ const engines = ENGINE_NAMES;
 const results = [];
 let failures = 0;
 const tStart = performance.now();
+const loadStart = loadavg()[0];
 say(`bench: ${all.length} workloads x ${engines.join(', ')}${QUICK ? ' (--quick)' : ''}; runs interleaved`);
 for (const [wi, w] of all.entries()) {
   const rec = { name: w.name, group: w.group, desc: w.desc, nativeTool: w.nativeTool, engines: {} };
@@ -487,7 +549,13 @@ for (const [wi, w] of all.entries()) {
     for (const e of engines) {
       const er = rec.engines[e];
       if (r >= plannedRuns(w, e) || er.error) continue;
-      const run = runOnce(w, e, r);
+      const run = await runOnce(w, e, r);
+      if (run.unavailable) {
+        // Chromium is there but does not start: the column says why, as when it is missing.
+        say(red(`bench: browser: ${run.unavailable}`));
+        missing.browser = er.skipped = run.unavailable;
+        continue;
+      }
       const tag = `[${wi + 1}/${all.length}] ${w.name} ${e} run ${r + 1}/${plannedRuns(w, e)}`;
       // In-guest workloads count the time the guest measured, not the whole run's.
       const ms = w.guestSeconds && run.ok ? w.guestSeconds(run) * 1000 : run.ms;
@@ -522,7 +590,7 @@ for (const [wi, w] of all.entries()) {
     }
   }
   // The emulators run the same binary: their raw outputs must be byte-identical too.
-  const raws = ['jit', 'interp', 'qemu', 'base'].map((e) => rec.engines[e]?.raw).filter((x) => x !== undefined);
+  const raws = ['jit', 'interp', 'browser', 'qemu', 'base'].map((e) => rec.engines[e]?.raw).filter((x) => x !== undefined);
   if (new Set(raws).size > 1) {
     failures++;
     say(red(`MISMATCH: ${w.name}: the emulators' outputs are not byte-identical`));
@@ -536,6 +604,8 @@ for (const [wi, w] of all.entries()) {
   results.push(rec);
 }
 const totalS = (performance.now() - tStart) / 1000;
+const browserVersion = typeof browserEngine === 'object' ? browserEngine.version : undefined;
+if (typeof browserEngine === 'object') await browserEngine.close();
 
 // ---------------------------------------------------------------- figures
 const fmt = (x, d = 2) => (x === undefined || !Number.isFinite(x) ? '' : x.toFixed(d));
@@ -551,7 +621,7 @@ function rows() {
       const ms = er.median;
       const icount = s?.icount ?? (e === 'qemu' && er.runs.length ? jitIcount : undefined);
       const cell = {
-        workload: rec.name, engine: (rec.group === 'system' && e === 'qemu' ? 'qemu-system-arm' : ENGINES[e].label) + (e === 'native' && rec.nativeTool ? ` (host ${rec.nativeTool})` : ''),
+        workload: rec.name, engine: ((rec.group === 'system' || rec.group === 'bare') && e === 'qemu' ? 'qemu-system-arm' : ENGINES[e].label) + (e === 'native' && rec.nativeTool ? ` (host ${rec.nativeTool})` : ''),
         runs: er.runs.length, s: ms !== undefined ? ms / 1000 : undefined,
         status: er.error ? `FAILED: ${er.error}` : er.match === false ? 'MISMATCH' : er.skipped ?? (er.runs.length ? 'ok' : ''),
         minsns: e !== 'native' && icount !== undefined ? icount / 1e6 : undefined,
@@ -560,6 +630,7 @@ function rows() {
         vsQemu: ms && t('qemu') ? ms / t('qemu') : undefined,
         vsNative: ms && t('native') ? ms / t('native') : undefined,
         vsBase: ms && t('base') ? ms / t('base') : undefined,
+        vsNode: e === 'browser' && ms && t('jit') ? ms / t('jit') : undefined,
         processes: s?.processes,
         tbs: s?.tbsTranslated,
         insnsPerTb: s?.tbsTranslated ? s.insnsTranslated / s.tbsTranslated : undefined,
@@ -585,6 +656,7 @@ const COLS = [
   ['time / qemu', 'vsQemu', (c) => ratio(c.vsQemu)],
   ['time / native', 'vsNative', (c) => ratio(c.vsNative)],
   ...(BASELINE ? [['time / baseline', 'vsBase', (c) => ratio(c.vsBase)]] : []),
+  ...(engines.includes('browser') ? [['browser / node', 'vsNode', (c) => ratio(c.vsNode)]] : []),
   ['procs', 'processes', (c) => (c.processes ? String(c.processes) : '')],
   ['TBs', 'tbs', (c) => (c.tbs !== undefined ? String(c.tbs) : '')],
   ['insns/TB', 'insnsPerTb', (c) => fmt(c.insnsPerTb, 1)],
@@ -594,9 +666,9 @@ const COLS = [
   ['flush/inval', 'flushes', (c) => (c.flushes !== undefined ? `${c.flushes}/${c.invalidations}` : '')],
   ['status', 'status', (c) => c.status],
 ];
-const NUMERIC = new Set(['runs', 's', 'minsns', 'mips', 'vsInterp', 'vsQemu', 'vsNative', 'processes', 'tbs', 'insnsPerTb', 'usPerTb', 'wasmPerInsn', 'modules', 'flushes']);
+const NUMERIC = new Set(['runs', 's', 'minsns', 'mips', 'vsInterp', 'vsQemu', 'vsNative', 'vsBase', 'vsNode', 'processes', 'tbs', 'insnsPerTb', 'usPerTb', 'wasmPerInsn', 'modules', 'flushes']);
 
-const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, Linux ${release()}, Node ${process.version}${QEMU ? `, ${execFileSync(QEMU, ['--version'], { encoding: 'utf8' }).split('\n')[0]}` : ''}`;
+const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, Linux ${release()}, Node ${process.version}${browserVersion ? `, Chromium ${browserVersion}` : ''}${QEMU ? `, ${execFileSync(QEMU, ['--version'], { encoding: 'utf8' }).split('\n')[0]}` : ''}; load average ${loadStart.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end`;
 const notes = [
   `Medians of wall time over the runs, runs interleaved (engine after engine, run after run). ${QUICK ? '--quick: small sizes, 1 run; outputs are checked, speed means little.' : ''}`,
   'MIPS: guest instructions (dynwasm\'s exact count, summed over every emulator process of the run) per second of wall time, Node start-up included; qemu-arm\'s MIPS use the same count (the same binary and input).',
@@ -604,6 +676,7 @@ const notes = [
   'TBs, insns/TB, µs/TB (front-end + WebAssembly compilation per translated block), wasm B/insn (per guest instruction compiled), modules, flush/inval: the last run\'s translation counters, all processes summed.',
   'native: the C benchmarks built with gcc -O2 for x86-64 from the same source; for the busybox workloads, the host\'s own tools (gzip, gunzip, sha256sum, bzip2, tar: not the same program) and for applets the same busybox version built for the host.',
   'linux-gzip, linux-sha256sum, linux-forks: the time the booted guest measured for the workload alone (/proc/uptime, 10 ms steps; dynwasm\'s guest clock is host time, as QEMU\'s without -icount), one boot per engine and run serving all three.',
+  'bare-*: bare-metal programs under dynwasm-system-arm -semihosting; their time is the run loop\'s alone (-stats\' wall time: no Node start-up, no board creation), and the browser\'s is the same loop in the web page\'s Web Worker in headless Chromium (web/worker.ts, a new worker per run: no page load, no bundle compilation). browser / node: the browser\'s median / the Node JIT\'s.',
   `The interpreter runs ${INTERP_RUNS} time(s)${INTERP_ALL ? '' : ` and skips the ${MB} MB workloads (--interp-all runs them)`}.`,
 ];
 
@@ -631,7 +704,7 @@ const mdTable = () => [
 // SVG: per workload, time relative to native for each emulator, on a log scale.
 function svg() {
   const bars = engines.filter((e) => e !== 'native');
-  const colours = { jit: '#2b7bb9', interp: '#d95f02', qemu: '#1b9e77', base: '#7570b3' };
+  const colours = { jit: '#2b7bb9', interp: '#d95f02', browser: '#e7298a', qemu: '#1b9e77', base: '#7570b3' };
   const data = results.map((rec) => ({ name: rec.name, v: bars.map((e) => { const m = rec.engines[e]?.median, n = rec.engines.native?.median; return m && n ? m / n : undefined; }) }));
   const vals = data.flatMap((d) => d.v).filter((x) => x !== undefined);
   const lo = 0, hi = Math.max(1, Math.ceil(Math.log10(Math.max(10, ...vals))));
@@ -685,6 +758,7 @@ writeFileSync(join(resultsDir, 'latest.svg'), svg());
 console.log(`\n${textTable()}\n`);
 for (const n of notes) console.log(`- ${n}`);
 if (missing.qemu && engines.includes('qemu')) console.log(`- qemu-arm: ${missing.qemu}`);
+if (missing.browser && engines.includes('browser')) console.log(`- browser: ${missing.browser}`);
 console.log(`\nResults: bench/results/latest.json, latest.md, latest.svg (${totalS.toFixed(0)} s in all)`);
 if (failures) {
   say(red(`\nbench: ${failures} FAILURE(S): a run failed or outputs differ (see the status column)`));

@@ -35,6 +35,10 @@ export type RunState = 'running' | 'paused' | 'waiting' | 'halted';
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'output'; data: Uint8Array }
-  /** `message`: why the machine stopped, if not by the guest's exit (a bad image, say: one line). */
-  | { type: 'state'; state: RunState; exitCode?: number; message?: string }
+  /**
+   * `message`: why the machine stopped, if not by the guest's exit (a bad image, say: one line).
+   * `runMs` (halted by the guest): the run loop's time since the machine started, in ms of the
+   * worker's performance.now() (npm run bench's browser column).
+   */
+  | { type: 'state'; state: RunState; exitCode?: number; message?: string; runMs?: number }
   | { type: 'stats'; stats: WorkerStats };

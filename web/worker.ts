@@ -26,6 +26,8 @@ let machine: VersatilePb | undefined;
 /** Bumped by every boot and reset: a run loop of an older generation stops. */
 let generation = 0;
 let paused = false;
+/** performance.now() when the current machine's run loop started (for the halted state's runMs). */
+let runStart = 0;
 /** Keyboard bytes not yet taken by UART0 (or a semihosting console read). */
 const input: number[] = [];
 let wakeInput: (() => void) | undefined;
@@ -57,7 +59,7 @@ function postStats(force = false): void {
   post({ type: 'stats', stats: { icount: c.icount, blocksRun: c.blocksRun, tbsTranslated: c.tbsTranslated, modules: c.modules, mips } });
 }
 
-function setState(state: RunState, extra: { exitCode?: number; message?: string } = {}): void {
+function setState(state: RunState, extra: { exitCode?: number; message?: string; runMs?: number } = {}): void {
   post({ type: 'state', state, ...extra });
 }
 
@@ -98,6 +100,7 @@ async function start(): Promise<void> {
   }
   lastStats = { t: performance.now(), icount: 0 };
   setState('running');
+  runStart = performance.now();
   try {
     await run(gen);
   } catch (e) {
@@ -157,7 +160,7 @@ async function run(gen: number): Promise<void> {
         continue;
       }
       postStats(true);
-      setState('halted', { exitCode: cpu.exitCode, message: sh?.fatal });
+      setState('halted', { exitCode: cpu.exitCode, message: sh?.fatal, runMs: performance.now() - runStart });
       return;
     }
     await yieldNow();
