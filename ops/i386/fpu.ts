@@ -508,42 +508,144 @@ function trig(env: Int32Array, code: number): void {
   else { const c = f(Math.cos); setSt(env, 0, f(Math.sin)); push(env, c); }
 }
 
-/** f2xm1 fyl2x fyl2xp1 fpatan: special operands exactly, the rest in double precision (qemu-i386 computes these in extended precision). */
-function transcendental(env: Int32Array, code: number): void {
-  const a = st(env, 0);
-  if (code === X87.F2XM1) {
-    if (a.c === INVALID) { setSt(env, 0, invalid()); return; }
-    if (a.c === NAN) { setSt(env, 0, propagate(a)!); return; }
-    if (a.c === ZERO) return;
-    if (a.c === INF) { setSt(env, 0, a.sign ? { c: FINITE, sign: 1, m: 1n, E: 0 } : a); return; }
-    const x = toNumber(a, 0)!;
-    excFlags |= FPUS_PE;
-    setSt(env, 0, fromNumber(Math.expm1(x * Math.LN2)));
-    return;
-  }
-  const b = st(env, 1);
-  let r: V;
-  if (a.c === INVALID || b.c === INVALID) r = invalid();
-  else if (a.c === NAN || b.c === NAN) r = propagate(b, a)!;
-  else {
-    const x = toNumber(a, 0)!, y = toNumber(b, 0)!;
-    let z: number;
-    if (code === X87.FPATAN) z = Math.atan2(y, x);
-    else if (code === X87.FYL2X) {
-      if (a.sign && a.c !== ZERO) { setSt(env, 1, invalid()); pop(env); return; }
-      if (a.c === ZERO && b.c === ZERO) { setSt(env, 1, invalid()); pop(env); return; }
-      if (a.c === ZERO && b.c !== ZERO) excFlags |= FPUS_ZE;
-      const l = Math.log2(x);
-      z = (l === 0 && b.c === INF) ? NaN : y * l;
-      if (Number.isNaN(z)) { setSt(env, 1, invalid()); pop(env); return; }
-    } else {
-      const l = Math.log1p(x) / Math.LN2;
-      z = y * l;
-      if (Number.isNaN(z)) { setSt(env, 1, invalid()); pop(env); return; }
+// --- f2xm1 fyl2x fyl2xp1 fpatan: in fixed point with 256 fraction bits, then rounded once -----------------
+const FP = 256n;
+const FONE = 1n << FP;
+const fmul = (a: bigint, b: bigint): bigint => (a * b) >> FP;
+const fdiv = (a: bigint, b: bigint): bigint => (a << FP) / b;
+/** ln 2 = Σ 1 / (k 2^k), and π by Machin's formula, to 256 bits (8 guard bits). */
+const LN2 = ((): bigint => { let s = 0n; for (let k = 1n; k < 280n; k++) s += (FONE << 8n) / (k << k); return s >> 8n; })();
+/** atan(r) for a small |r| by its series. */
+function atanSeries(r: bigint): bigint {
+  const r2 = fmul(r, r);
+  let term = r, sum = 0n;
+  for (let k = 1n; term !== 0n; k += 2n) { sum += (k & 2n) === 0n ? term / k : -(term / k); term = fmul(term, r2); }
+  return sum;
+}
+const PI = ((): bigint => { const g = 8n, one = FONE << g; const at = (n: bigint): bigint => { const x = one / n, x2n = n * n; let t = x, s = 0n; for (let k = 1n; t !== 0n; k += 2n) { s += (k & 2n) === 0n ? t / k : -(t / k); t /= x2n; } return s; }; return (16n * at(5n) - 4n * at(239n)) >> g; })();
+/** atan(r) for 0 <= r <= 1 (two argument halvings, then the series). */
+function atanFixed(r: bigint): bigint {
+  for (let i = 0; i < 2; i++) r = fdiv(r, FONE + isqrt((FONE + fmul(r, r)) << FP));
+  return atanSeries(r) << 2n;
+}
+/** ln(u) for a fixed-point u in [1, 2). */
+function lnFixed1(u: bigint): bigint {
+  const z = fdiv(u - FONE, u + FONE), z2 = fmul(z, z);
+  let term = z, sum = 0n;
+  for (let k = 1n; term !== 0n; k += 2n) { sum += term / k; term = fmul(term, z2); }
+  return sum << 1n;
+}
+/** ln(u) for any fixed-point u > 0. */
+function lnFixed(u: bigint): bigint {
+  const e = bitLength(u) - 1 - Number(FP);
+  const m = e >= 0 ? u >> BigInt(e) : u << BigInt(-e);
+  return BigInt(e) * LN2 + lnFixed1(m);
+}
+/** A finite value as fixed point (exact when E >= -256). */
+const toFixed = (v: V): bigint => { const sh = v.E + Number(FP); const m = sh >= 0 ? v.m << BigInt(sh) : v.m >> BigInt(-sh); return v.sign ? -m : m; };
+/** Round a fixed-point approximation (its error far below the last place) in the control word's rounding mode to 64 bits. */
+function fromFixed(env: Int32Array, x: bigint, sign = x < 0n ? 1 : 0): V {
+  const m = x < 0n ? -x : x;
+  return roundTo(sign, (m << 1n) | 1n, -Number(FP) - 1, 64, EXT, rcOf(env));
+}
+/** A value whose magnitude is just below (`below`) or above |m × 2^E| (the next term of a series too small to count but for its direction). */
+const nudged = (env: Int32Array, sign: number, m: bigint, E: number, below: boolean): V =>
+  roundTo(sign, (m << 2n) + (below ? -1n : 1n), E - 2, 64, EXT, rcOf(env));
+const infV = (sign: number): V => ({ c: INF, sign, m: 0n, E: 0 });
+const zeroV = (sign: number): V => ({ c: ZERO, sign, m: 0n, E: 0 });
+/** The NaN rules of the two-operand transcendental instructions (QEMU's): st0's signalling NaN first. */
+function nan2(a: V, b: V): V | undefined {
+  if (a.c === INVALID || b.c === INVALID) return invalid();
+  if (isSnan(a)) { excFlags |= FPUS_IE; return silence(a); }
+  if (isSnan(b)) { excFlags |= FPUS_IE; return silence(b); }
+  if (a.c === NAN) return a;
+  if (b.c === NAN) return b;
+  return undefined;
+}
+
+function f2xm1(env: Int32Array, a: V): V {
+  if (a.c === INVALID) return invalid();
+  if (a.c === NAN) return propagate(a)!;
+  if (a.c === ZERO) return a;
+  if (a.c === INF || cmpMag(a, ONE) > 0) return invalid();
+  if (cmpMag(a, ONE) === 0) return a.sign ? { c: FINITE, sign: 1, m: 1n, E: -1 } : ONE;
+  excFlags |= FPUS_PE;
+  // 2^x - 1 = x ln2 (1 + x ln2 / 2 + ...): for a tiny x only the direction of the rest counts.
+  if (lead(a) < -70) return nudged(env, a.sign, a.m * LN2, a.E - Number(FP), a.sign !== 0);
+  const t = fmul(toFixed(a), LN2);
+  let term = t, sum = 0n;
+  for (let k = 2n; term !== 0n; k++) { sum += term; term = fmul(term, t) / k; }
+  return fromFixed(env, sum);
+}
+
+/** fyl2x (`plus1`: fyl2xp1): st1 = st1 × log2(st0 [+ 1]), pop. */
+function fyl2x(env: Int32Array, plus1: boolean): void {
+  const x = st(env, 0), y = st(env, 1);
+  const r = ((): V => {
+    const n = nan2(x, y);
+    if (n) return n;
+    // The sign and kind of log2(x [+ 1]): -1 below zero, 0 zero, 1 positive; undefined: x out of the domain.
+    const xNeg = x.sign !== 0 && x.c !== ZERO;
+    if (!plus1 ? xNeg : xNeg && (x.c === INF || cmpMag(x, ONE) > 0)) return invalid();
+    const atPole = plus1 ? xNeg && x.c === FINITE && cmpMag(x, ONE) === 0 : x.c === ZERO; // log2 = -inf
+    const logSign = plus1 ? x.sign : cmpMag(x, ONE) < 0 || x.c === ZERO ? 1 : 0;
+    const logZero = plus1 ? x.c === ZERO : x.c === FINITE && cmpMag(x, ONE) === 0 && x.sign === 0;
+    if (atPole) {
+      if (y.c === ZERO) return invalid();
+      if (y.c !== INF) excFlags |= FPUS_ZE;
+      return infV(y.sign ^ 1);
     }
-    if (a.c === FINITE || b.c === FINITE) excFlags |= FPUS_PE;
-    r = fromNumber(z);
-  }
+    if (x.c === INF) return y.c === ZERO ? invalid() : infV(y.sign);
+    if (y.c === INF) return logZero ? invalid() : infV(y.sign ^ logSign);
+    if (logZero || y.c === ZERO) return zeroV(y.sign ^ (logZero ? 0 : logSign));
+    excFlags |= FPUS_PE;
+    let l: bigint;
+    if (plus1) {
+      if (lead(x) < -70) {
+        // log2(1 + x) = x / ln2 × (1 - x/2 + ...): below |x| / ln2 for x > 0, above it for x < 0.
+        const q = (x.m << (2n * FP)) / LN2;
+        return nudged(env, y.sign ^ x.sign, y.m * q, y.E + x.E - Number(FP), x.sign === 0);
+      }
+      l = fdiv(lnFixed(FONE + toFixed(x)), LN2);
+    } else {
+      const e = lead(x);
+      l = BigInt(e) * FONE + fdiv(lnFixed1(x.m << BigInt(Number(FP) - (bitLength(x.m) - 1))), LN2);
+    }
+    const ml = l < 0n ? -l : l;
+    return roundTo(y.sign ^ (l < 0n ? 1 : 0), ((y.m * ml) << 1n) | 1n, y.E - Number(FP) - 1, 64, EXT, rcOf(env));
+  })();
+  setSt(env, 1, r);
+  pop(env);
+}
+
+/** fpatan: st1 = atan2(st1, st0), pop. */
+function fpatan(env: Int32Array): void {
+  const x = st(env, 0), y = st(env, 1);
+  const r = ((): V => {
+    const n = nan2(x, y);
+    if (n) return n;
+    const half = PI >> 1n, quarter = PI >> 2n;
+    const xNeg = x.sign !== 0;
+    if (y.c === ZERO) return xNeg ? fromFixed(env, PI, y.sign) : y;
+    excFlags |= FPUS_PE;
+    if (x.c === ZERO) return fromFixed(env, half, y.sign);
+    if (y.c === INF) return fromFixed(env, x.c === INF ? (xNeg ? 3n * quarter : quarter) : half, y.sign);
+    if (x.c === INF) return xNeg ? fromFixed(env, PI, y.sign) : zeroV(y.sign);
+    const swap = cmpMag(y, x) > 0;
+    const small = swap ? x : y, big = swap ? y : x;
+    const d = lead(small) - lead(big);
+    if (!swap && !xNeg && d < -70) {
+      // atan(r) = r - r^3/3 + ...: just below r = |y| / |x|.
+      let q = (small.m << 130n) / big.m;
+      if (q * big.m !== small.m << 130n) q |= 1n;
+      return nudged(env, y.sign, q, small.E - big.E - 130, true);
+    }
+    const rF = d < -300 ? 0n : (small.m << BigInt(Number(FP) + small.E - big.E)) / big.m;
+    let t = atanFixed(rF);
+    if (swap) t = half - t;
+    if (xNeg) t = PI - t;
+    return fromFixed(env, t, y.sign);
+  })();
   setSt(env, 1, r);
   pop(env);
 }
@@ -828,7 +930,9 @@ function fpuNoOperand(env: Int32Array, op: number): void {
     case X87.FDECSTP: env[FPTOP] = (env[FPTOP] - 1) & 7; env[FPUS] &= ~FPUS_CC; return;
     case X87.FINCSTP: env[FPTOP] = (env[FPTOP] + 1) & 7; env[FPUS] &= ~FPUS_CC; return;
     case X87.FSIN: case X87.FCOS: case X87.FPTAN: case X87.FSINCOS: trig(env, op); return;
-    case X87.F2XM1: case X87.FYL2X: case X87.FYL2XP1: case X87.FPATAN: transcendental(env, op); return;
+    case X87.F2XM1: setSt(env, 0, f2xm1(env, a())); return;
+    case X87.FYL2X: case X87.FYL2XP1: fyl2x(env, op === X87.FYL2XP1); return;
+    case X87.FPATAN: fpatan(env); return;
     case X87.FCOMPP: case X87.FUCOMPP: fcom(env, st(env, 1), op === X87.FUCOMPP); pop(env); pop(env); return;
     default: throw new Error(`helper_fpu: unknown operation ${op}`);
   }
