@@ -52,7 +52,10 @@ compile() { # cc out src flags...
 		echo "  up-to-date  $rel"
 		return
 	fi
-	if ! "$cc" "${CFLAGS[@]}" "$@" -I"$SRC" -o "$out" "$src" 2>"$out.log"; then
+	# Libraries (-l...) go after the source, where the linker looks for what it needs.
+	local flags=() libs=() a
+	for a in "$@"; do if [[ $a == -l* ]]; then libs+=("$a"); else flags+=("$a"); fi; done
+	if ! "$cc" "${CFLAGS[@]}" "${flags[@]}" -I"$SRC" -o "$out" "$src" "${libs[@]}" 2>"$out.log"; then
 		cat "$out.log" >&2
 		rm -f "$out.log"
 		echo "error: building $rel failed" >&2
@@ -88,7 +91,11 @@ for src in "$I386_SRC"/*.c; do
 	if [[ -n "$ONLY" && " $ONLY " != *" $name "* ]]; then
 		continue
 	fi
-	compile "$I386_CC" "$OUT/i386/$name" "$src" -static
+	compile "$I386_CC" "$OUT/i386/$name" "$src" -static -lm
+	# The floating-point program also unoptimised: gcc -O0 keeps every value in memory between x87 instructions.
+	if [[ $name == float ]]; then
+		compile "$I386_CC" "$OUT/i386/$name-O0" "$src" -static -O0 -lm
+	fi
 done
 
 {
