@@ -26,6 +26,8 @@ const PROGRAMS: Record<string, Program> = {
   // x87 floating point: arithmetic, conversions, NaNs, libm, rounding modes, exception flags (-O2 and -O0).
   float: { runs: [{}] },
   'float-O0': { runs: [{}] },
+  // Directed x87 tests: every instruction on edge operands, in every rounding mode and precision.
+  x87ops: { runs: [{}] },
   traps: { runs: ['catch', 'div0', 'overflow', 'div8', 'ud2', 'hlt', 'int3', 'null'].map((a) => ({ args: [a], stderr: false })) },
   // The portable programs of test/linux-programs/.
   hello: { runs: [{}, { args: ['3', 'two words', ''] }] },

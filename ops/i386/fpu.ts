@@ -24,6 +24,8 @@ import { CF, EXCEPTION, PF, ZF } from './state.js';
 /** Env words of the FPU (state.ts reserves them: I386_STATE_WORDS). */
 export const FP_REGS = 48;
 export const FPUC = 72, FPUS = 73, FPTOP = 74, FPTAG = 75;
+/** The last x87 instruction's address and code segment, and its memory operand's offset and segment (fnstenv's FIP FCS FDP FDS, as QEMU records them). */
+export const FPIP = 76, FPCS = 77, FPDP = 78, FPDS = 79;
 
 /** Status word bits. */
 export const FPUS_IE = 0x1, FPUS_DE = 0x2, FPUS_ZE = 0x4, FPUS_OE = 0x8, FPUS_UE = 0x10, FPUS_PE = 0x20, FPUS_SF = 0x40;
@@ -432,8 +434,8 @@ function fscale(env: Int32Array): void {
     if (b.sign) r = a.c === INF ? invalid() : { c: ZERO, sign: a.sign, m: 0n, E: 0 };
     else r = a.c === ZERO ? invalid() : { c: INF, sign: a.sign, m: 0n, E: 0 };
   } else {
-    const t = roundInt(b, 3);
     const flagsBefore = excFlags;
+    const t = roundInt(b, 3);
     let n = t.c === ZERO ? 0 : Number(t.m) * (t.sign ? -1 : 1);
     if (!Number.isFinite(n) || n > 0x7fffffff) n = 0x7fffffff; else if (n < -0x80000000) n = -0x80000000;
     excFlags = flagsBefore;
@@ -464,6 +466,7 @@ function fxtract(env: Int32Array): void {
     setSt(env, 0, { c: INF, sign: 0, m: 0n, E: 0 });
     push(env, a);
   } else {
+    if ((env[physBase(env, 0) + 2] & 0x7fff) === 0) excFlags |= FPUS_DE; // a denormal operand
     const e = lead(a);
     setSt(env, 0, e === 0 ? { c: ZERO, sign: 0, m: 0n, E: 0 } : { c: FINITE, sign: e < 0 ? 1 : 0, m: BigInt(Math.abs(e)), E: 0 });
     push(env, { c: FINITE, sign: a.sign, m: a.m, E: -(bitLength(a.m) - 1) });
@@ -489,23 +492,72 @@ function fromNumber(x: number): V {
 }
 /** A NaN passed through a double: its payload truncated to a double's (floatx80_to_double then back). */
 function nanThroughDouble(v: V): V {
-  if (v.c === INVALID) return invalid();
-  if (isSnan(v)) excFlags |= FPUS_IE;
+  if (v.c === INVALID) return DEFAULT_NAN;
   return unpackIeee(packIeee(silence(v), DBL), DBL);
 }
 const MAXTAN = 9223372036854775808;
 
-/** fsin fcos fptan fsincos: in double precision, as qemu-i386 does (C2 set and nothing changed for |x| > 2^63). */
+/**
+ * fsin fcos fptan fsincos as qemu-i386 computes them: st0 rounded to a double (in the control
+ * word's rounding mode), the host's libm function on it, the double widened back; C2 set and
+ * nothing changed for |x| > 2^63; no exception flags (qemu-i386 raises none). The libm result is
+ * taken as glibc's, the correctly rounded double: computed here in fixed point with 256 fraction
+ * bits (π to 400 bits for the argument reduction), then rounded to nearest.
+ */
 function trig(env: Int32Array, code: number): void {
   const a = st(env, 0);
   const x = toNumber(a, rcOf(env));
   if (x !== undefined && (x > MAXTAN || x < -MAXTAN)) { env[FPUS] |= FPUS_C2; return; }
   env[FPUS] &= ~FPUS_C2;
-  const f = (fn: (y: number) => number): V => (x === undefined ? nanThroughDouble(a) : fromNumber(fn(x)));
-  if (code === X87.FSIN) setSt(env, 0, f(Math.sin));
-  else if (code === X87.FCOS) setSt(env, 0, f(Math.cos));
-  else if (code === X87.FPTAN) { setSt(env, 0, f(Math.tan)); push(env, ONE); }
-  else { const c = f(Math.cos); setSt(env, 0, f(Math.sin)); push(env, c); }
+  const saved = excFlags;
+  let s: V, c: V;
+  if (x === undefined) s = c = nanThroughDouble(a);
+  else if (!Number.isFinite(x)) s = c = DEFAULT_NAN;
+  else [s, c] = sinCos(fromNumber(x));
+  const t = x === undefined || !Number.isFinite(x) ? s : tanOf(fromNumber(x));
+  excFlags = saved;
+  if (code === X87.FSIN) setSt(env, 0, s);
+  else if (code === X87.FCOS) setSt(env, 0, c);
+  else if (code === X87.FPTAN) { setSt(env, 0, t); push(env, ONE); }
+  else { setSt(env, 0, s); push(env, c); }
+}
+const RB = 400n;
+/** π/2 to 400 fraction bits. */
+const HALF_PI_400 = ((): bigint => { const g = 8n, one = 1n << (RB + g); const at = (n: bigint): bigint => { const x = one / n, n2 = n * n; let t = x, s = 0n; for (let k = 1n; t !== 0n; k += 2n) { s += (k & 2n) === 0n ? t / k : -(t / k); t /= n2; } return s; }; return (16n * at(5n) - 4n * at(239n)) >> (g + 1n); })();
+/** sin and cos of |x| (a double's value) reduced to [-π/4, π/4]: the quadrant and the two series in 256-bit fixed point. */
+function reduced(v: V): { k: number; sn: bigint; cs: bigint } {
+  const X = v.m << BigInt(v.E + Number(RB));
+  const k = (X + (HALF_PI_400 >> 1n)) / HALF_PI_400;
+  const r = (X - k * HALF_PI_400) >> (RB - FP);
+  const r2 = fmul(r, r);
+  let term = r, sn = 0n;
+  for (let n = 2n; term !== 0n; n += 2n) { sn += term; term = -fmul(term, r2) / (n * (n + 1n)); }
+  term = FONE;
+  let cs = 0n;
+  for (let n = 1n; term !== 0n; n += 2n) { cs += term; term = -fmul(term, r2) / (n * (n + 1n)); }
+  return { k: Number(k & 3n), sn, cs };
+}
+/** A fixed-point value rounded to the nearest double, widened. */
+function toDoubleV(x: bigint): V {
+  const sign = x < 0n ? 1 : 0, m = x < 0n ? -x : x;
+  return roundTo(sign, (m << 1n) | 1n, -Number(FP) - 1, 53, DBL, 0);
+}
+function sinCos(v: V): [V, V] {
+  if (v.c === ZERO) return [v, ONE];
+  if (lead(v) < -100) {
+    // sin x = x - x^3/6: just below |x|; cos x = 1 - x^2/2: just below 1.
+    return [roundTo(v.sign, (v.m << 2n) - 1n, v.E - 2, 53, DBL, 0), roundTo(0, (1n << 200n) - 1n, -200, 53, DBL, 0)];
+  }
+  const { k, sn, cs } = reduced(v);
+  const sins = [sn, cs, -sn, -cs][k], coss = [cs, -sn, -cs, sn][k];
+  return [toDoubleV(v.sign ? -sins : sins), toDoubleV(coss)];
+}
+function tanOf(v: V): V {
+  if (v.c === ZERO) return v;
+  if (lead(v) < -100) return roundTo(v.sign, (v.m << 2n) + 1n, v.E - 2, 53, DBL, 0); // x + x^3/3: just above |x|
+  const { k, sn, cs } = reduced(v);
+  const t = (k & 1) === 0 ? fdiv(sn, cs) : -fdiv(cs, sn);
+  return toDoubleV(v.sign ? -t : t);
 }
 
 // --- f2xm1 fyl2x fyl2xp1 fpatan: in fixed point with 256 fraction bits, then rounded once -----------------
@@ -555,9 +607,9 @@ const infV = (sign: number): V => ({ c: INF, sign, m: 0n, E: 0 });
 const zeroV = (sign: number): V => ({ c: ZERO, sign, m: 0n, E: 0 });
 /** The NaN rules of the two-operand transcendental instructions (QEMU's): st0's signalling NaN first. */
 function nan2(a: V, b: V): V | undefined {
-  if (a.c === INVALID || b.c === INVALID) return invalid();
   if (isSnan(a)) { excFlags |= FPUS_IE; return silence(a); }
   if (isSnan(b)) { excFlags |= FPUS_IE; return silence(b); }
+  if (a.c === INVALID || b.c === INVALID) return invalid();
   if (a.c === NAN) return a;
   if (b.c === NAN) return b;
   return undefined;
@@ -569,7 +621,6 @@ function f2xm1(env: Int32Array, a: V): V {
   if (a.c === ZERO) return a;
   if (a.c === INF || cmpMag(a, ONE) > 0) return invalid();
   if (cmpMag(a, ONE) === 0) return a.sign ? { c: FINITE, sign: 1, m: 1n, E: -1 } : ONE;
-  excFlags |= FPUS_PE;
   // 2^x - 1 = x ln2 (1 + x ln2 / 2 + ...): for a tiny x only the direction of the rest counts.
   if (lead(a) < -70) return nudged(env, a.sign, a.m * LN2, a.E - Number(FP), a.sign !== 0);
   const t = fmul(toFixed(a), LN2);
@@ -586,7 +637,8 @@ function fyl2x(env: Int32Array, plus1: boolean): void {
     if (n) return n;
     // The sign and kind of log2(x [+ 1]): -1 below zero, 0 zero, 1 positive; undefined: x out of the domain.
     const xNeg = x.sign !== 0 && x.c !== ZERO;
-    if (!plus1 ? xNeg : xNeg && (x.c === INF || cmpMag(x, ONE) > 0)) return invalid();
+    // fyl2x: x < 0 is invalid; fyl2xp1: qemu-i386 takes |x| >= 1 as out of range (invalid).
+    if (!plus1 ? xNeg : x.c === INF || (x.c === FINITE && lead(x) >= 0)) return invalid();
     const atPole = plus1 ? xNeg && x.c === FINITE && cmpMag(x, ONE) === 0 : x.c === ZERO; // log2 = -inf
     const logSign = plus1 ? x.sign : cmpMag(x, ONE) < 0 || x.c === ZERO ? 1 : 0;
     const logZero = plus1 ? x.c === ZERO : x.c === FINITE && cmpMag(x, ONE) === 0 && x.sign === 0;
@@ -597,22 +649,25 @@ function fyl2x(env: Int32Array, plus1: boolean): void {
     }
     if (x.c === INF) return y.c === ZERO ? invalid() : infV(y.sign);
     if (y.c === INF) return logZero ? invalid() : infV(y.sign ^ logSign);
-    if (logZero || y.c === ZERO) return zeroV(y.sign ^ (logZero ? 0 : logSign));
-    excFlags |= FPUS_PE;
-    let l: bigint;
+    if (logZero || y.c === ZERO) return zeroV(y.sign ^ (logZero ? (plus1 ? x.sign : 0) : logSign));
+    let l: bigint, exact = false;
     if (plus1) {
       if (lead(x) < -70) {
         // log2(1 + x) = x / ln2 × (1 - x/2 + ...): below |x| / ln2 for x > 0, above it for x < 0.
         const q = (x.m << (2n * FP)) / LN2;
         return nudged(env, y.sign ^ x.sign, y.m * q, y.E + x.E - Number(FP), x.sign === 0);
       }
-      l = fdiv(lnFixed(FONE + toFixed(x)), LN2);
+      const u = FONE + toFixed(x);
+      // 1 + x a power of two: the logarithm is an exact integer.
+      l = (u & (u - 1n)) === 0n ? BigInt(bitLength(u) - 1 - Number(FP)) * FONE : fdiv(lnFixed(u), LN2);
+      exact = (u & (u - 1n)) === 0n;
     } else {
       const e = lead(x);
-      l = BigInt(e) * FONE + fdiv(lnFixed1(x.m << BigInt(Number(FP) - (bitLength(x.m) - 1))), LN2);
+      exact = (x.m & (x.m - 1n)) === 0n;
+      l = BigInt(e) * FONE + (exact ? 0n : fdiv(lnFixed1(x.m << BigInt(Number(FP) - (bitLength(x.m) - 1))), LN2));
     }
     const ml = l < 0n ? -l : l;
-    return roundTo(y.sign ^ (l < 0n ? 1 : 0), ((y.m * ml) << 1n) | 1n, y.E - Number(FP) - 1, 64, EXT, rcOf(env));
+    return roundTo(y.sign ^ (l < 0n ? 1 : 0), ((y.m * ml) << 1n) | (exact ? 0n : 1n), y.E - Number(FP) - 1, 64, EXT, rcOf(env));
   })();
   setSt(env, 1, r);
   pop(env);
@@ -627,7 +682,6 @@ function fpatan(env: Int32Array): void {
     const half = PI >> 1n, quarter = PI >> 2n;
     const xNeg = x.sign !== 0;
     if (y.c === ZERO) return xNeg ? fromFixed(env, PI, y.sign) : y;
-    excFlags |= FPUS_PE;
     if (x.c === ZERO) return fromFixed(env, half, y.sign);
     if (y.c === INF) return fromFixed(env, x.c === INF ? (xNeg ? 3n * quarter : quarter) : half, y.sign);
     if (x.c === INF) return xNeg ? fromFixed(env, PI, y.sign) : zeroV(y.sign);
@@ -732,10 +786,13 @@ export function fpuInit(env: Int32Array): void {
   env[FPUS] = 0;
   env[FPTOP] = 0;
   env[FPTAG] = 0xff;
+  env[FPIP] = 0; env[FPCS] = 0; env[FPDP] = 0; env[FPDS] = 0;
 }
-/** The 28-byte protected-mode environment (fnstenv, fnsave): control, status, tag words; instruction and operand pointers 0. */
+/** The 28-byte protected-mode environment (fnstenv, fnsave): control, status, tag words, the last instruction's and operand's pointers. */
 function envBytes(env: Int32Array): bigint {
-  return BigInt(env[FPUC] & 0xffff) | (BigInt(fpuStatusWord(env)) << 32n) | (BigInt(fpuTagWord(env)) << 64n);
+  const w = (v: number, at: number): bigint => BigInt(v >>> 0) << BigInt(8 * at);
+  return w(env[FPUC] & 0xffff, 0) | w(fpuStatusWord(env), 4) | w(fpuTagWord(env), 8) | w(env[FPIP], 12) | w(env[FPCS] & 0xffff, 16)
+    | w(env[FPDP], 20) | w(env[FPDS] & 0xffff, 24);
 }
 function loadEnvBytes(env: Int32Array, v: bigint): void {
   env[FPUC] = Number(v & 0xffffn);
@@ -882,11 +939,8 @@ function fpuMem(s: OpState, op: number, addr: number): boolean {
       if (op === X87.FLDENV) loadEnvBytes(env, v); else fpuRestoreImage(env, v);
       return true;
     }
-    case X87.FNSTENV: {
-      if (!stBytes(s, addr, 28, envBytes(env))) return false;
-      env[FPUC] |= 0x3f; // masks every exception afterwards
-      return true;
-    }
+    // The SDM says fnstenv then masks every exception; qemu-i386 leaves the control word as it is, and so does this.
+    case X87.FNSTENV: return stBytes(s, addr, 28, envBytes(env));
     case X87.FNSAVE: {
       if (!stBytes(s, addr, 108, fpuSaveImage(env))) return false;
       fpuInit(env);
@@ -915,7 +969,13 @@ function fpuNoOperand(env: Int32Array, op: number): void {
       env[FPTAG] &= ~(1 << (env[FPTOP] & 7));
       return;
     }
-    case X87.FSQRT: setSt(env, 0, sqrt(env, a())); return;
+    case X87.FSQRT: {
+      // qemu-i386 clears C0..C3 and sets C2 for a negative operand (-0 and negative NaNs included).
+      const v = a();
+      if (v.sign) env[FPUS] = (env[FPUS] & ~FPUS_CC) | FPUS_C2;
+      setSt(env, 0, sqrt(env, v));
+      return;
+    }
     case X87.FRNDINT: {
       const v = a();
       if (v.c === INVALID) setSt(env, 0, invalid());

@@ -271,18 +271,31 @@ function x87RegForm(d: Insn): X87RegForm | undefined {
 }
 const x87Valid = (d: Insn): boolean => (d.mod === 3 ? x87RegForm(d) !== undefined : X87_MEM[d.op & 7][d.reg] !== undefined);
 
+/** The control instructions, which leave the last instruction and operand pointers as they are (QEMU's update_fip/update_fdp). */
+const X87_CONTROL = new Set<number>([X87.FLDENV, X87.FLDCW, X87.FNSTENV, X87.FNSTCW, X87.FRSTOR, X87.FNSAVE, X87.FNSTSW_M, X87.FNINIT, X87.FNCLEX]);
+
 function transX87(ctx: I386Ctx, d: Insn): boolean {
   const ob = ctx.ob;
   if (d.mod !== 3) {
     const op = X87_MEM[d.op & 7][d.reg]![0];
     if (op === 0) return false;
+    const seg = d.seg;
+    d.seg = -1;
     ctx.genAddr();
+    d.seg = seg;
+    ctx.addSeg(seg);
     G.gen_op_fpu_A0(ob, op, ctx.pc | 0, ctx.retired);
+    if (!X87_CONTROL.has(op)) {
+      G.gen_op_fpu_ip(ob, ctx.pc | 0);
+      // The operand's segment: the override, else ss for an ebp or esp base, else ds.
+      ob.emit1((OPC as Record<string, number>)[`fpu_dp_A0_seg${seg >= 0 ? seg : d.base === EBP || d.base === ESP ? 2 : 3}`], seg >= 0 ? 1 : 0);
+    }
     return true;
   }
   const f = x87RegForm(d)!;
-  if (f.kind === 'nop') return true;
+  if (f.kind === 'nop') { if (f.text !== 'fnop') G.gen_op_fpu_ip(ob, ctx.pc | 0); return true; }
   if (f.kind === 'fnstsw') { G.gen_op_fnstsw_T0(ob); ctx.storeReg(EAX, 2); return true; }
+  if (f.op === undefined || !X87_CONTROL.has(f.op)) G.gen_op_fpu_ip(ob, ctx.pc | 0);
   if (f.kind === 'fcomi') {
     G.gen_op_fcomi_T0(ob, f.comi!);
     G.gen_op_set_flags_T0(ob, 0x45);
