@@ -27,7 +27,7 @@ const PROGRAMS: Record<string, Program> = {
   float: { runs: [{}] },
   'float-O0': { runs: [{}] },
   // Directed x87 tests: every instruction on edge operands, in every rounding mode and precision.
-  x87ops: { runs: [{}] },
+  x87ops: { runs: [{}], timeout: 240_000 },
   traps: { runs: ['catch', 'div0', 'overflow', 'div8', 'ud2', 'hlt', 'int3', 'null'].map((a) => ({ args: [a], stderr: false })) },
   // The portable programs of test/linux-programs/.
   hello: { runs: [{}, { args: ['3', 'two words', ''] }] },
