@@ -72,9 +72,18 @@ interface V { c: number; sign: number; m: bigint; E: number }
 const B64 = (1n << 64n) - 1n, INT_BIT = 1n << 63n, QUIET_BIT = 1n << 62n;
 const EXT_BIAS = 16383;
 
+const TWO53 = 1n << 53n;
+/** The number of significant bits of m >= 0 (0 for 0). */
 function bitLength(m: bigint): number {
-  const s = m.toString(16);
-  return (s.length - 1) * 4 + (32 - Math.clz32(parseInt(s[0], 16)));
+  let extra = 0;
+  while (m >= TWO53) {
+    // Big operands only in the exact intermediate results: drop 48 bits at a time (or many more for huge ones).
+    if (m >= 1n << 1024n) { const s = m.toString(16); return (s.length - 1) * 4 + (32 - Math.clz32(parseInt(s[0], 16))); }
+    m >>= 48n;
+    extra += 48;
+  }
+  const n = Number(m);
+  return extra + (n < 4294967296 ? 32 - Math.clz32(n) : 64 - Math.clz32(Math.floor(n / 4294967296)));
 }
 
 function unpackX(se: number, mant: bigint): V {
