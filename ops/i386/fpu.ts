@@ -19,6 +19,7 @@
  */
 import type { OpState } from '../core.js';
 import { helper_ld, helper_st } from './helpers.js';
+import { FAST_PATH, fcomiFast, fpuFast, type FastCodes } from './fpu-fast.js';
 import { CF, EXCEPTION, PF, ZF } from './state.js';
 
 /** Env words of the FPU (state.ts reserves them: I386_STATE_WORDS). */
@@ -59,6 +60,12 @@ export const enum X87 {
   /** st(i) = st(i) op st0 (kinds as Intel's DC encoding: 4 subr, 5 sub, 6 divr, 7 div relative to st(i)); +8: then pop. */
   ARITH_STI_ST0 = 40, ARITH_STI_ST0_POP = 48,
 }
+/** The operation numbers of the fast path (fpu-fast.ts). */
+const FAST_CODES: FastCodes = {
+  regBase: X87.FLD_STI << 3, fldSti: X87.FLD_STI, fstSti: X87.FST_STI, fstpSti: X87.FSTP_STI,
+  arithSt0Sti: X87.ARITH_ST0_STI, arithStiSt0: X87.ARITH_STI_ST0, arithStiSt0Pop: X87.ARITH_STI_ST0_POP,
+  fldM64: X87.FLD_M64, fldM32: X87.FLD_M32, fstM64: X87.FST_M64, fstpM64: X87.FSTP_M64, arithM32: X87.ARITH_M32,
+};
 /** Register forms: X87 code << 3 | i. */
 export const x87Reg = (code: number, i: number): number => (code << 3) | i;
 /** The first register-form operation number (everything below is a plain code). */
@@ -879,6 +886,7 @@ function loadOperand(s: OpState, code: number, addr: number): V | undefined {
  */
 export function helper_fpu(s: OpState, op: number, addr: number): void {
   const env = s.env;
+  if (FAST_PATH.enabled && fpuFast(s, op, addr, FAST_CODES)) { FAST_PATH.hits++; return; }
   excFlags = 0;
   if (op >= X87_REG_BASE) fpuReg(env, op >>> 3, op & 7);
   else if (op >= X87.ARITH_M32 && op < X87.FLDCW) {
@@ -1060,6 +1068,12 @@ function fpuReg(env: Int32Array, code: number, i: number): void {
  */
 export function helper_fcomi(s: OpState, op: number): number {
   const env = s.env;
+  const fast = FAST_PATH.enabled ? fcomiFast(env, (op >>> 3) & 7) : -1;
+  if (fast >= 0) {
+    FAST_PATH.hits++;
+    if ((op & 2) !== 0) pop(env);
+    return fast;
+  }
   excFlags = 0;
   const r = compare(st(env, 0), st(env, (op >>> 3) & 7), (op & 1) !== 0);
   if ((op & 2) !== 0) pop(env);
