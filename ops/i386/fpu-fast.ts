@@ -45,6 +45,22 @@ function regDouble(env: Int32Array, i: number): number {
   return f64[0];
 }
 
+/**
+ * ST(i) as the exact sum hi + lo of two doubles (hi its mantissa's top 53 bits, lo the low 11),
+ * or undefined when it is no normal number of modest exponent.
+ */
+function regParts(env: Int32Array, i: number): [number, number] | undefined {
+  const b = base(env, i);
+  const lo = env[b], hi = env[b + 1], se = env[b + 2];
+  const e = (se & 0x7fff) - 16383;
+  if (hi >= 0 || e < -400 || e > 400) return undefined;
+  u32[0] = ((hi << 21) | (lo >>> 11)) >>> 0;
+  u32[1] = ((se & 0x8000) << 16) | ((e + 1023) << 20) | ((hi >>> 11) & 0xfffff);
+  const top = f64[0];
+  const low = (lo & 0x7ff) * 2 ** (e - 63);
+  return [top, (se & 0x8000) !== 0 ? -low : low];
+}
+
 /** A double of modest exponent, or NaN: the operand check for memory operands and results. */
 function modest(x: number): number {
   f64[0] = x;
@@ -52,15 +68,10 @@ function modest(x: number): number {
   return e < -400 || e > 400 ? NaN : x;
 }
 
-/** Write ST(i) = the double x (normal, modest) extended by `ext` (-1023..1024, in units of 2^-11 of its last place, toward larger magnitude). */
+/** Write ST(i) = the double x (normal, modest) extended by `ext` (0..2047, in units of 2^-11 of its last place, toward larger magnitude). */
 function setReg(env: Int32Array, i: number, x: number, ext: number): void {
   f64[0] = x;
-  let dlo = u32[0], dhi = u32[1];
-  if (ext < 0) {
-    // One unit less in the double's last place, then 2048 + ext sixty-fourths... of it below.
-    if (dlo === 0) { dlo = 0xffffffff; dhi -= 1; } else dlo -= 1;
-    ext += 2048;
-  }
+  const dlo = u32[0], dhi = u32[1];
   const sign = dhi >>> 31, e = ((dhi >>> 20) & 0x7ff) - 1023;
   const phys = (env[FPTOP] + i) & 7, b = FP_REGS + 3 * phys;
   env[b] = ((dlo << 11) | ext) | 0;
@@ -83,31 +94,39 @@ function ulpUnit(x: number): number {
 }
 
 /**
- * Store the exact value hi + err (|err| <= half an ulp of hi; err only approximate when `approx`)
- * rounded to the control word's precision into ST(i); false when the fast path cannot decide.
+ * Store the exact value hi + t + sticky (t a multiple of hi's grid or not, |sticky| below t's
+ * last place, only its sign counting; t only approximate when `approx`) rounded to nearest at
+ * the control word's precision into ST(i); false when the fast path cannot decide.
  */
-function storeRounded(env: Int32Array, i: number, hi: number, err: number, pc64: boolean, approx: boolean): boolean {
+function storeRounded(env: Int32Array, i: number, hi: number, t: number, sticky: number, pc64: boolean, approx: boolean): boolean {
   if (modest(hi) !== hi || hi === 0) return false;
-  if (err === 0) { setReg(env, i, hi, 0); return true; }
-  if (!pc64) {
-    setReg(env, i, hi, 0);
-    env[FPUS] |= FPUS_PE;
-    return true;
-  }
-  const g = ulpUnit(hi) / 2048;
-  const k = (hi < 0 ? -err : err) / g;
-  if (k < 0) {
+  if (t === 0 && sticky === 0) { setReg(env, i, hi, 0); return true; }
+  const gridBits = pc64 ? 11 : 0, cells = 2 ** gridBits;
+  const ulp = ulpUnit(hi), g = ulp / cells;
+  const neg = hi < 0;
+  const k = (neg ? -t : t) / g, sm = neg ? -sticky : sticky;
+  // The sticky part must lie below t's last place (and far below the grid) for its sign alone to decide.
+  if (sticky !== 0 && (t === 0 || Math.abs(sticky) > ulpUnit(t) / 2 || Math.abs(sm) >= g / 4)) return false;
+  if (k < 0 || (k === 0 && sm < 0)) {
     // Below a power of two the grid is twice as fine: leave that to the exact path.
     f64[0] = hi;
     if (u32[0] === 0 && (u32[1] & 0xfffff) === 0) return false;
   }
-  const kr = roundEven(k);
+  const fl = Math.floor(k), f = k - fl;
+  let kr: number;
   if (approx) {
+    kr = roundEven(k);
     const d = Math.abs(k - kr);
     if (d < 1e-6 || Math.abs(d - 0.5) < 1e-6) return false;
-  }
-  setReg(env, i, hi, kr);
-  if (approx || kr !== k) env[FPUS] |= FPUS_PE;
+  } else if (f === 0.5) kr = sm > 0 ? fl + 1 : sm < 0 ? fl : (fl % 2 === 0 ? fl : fl + 1);
+  else kr = f < 0.5 ? fl : fl + 1;
+  const inexact = approx || f !== 0 || sm !== 0;
+  // hi moved by whole places, the rest in grid cells below; the binade must stay hi's.
+  const q = Math.floor(kr / cells), rem = kr - q * cells;
+  const mag = Math.abs(hi) + q * ulp;
+  if (ulpUnit(mag) !== ulp) return false;
+  setReg(env, i, neg ? -mag : mag, rem);
+  if (inexact) env[FPUS] |= FPUS_PE;
   return true;
 }
 
@@ -119,28 +138,45 @@ function twoProductErr(a: number, b: number, p: number): number {
   return ((ah * bh - p) + ah * bl + al * bh) + al * bl;
 }
 
-/** st0 op b (the kinds of fpu.ts: 0 add, 1 mul, 4 sub, 5 subr, 6 div, 7 divr) into ST(dst) when fast; false otherwise. */
-function arith(env: Int32Array, kind: number, a: number, b: number, dst: number, pc64: boolean): boolean {
-  if (Number.isNaN(a) || Number.isNaN(b)) return false;
+/**
+ * st0 op b (the kinds of fpu.ts: 0 add, 1 mul, 4 sub, 5 subr, 6 div, 7 divr) into ST(dst) when
+ * fast, false otherwise. Operands are exact pairs hi + lo; at most one may have a low part, and
+ * a division takes none.
+ */
+function arith(env: Int32Array, kind: number, a: [number, number] | undefined, b: [number, number] | undefined, dst: number, pc64: boolean): boolean {
+  if (a === undefined || b === undefined || (a[1] !== 0 && b[1] !== 0)) return false;
   switch (kind) {
     case 0: case 4: case 5: {
-      const x = kind === 5 ? b : a, y = kind === 0 ? b : -(kind === 5 ? a : b);
-      const s = x + y, bb = s - x, err = (x - (s - bb)) + (y - bb);
+      const xs = kind === 5 ? b : a, ys = kind === 5 ? a : b, sy = kind === 0 ? 1 : -1;
+      const x = xs[0], y = sy * ys[0];
+      const s = x + y, bb = s - x, e1 = (x - (s - bb)) + (y - bb);
+      const extra = xs[1] + sy * ys[1];
+      const t = e1 + extra, b2 = t - e1, e2 = (e1 - (t - b2)) + (extra - b2);
       if (s === 0) return false; // the sign of an exact zero depends on the rounding: the exact path
-      return storeRounded(env, dst, s, err, pc64, false);
+      return storeRounded(env, dst, s, t, e2, pc64, false);
     }
     case 1: {
-      const p = a * b;
-      return storeRounded(env, dst, p, twoProductErr(a, b, p), pc64, false);
+      const [x1, x2] = a[1] !== 0 ? a : b, y = a[1] !== 0 ? b[0] : a[0];
+      const p = x1 * y, e = twoProductErr(x1, y, p);
+      if (x2 === 0) return storeRounded(env, dst, p, e, 0, pc64, false);
+      // x2 has at most 11 bits: its products with the halves of y are exact.
+      const cy = SPLIT * y, yh = cy - (cy - y), yl = y - yh;
+      const m1 = x2 * yh, m2 = x2 * yl;
+      const t1 = e + m1, c1 = t1 - e, r1 = (e - (t1 - c1)) + (m1 - c1);
+      const t2 = t1 + m2, c2 = t2 - t1, r2 = (t1 - (t2 - c2)) + (m2 - c2);
+      const t3 = t2 + r1, c3 = t3 - t2, r3 = (t2 - (t3 - c3)) + (r1 - c3);
+      // e + m1 + m2 = t3 + r3 + r2 exactly; the last two only as a sign below t3's last place.
+      return t3 === 0 ? storeRounded(env, dst, p, r2, 0, pc64, false) : storeRounded(env, dst, p, t3, r3 + r2, pc64, false);
     }
     default: {
-      const x = kind === 6 ? a : b, y = kind === 6 ? b : a;
+      if (a[1] !== 0 || b[1] !== 0) return false;
+      const x = kind === 6 ? a[0] : b[0], y = kind === 6 ? b[0] : a[0];
       const q = x / y;
       if (q === 0 || modest(q) !== q) return false;
       // The exact residual r = x - q y (a double), and the quotient's error r / y.
       const p = q * y, e = twoProductErr(q, y, p), r = (x - p) - e;
-      if (r === 0) return storeRounded(env, dst, q, 0, pc64, false);
-      return storeRounded(env, dst, q, r / y, pc64, true);
+      if (r === 0) return storeRounded(env, dst, q, 0, 0, pc64, false);
+      return storeRounded(env, dst, q, r / y, 0, pc64, true);
     }
   }
 }
@@ -209,14 +245,14 @@ export function fpuFast(s: OpState, op: number, addr: number, codes: FastCodes):
     }
     const group = code & ~7, kind = code & 7;
     if (group === codes.arithSt0Sti && kind !== 2 && kind !== 3) {
-      if (!arith(env, kind, regDouble(env, 0), regDouble(env, i), 0, pc64)) return false;
+      if (!arith(env, kind, regParts(env, 0), regParts(env, i), 0, pc64)) return false;
       flagsDone(env);
       return true;
     }
     if ((group === codes.arithStiSt0 || group === codes.arithStiSt0Pop) && kind !== 2 && kind !== 3) {
       // Intel's DC/DE forms: st(i) = st(i) op st0 with sub/div reversed (as fpu.ts's fpuReg).
       const k = kind === 4 ? 5 : kind === 5 ? 4 : kind === 6 ? 7 : kind === 7 ? 6 : kind;
-      if (!arith(env, k, regDouble(env, i), regDouble(env, 0), i, pc64)) return false;
+      if (!arith(env, k, regParts(env, i), regParts(env, 0), i, pc64)) return false;
       if (group === codes.arithStiSt0Pop) { env[FPTAG] |= 1 << (env[FPTOP] & 7); env[FPTOP] = (env[FPTOP] + 1) & 7; }
       flagsDone(env);
       return true;
@@ -246,12 +282,12 @@ export function fpuFast(s: OpState, op: number, addr: number, codes: FastCodes):
   if (op >= codes.arithM32 && op < codes.arithM32 + 16) {
     const kind = op & 7;
     if (kind === 2 || kind === 3) return false;
-    const a = regDouble(env, 0);
-    if (Number.isNaN(a)) return false;
+    const a = regParts(env, 0);
+    if (a === undefined) return false;
     const b = op < codes.arithM32 + 8 ? ldFloat(s, addr) : ldDouble(s, addr);
     if (b === undefined) return true;
     if (modest(b) !== b || b === 0) return false;
-    if (!arith(env, kind, a, b, 0, pc64)) return false;
+    if (!arith(env, kind, a, [b, 0], 0, pc64)) return false;
     flagsDone(env);
     return true;
   }
