@@ -8,6 +8,8 @@
 #   build/linux-programs/i386/<name>         i686-linux-gnu-gcc -O2 -static: the portable programs
 #                                            and the i386 guest's own (test/i386-programs/*.c),
 #                                            for test/i386-programs.test.ts
+#   build/linux-programs/i386-dynamic/<name> i686-linux-gnu-gcc -O2: a few, run with
+#                                            -L /usr/i686-linux-gnu (libc6-i386-cross)
 # and build/linux-programs/manifest.json. Rebuilds only what changed.
 # Needs Debian's gcc-arm-linux-gnueabi, libc6-dev-armel-cross, gcc-i686-linux-gnu,
 # libc6-dev-i386-cross and gcc (scripts/install-debian-packages.sh installs them).
@@ -27,6 +29,8 @@ DYNAMIC=" hello args files signals time pipes exec "
 
 I386_CC="${I386_LINUX_CC:-i686-linux-gnu-gcc}"
 I386_SRC="$ROOT/test/i386-programs"
+# The i386 guest's own programs also built dynamically linked (run with -L /usr/i686-linux-gnu).
+I386_DYNAMIC=" float x87ops "
 if ! command -v "$I386_CC" >/dev/null 2>&1; then
 	echo "error: $I386_CC not found; run scripts/install-debian-packages.sh (as root) to install it" >&2
 	exit 1
@@ -34,7 +38,7 @@ fi
 
 CFLAGS=(-O2 -Wall -Wextra -Wno-unused-parameter -Wno-unused-result -Wno-stringop-overflow -Wno-stringop-truncation)
 ONLY="$*"
-mkdir -p "$OUT/arm" "$OUT/arm-dynamic" "$OUT/native" "$OUT/i386"
+mkdir -p "$OUT/arm" "$OUT/arm-dynamic" "$OUT/native" "$OUT/i386" "$OUT/i386-dynamic"
 
 compile() { # cc out src flags...
 	local cc="$1" out="$2" src="$3"
@@ -52,7 +56,10 @@ compile() { # cc out src flags...
 		echo "  up-to-date  $rel"
 		return
 	fi
-	if ! "$cc" "${CFLAGS[@]}" "$@" -I"$SRC" -o "$out" "$src" 2>"$out.log"; then
+	# Libraries (-l...) go after the source, where the linker looks for what it needs.
+	local flags=() libs=() a
+	for a in "$@"; do if [[ $a == -l* ]]; then libs+=("$a"); else flags+=("$a"); fi; done
+	if ! "$cc" "${CFLAGS[@]}" "${flags[@]}" -I"$SRC" -o "$out" "$src" "${libs[@]}" 2>"$out.log"; then
 		cat "$out.log" >&2
 		rm -f "$out.log"
 		echo "error: building $rel failed" >&2
@@ -80,6 +87,9 @@ for src in "$SRC"/*.c; do
 	if [[ $native == true ]]; then
 		compile "$NATIVE_CC" "$OUT/native/$name" "$src"
 		compile "$I386_CC" "$OUT/i386/$name" "$src" -static
+		if [[ $dynamic == true ]]; then
+			compile "$I386_CC" "$OUT/i386-dynamic/$name" "$src"
+		fi
 	fi
 done
 # The i386 guest's own programs (not in the manifest: test/i386-programs.test.ts lists them).
@@ -88,7 +98,18 @@ for src in "$I386_SRC"/*.c; do
 	if [[ -n "$ONLY" && " $ONLY " != *" $name "* ]]; then
 		continue
 	fi
-	compile "$I386_CC" "$OUT/i386/$name" "$src" -static
+	compile "$I386_CC" "$OUT/i386/$name" "$src" -static -lm
+	if [[ " $I386_DYNAMIC " == *" $name "* ]]; then
+		compile "$I386_CC" "$OUT/i386-dynamic/$name" "$src" -lm
+	fi
+	# Those whose reference is the native x86-64 build (what the kernel does, where qemu-i386 differs).
+	if [[ $name == fpsignal ]]; then
+		compile "$NATIVE_CC" "$OUT/native/$name" "$src" -lm
+	fi
+	# The floating-point program also unoptimised: gcc -O0 keeps every value in memory between x87 instructions.
+	if [[ $name == float ]]; then
+		compile "$I386_CC" "$OUT/i386/$name-O0" "$src" -static -O0 -lm
+	fi
 done
 
 {

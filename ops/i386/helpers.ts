@@ -252,7 +252,7 @@ export function helper_shxd(s: OpState, op: number, dst: number, src: number, co
   return rn | 0;
 }
 
-/** cpuid: a plausible i686 (a Pentium Pro-class family 6 part) with no MMX, SSE or x87 reported. */
+/** cpuid: a plausible i686 (a Pentium Pro-class family 6 part) with the x87 FPU and no MMX or SSE reported. */
 export function helper_cpuid(s: OpState): void {
   const env = s.env;
   const leaf = env[EAX] >>> 0;
@@ -261,11 +261,11 @@ export function helper_cpuid(s: OpState): void {
     env[EAX] = 1;
     env[EBX] = str('Genu'); env[EDX] = str('ineI'); env[ECX] = str('ntel');
   } else if (leaf === 1) {
-    // Family 6, model 1, stepping 9; features: VME(1) DE(2) PSE(3) TSC(4) MSR(5) PAE(6) CX8(8)
-    // CMOV(15). No FPU, MMX, FXSR, SSE: only what is implemented is reported.
+    // Family 6, model 1, stepping 9; features: FPU(0) VME(1) DE(2) PSE(3) TSC(4) MSR(5) PAE(6) CX8(8)
+    // CMOV(15, with FPU: fcmov too). No MMX, FXSR, SSE: only what is implemented is reported.
     env[EAX] = 0x619;
     env[EBX] = 0; env[ECX] = 0;
-    env[EDX] = (1 << 1) | (1 << 2) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 8) | (1 << 15);
+    env[EDX] = 1 | (1 << 1) | (1 << 2) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 8) | (1 << 15);
   } else {
     env[EAX] = 0; env[EBX] = 0; env[ECX] = 0; env[EDX] = 0;
   }

@@ -40,8 +40,8 @@ export const GDT_PRESENT = 0x100;
 export const GDT_TLS_FIRST = 6, GDT_TLS_ENTRIES = 3;
 /** rdtsc's counter high word (the low word is derived from ICOUNT). */
 export const TSC_HI = 41;
-/** Number of state words in use; must stay below ENV_WORDS. */
-export const I386_STATE_WORDS = 48;
+/** Number of state words in use (48..79: the x87 FPU's, fpu.ts); must stay below ENV_WORDS. */
+export const I386_STATE_WORDS = 80;
 
 /**
  * Env words that compiled code keeps in WebAssembly locals for the length of a block (see

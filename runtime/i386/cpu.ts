@@ -9,6 +9,7 @@ import {
   TB_FLAGS, USER_CS, USER_DS, SEG_CS, SEG_DS, SEG_ES, SEG_SS,
 } from '../../ops/i386/state.js';
 import { helper_cc_compute_all } from '../../ops/i386/helpers.js';
+import { fpuInit } from '../../ops/i386/fpu.js';
 import * as G from '../generated/i386/ops.js';
 import { OpTable } from '../op-table.js';
 import { CpuExec, type CpuExecOptions, type CpuWords } from '../exec.js';
@@ -61,7 +62,7 @@ export class I386Cpu extends CpuExec<I386Ctx> {
     this.reset();
   }
 
-  /** User-mode reset: flat segments, IF set, DF clear, the flags known (CC_OP_EFLAGS with none set). */
+  /** User-mode reset: flat segments, IF set, DF clear, the flags known (CC_OP_EFLAGS with none set), the FPU as after fninit. */
   reset(): void {
     const env = this.env;
     env.fill(0, 0, ENV_STATE_WORDS);
@@ -69,6 +70,7 @@ export class I386Cpu extends CpuExec<I386Ctx> {
     env[EFLAGS_REST] = IF | 2;
     env[SEG_SEL + SEG_CS] = USER_CS;
     for (const s of [SEG_DS, SEG_ES, SEG_SS]) env[SEG_SEL + s] = USER_DS;
+    fpuInit(env);
     this.tlbFlush();
   }
 

@@ -14,6 +14,7 @@ import {
   EAX, EBP, EBX, ECX, EDI, EDX, ESI, ESP, EXCP_BP, EXCP_GP, EXCP_SYSCALL, EXCP_UD, ccOp,
 } from '../../ops/i386/state.js';
 import { ROT_RCL, ROT_RCR, ROT_ROL, ROT_ROR } from '../../ops/i386/helpers.js';
+import { X87, x87Reg } from '../../ops/i386/fpu.js';
 import { ENDIF, I386Ctx, IF_T0, sizeIndex } from './translate.js';
 import {
   FetchFault, InsnReader, InvalidInsn, emptyInsn, parseImm, parseModrm, type ByteReader, type ImmKind, type Insn, type OperandSpec,
@@ -191,6 +192,125 @@ function genBt(ctx: I386Ctx, d: Insn, op: number, offsetIsReg: boolean): void {
   G.gen_op_set_cf_T2(ob);
   ctx.ccUnknown();
 }
+
+
+// --- the x87 FPU (d8..df) ------------------------------------------------------------------------
+/** Memory forms by opcode (d8..df) and ModRM reg: the helper's operation and objdump's mnemonic (operation 0: not implemented). */
+const X87_MEM: ([number, string] | undefined)[][] = [
+  ['fadds', 'fmuls', 'fcoms', 'fcomps', 'fsubs', 'fsubrs', 'fdivs', 'fdivrs'].map((n, k) => [X87.ARITH_M32 + k, n]),
+  [[X87.FLD_M32, 'flds'], undefined, [X87.FST_M32, 'fsts'], [X87.FSTP_M32, 'fstps'], [X87.FLDENV, 'fldenv'], [X87.FLDCW, 'fldcw'], [X87.FNSTENV, 'fnstenv'], [X87.FNSTCW, 'fnstcw']],
+  ['fiaddl', 'fimull', 'ficoml', 'ficompl', 'fisubl', 'fisubrl', 'fidivl', 'fidivrl'].map((n, k) => [X87.ARITH_MI32 + k, n]),
+  [[X87.FILD_M32, 'fildl'], [X87.FISTTP_M32, 'fisttpl'], [X87.FIST_M32, 'fistl'], [X87.FISTP_M32, 'fistpl'], undefined, [X87.FLD_M80, 'fldt'], undefined, [X87.FSTP_M80, 'fstpt']],
+  ['faddl', 'fmull', 'fcoml', 'fcompl', 'fsubl', 'fsubrl', 'fdivl', 'fdivrl'].map((n, k) => [X87.ARITH_M64 + k, n]),
+  [[X87.FLD_M64, 'fldl'], [X87.FISTTP_M64, 'fisttpll'], [X87.FST_M64, 'fstl'], [X87.FSTP_M64, 'fstpl'], [X87.FRSTOR, 'frstor'], undefined, [X87.FNSAVE, 'fnsave'], [X87.FNSTSW_M, 'fnstsw']],
+  ['fiadds', 'fimuls', 'ficoms', 'ficomps', 'fisubs', 'fisubrs', 'fidivs', 'fidivrs'].map((n, k) => [X87.ARITH_MI16 + k, n]),
+  // fbld and fbstp (packed BCD) are not implemented: #UD.
+  [[X87.FILD_M16, 'filds'], [X87.FISTTP_M16, 'fisttps'], [X87.FIST_M16, 'fists'], [X87.FISTP_M16, 'fistps'], [0, 'fbld'], [X87.FILD_M64, 'fildll'], [0, 'fbstp'], [X87.FISTP_M64, 'fistpll']],
+];
+/** d9 e0..ff: the instructions without operands. */
+const X87_D9: (number | undefined)[] = [
+  X87.FCHS, X87.FABS, undefined, undefined, X87.FTST, X87.FXAM, undefined, undefined,
+  X87.FLD1, X87.FLDL2T, X87.FLDL2E, X87.FLDPI, X87.FLDLG2, X87.FLDLN2, X87.FLDZ, undefined,
+  X87.F2XM1, X87.FYL2X, X87.FPTAN, X87.FPATAN, X87.FXTRACT, X87.FPREM1, X87.FDECSTP, X87.FINCSTP,
+  X87.FPREM, X87.FYL2XP1, X87.FSQRT, X87.FSINCOS, X87.FRNDINT, X87.FSCALE, X87.FSIN, X87.FCOS,
+];
+const X87_D9_NAMES = ['fchs', 'fabs', '', '', 'ftst', 'fxam', '', '', 'fld1', 'fldl2t', 'fldl2e', 'fldpi', 'fldlg2', 'fldln2', 'fldz', '',
+  'f2xm1', 'fyl2x', 'fptan', 'fpatan', 'fxtract', 'fprem1', 'fdecstp', 'fincstp', 'fprem', 'fyl2xp1', 'fsqrt', 'fsincos', 'frndint', 'fscale', 'fsin', 'fcos'];
+const ARITH_NAMES = ['fadd', 'fmul', 'fcom', 'fcomp', 'fsub', 'fsubr', 'fdiv', 'fdivr'];
+/** fcmov's conditions (da: b e be u, db: nb ne nbe nu) as jcc condition numbers. */
+const FCMOV_COND = [[2, 4, 6, 10], [3, 5, 7, 11]];
+const FCMOV_NAMES = [['fcmovb', 'fcmove', 'fcmovbe', 'fcmovu'], ['fcmovnb', 'fcmovne', 'fcmovnbe', 'fcmovnu']];
+
+/** A register form (mod 3) of d8..df: what it does, as a helper operation or a special kind, and its text. */
+interface X87RegForm { op?: number; kind?: 'fcomi' | 'fnstsw' | 'fcmov' | 'nop'; comi?: number; cond?: number; text: string }
+function x87RegForm(d: Insn): X87RegForm | undefined {
+  const esc = d.op & 7, reg = d.reg, i = d.rm;
+  const sti = `%st(${i})`;
+  switch (esc) {
+    case 0:
+      return { op: x87Reg(X87.ARITH_ST0_STI + reg, i), text: reg === 2 || reg === 3 ? fmt(ARITH_NAMES[reg], sti) : fmt(ARITH_NAMES[reg], sti, '%st') };
+    case 1:
+      if (reg === 0) return { op: x87Reg(X87.FLD_STI, i), text: fmt('fld', sti) };
+      if (reg === 1) return { op: x87Reg(X87.FXCH_STI, i), text: fmt('fxch', sti) };
+      if (reg === 2) return i === 0 ? { kind: 'nop', text: 'fnop' } : undefined;
+      if (reg >= 4) {
+        const k = ((reg - 4) << 3) | i, op = X87_D9[k];
+        return op === undefined ? undefined : { op, text: X87_D9_NAMES[k] };
+      }
+      return undefined;
+    case 2:
+      if (reg < 4) return { op: x87Reg(X87.FMOV_ST0_STI, i), kind: 'fcmov', cond: FCMOV_COND[0][reg], text: fmt(FCMOV_NAMES[0][reg], sti, '%st') };
+      return reg === 5 && i === 1 ? { op: X87.FUCOMPP, text: 'fucompp' } : undefined;
+    case 3:
+      if (reg < 4) return { op: x87Reg(X87.FMOV_ST0_STI, i), kind: 'fcmov', cond: FCMOV_COND[1][reg], text: fmt(FCMOV_NAMES[1][reg], sti, '%st') };
+      if (reg === 4 && (i === 0 || i === 1 || i === 4)) return { kind: 'nop', text: ['fneni(8087 only)', 'fndisi(8087 only)', '', '', 'fnsetpm(287 only)'][i] };
+      if (reg === 4 && i === 2) return { op: X87.FNCLEX, text: 'fnclex' };
+      if (reg === 4 && i === 3) return { op: X87.FNINIT, text: 'fninit' };
+      if (reg === 5 || reg === 6) return { kind: 'fcomi', comi: (i << 3) | (reg === 5 ? 1 : 0), text: fmt(reg === 5 ? 'fucomi' : 'fcomi', sti, '%st') };
+      return undefined;
+    case 4:
+      if (reg === 2 || reg === 3) return undefined;
+      return { op: x87Reg(X87.ARITH_STI_ST0 + reg, i), text: fmt(ARITH_NAMES[reg], '%st', sti) };
+    case 5:
+      if (reg === 0) return { op: x87Reg(X87.FFREE_STI, i), text: fmt('ffree', sti) };
+      if (reg === 2) return { op: x87Reg(X87.FST_STI, i), text: fmt('fst', sti) };
+      if (reg === 3) return { op: x87Reg(X87.FSTP_STI, i), text: fmt('fstp', sti) };
+      if (reg === 4) return { op: x87Reg(X87.FUCOM_STI, i), text: fmt('fucom', sti) };
+      if (reg === 5) return { op: x87Reg(X87.FUCOMP_STI, i), text: fmt('fucomp', sti) };
+      return undefined;
+    case 6:
+      if (reg === 3) return i === 1 ? { op: X87.FCOMPP, text: 'fcompp' } : undefined;
+      if (reg === 2) return undefined;
+      return { op: x87Reg(X87.ARITH_STI_ST0_POP + reg, i), text: fmt(`${ARITH_NAMES[reg]}p`, '%st', sti) };
+    default:
+      if (reg === 0) return { op: x87Reg(X87.FFREEP_STI, i), text: fmt('ffreep', sti) };
+      if (reg === 4 && i === 0) return { kind: 'fnstsw', text: fmt('fnstsw', '%ax') };
+      if (reg === 5 || reg === 6) return { kind: 'fcomi', comi: (i << 3) | 2 | (reg === 5 ? 1 : 0), text: fmt(reg === 5 ? 'fucomip' : 'fcomip', sti, '%st') };
+      return undefined;
+  }
+}
+const x87Valid = (d: Insn): boolean => (d.mod === 3 ? x87RegForm(d) !== undefined : X87_MEM[d.op & 7][d.reg] !== undefined);
+
+/** The control instructions, which leave the last instruction and operand pointers as they are (QEMU's update_fip/update_fdp). */
+const X87_CONTROL = new Set<number>([X87.FLDENV, X87.FLDCW, X87.FNSTENV, X87.FNSTCW, X87.FRSTOR, X87.FNSAVE, X87.FNSTSW_M, X87.FNINIT, X87.FNCLEX]);
+
+function transX87(ctx: I386Ctx, d: Insn): boolean {
+  const ob = ctx.ob;
+  if (d.mod !== 3) {
+    const op = X87_MEM[d.op & 7][d.reg]![0];
+    if (op === 0) return false;
+    const seg = d.seg;
+    d.seg = -1;
+    ctx.genAddr();
+    d.seg = seg;
+    ctx.addSeg(seg);
+    G.gen_op_fpu_A0(ob, op, ctx.pc | 0, ctx.retired);
+    if (!X87_CONTROL.has(op)) {
+      G.gen_op_fpu_ip(ob, ctx.pc | 0);
+      // The operand's segment: the override, else ss for an ebp or esp base, else ds.
+      ob.emit1((OPC as Record<string, number>)[`fpu_dp_A0_seg${seg >= 0 ? seg : d.base === EBP || d.base === ESP ? 2 : 3}`], seg >= 0 ? 1 : 0);
+    }
+    return true;
+  }
+  const f = x87RegForm(d)!;
+  if (f.kind === 'nop') { if (f.text !== 'fnop') G.gen_op_fpu_ip(ob, ctx.pc | 0); return true; }
+  if (f.kind === 'fnstsw') { G.gen_op_fnstsw_T0(ob); ctx.storeReg(EAX, 2); return true; }
+  if (f.op === undefined || !X87_CONTROL.has(f.op)) G.gen_op_fpu_ip(ob, ctx.pc | 0);
+  if (f.kind === 'fcomi') {
+    G.gen_op_fcomi_T0(ob, f.comi!);
+    G.gen_op_set_flags_T0(ob, 0x45);
+    ctx.ccUnknown();
+    return true;
+  }
+  if (f.kind === 'fcmov') {
+    ctx.genCond(f.cond!);
+    ifT0(ctx, () => G.gen_op_fpu(ob, f.op!));
+    return true;
+  }
+  G.gen_op_fpu(ob, f.op!);
+  return true;
+}
+const disasX87 = (d: Insn): string => (d.mod === 3 ? x87RegForm(d)!.text : fmt(X87_MEM[d.op & 7][d.reg]![1], mem(d)));
 
 // --- the tables ------------------------------------------------------------------------------
 const P = (name: string, pattern: string, spec: OperandSpec, trans: Trans, disas: Disas, valid?: (d: Insn) => boolean): X86Pattern => ({
@@ -480,6 +600,8 @@ export const ONE_BYTE: X86Pattern[] = [
     (d) => fmt('call', (d.imm >>> 0).toString(16))),
   P('jmp', '11101001' + NONE, { imm: 'relz' }, (ctx, d) => ctx.jumpImm(d.imm), (d) => fmt('jmp', (d.imm >>> 0).toString(16))),
   P('jmp8', '11101011' + NONE, { imm: 'rel8' }, (ctx, d) => ctx.jumpImm(d.imm), (d) => fmt('jmp', (d.imm >>> 0).toString(16))),
+  P('fwait', '10011011' + NONE, {}, () => {}, () => 'fwait'),
+  P('x87', '11011---' + NONE, M, transX87, disasX87, x87Valid),
   P('hlt', '11110100' + NONE, {}, (ctx) => ctx.raise(EXCP_GP, false), () => 'hlt'),
   P('cmc', '11110101' + NONE, {}, (ctx) => { G.gen_op_modify_cf(ctx.ob, 2); ctx.ccUnknown(); }, () => 'cmc'),
   P('grp3_test', '1111011w' + 'mm00-bbb', { modrm: true, imm: 'is', size: 'w' }, (ctx, d) => {

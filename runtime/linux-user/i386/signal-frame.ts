@@ -10,13 +10,17 @@
  *   struct rt_sigframe_ia32 { pretcode, sig, pinfo, puc, info (128 bytes, at 16),
  *                          uc (at 144), retcode[8] (at 260) }                        268 bytes
  *
- * No FPU state is saved (the CPU reports no x87): sc.fpstate is 0, as the kernel leaves it for a
- * task that never used the FPU. The handler returns through pretcode: sa_restorer with
+ * The x87 state goes below the frame, as the kernel's math frame (get_sigframe) does: a CPU
+ * without FXSR gets the fnsave image, struct _fpstate_32 { cw, sw, tag, ipoff, cssel, dataoff,
+ * datasel, _st[8] (10 bytes each), status, magic = 0xffff } (112 bytes), and sc.fpstate points
+ * to it. The handler starts with the FPU as after fninit; sigreturn restores the image (a null
+ * sc.fpstate resets the FPU instead). The handler returns through pretcode: sa_restorer with
  * SA_RESTORER (glibc always sets it), else the frame's own retcode, the kernel's
  * `popl %eax; movl $__NR_sigreturn, %eax; int $0x80` (rt: `movl $__NR_rt_sigreturn, %eax; int $0x80`).
  */
 import { CC_DST, CC_OP, CC_OP_EFLAGS, CC_SRC, CC_SRC2, DF, EAX, EFLAGS_REST, EIP, ESP, SEG_SEL } from '../../../ops/i386/state.js';
 import { helper_cc_compute_all } from '../../../ops/i386/helpers.js';
+import { fpuInit, fpuRestoreImage, fpuSaveImage, fpuStatusWord } from '../../../ops/i386/fpu.js';
 import { GuestFault, type GuestMemory } from '../memory.js';
 import { SA_RESTORER, SIGFPE, SIGILL, SIGSEGV, SIGTRAP, SEGV_ACCERR, writeSiginfo, type AltStack } from '../signal.js';
 import type { SignalFrameRequest } from '../target.js';
@@ -28,6 +32,29 @@ const SC_REGS = [7, 6, 5, 4, 3, 2, 1, 0];
 const FRAME_SC = 8, FRAME_EXTRAMASK = FRAME_SC + SC_SIZE + 624, FRAME_RETCODE = FRAME_EXTRAMASK + 4, FRAME_SIZE = FRAME_RETCODE + 8;
 const RT_INFO = 16, RT_UC = 144, UC_STACK = 8, UC_MCONTEXT = 20, UC_SIGMASK = 108, RT_RETCODE = RT_UC + 116, RT_FRAME_SIZE = RT_RETCODE + 8;
 const NR_SIGRETURN = 119, NR_RT_SIGRETURN = 173;
+/** struct _fpstate_32 without the FXSR part: the fnsave image (108 bytes), status, magic. */
+const FPSTATE_SIZE = 112, FPSAVE_BYTES = 108, FPSTATE_MAGIC_NOFXSR = 0xffff;
+
+/** Save the FPU below `sp` (16-aligned) for a signal frame; the handler then starts with a reset FPU. Returns its address. */
+function saveFpstate(env: Int32Array, mem: GuestMemory, sp: number): number {
+  const at = ((sp - FPSTATE_SIZE) & ~15) >>> 0;
+  const out = mem.writable(at, FPSTATE_SIZE);
+  let image = fpuSaveImage(env);
+  for (let i = 0; i < FPSAVE_BYTES; i++) { out[i] = Number(image & 0xffn); image >>= 8n; }
+  const sw = fpuStatusWord(env);
+  out[108] = sw & 0xff; out[109] = sw >>> 8;
+  out[110] = FPSTATE_MAGIC_NOFXSR & 0xff; out[111] = FPSTATE_MAGIC_NOFXSR >>> 8;
+  fpuInit(env);
+  return at;
+}
+
+function restoreFpstate(env: Int32Array, mem: GuestMemory, at: number): void {
+  if (at === 0) { fpuInit(env); return; }
+  const bytes = mem.readable(at, FPSAVE_BYTES);
+  let image = 0n;
+  for (let i = FPSAVE_BYTES - 1; i >= 0; i--) image = (image << 8n) | BigInt(bytes[i]);
+  fpuRestoreImage(env, image);
+}
 /** EFLAGS bits sigreturn restores (FIX_EFLAGS: the arithmetic flags, TF, DF, AC, ID and a few system ones user mode cannot hold). */
 const FIX_EFLAGS = 0x8d5 | 0x100 | 0x400 | 0x40000 | 0x200000;
 
@@ -46,7 +73,7 @@ function trapFields(req: SignalFrameRequest): { trapno: number; err: number; cr2
   return { trapno: 0, err: 0, cr2: 0 };
 }
 
-function writeSigcontext(env: Int32Array, mem: GuestMemory, at: number, req: SignalFrameRequest): void {
+function writeSigcontext(env: Int32Array, mem: GuestMemory, at: number, req: SignalFrameRequest, fpstate: number): void {
   const out = mem.writable(at, SC_SIZE);
   out.fill(0);
   const v = new DataView(out.buffer, out.byteOffset, SC_SIZE);
@@ -59,6 +86,7 @@ function writeSigcontext(env: Int32Array, mem: GuestMemory, at: number, req: Sig
   set(SC.eip, env[EIP]); set(SC.cs, env[SEG_SEL + 1] & 0xffff);
   set(SC.eflags, eflags(env)); set(SC.espAtSignal, env[ESP]); set(SC.ss, env[SEG_SEL + 2] & 0xffff);
   set(SC.oldmask, Number(req.oldMask & 0xffffffffn));
+  set(SC.fpstate, fpstate);
 }
 
 function readSigcontext(env: Int32Array, mem: GuestMemory, at: number): void {
@@ -74,13 +102,15 @@ function readSigcontext(env: Int32Array, mem: GuestMemory, at: number): void {
   env[CC_OP] = CC_OP_EFLAGS;
   env[DF] = merged & 0x400 ? -1 : 1;
   env[EFLAGS_REST] = (env[EFLAGS_REST] & ~0x240100) | (merged & 0x240100);
+  restoreFpstate(env, mem, get(SC.fpstate));
 }
 
 /** Push a sigframe or rt_sigframe below req.sp and enter the handler (setup_frame / setup_rt_frame). */
 export function setupSignalFrame(env: Int32Array, mem: GuestMemory, req: SignalFrameRequest): void {
   const { info, action: act, rt } = req;
   // The handler is entered as if called: ((sp + 4) & 15) == 0 (get_sigframe's alignment).
-  const frame = ((((req.sp - (rt ? RT_FRAME_SIZE : FRAME_SIZE)) + 4) & ~15) - 4) >>> 0;
+  const fpstate = saveFpstate(env, mem, req.sp);
+  const frame = ((((fpstate - (rt ? RT_FRAME_SIZE : FRAME_SIZE)) + 4) & ~15) - 4) >>> 0;
   const retcode = frame + (rt ? RT_RETCODE : FRAME_RETCODE);
   const pretcode = act.flags & SA_RESTORER ? act.restorer >>> 0 : retcode;
   mem.setU32(frame, pretcode);
@@ -92,11 +122,11 @@ export function setupSignalFrame(env: Int32Array, mem: GuestMemory, req: SignalF
     const uc = frame + RT_UC;
     mem.setU32(uc, 0); mem.setU32(uc + 4, 0);
     mem.setU32(uc + UC_STACK, req.ucStack.sp); mem.setU32(uc + UC_STACK + 4, req.ucStack.flags); mem.setU32(uc + UC_STACK + 8, req.ucStack.size);
-    writeSigcontext(env, mem, uc + UC_MCONTEXT, req);
+    writeSigcontext(env, mem, uc + UC_MCONTEXT, req, fpstate);
     mem.setU64(uc + UC_SIGMASK, req.oldMask);
     mem.write(retcode, Uint8Array.of(0xb8, NR_RT_SIGRETURN, 0, 0, 0, 0xcd, 0x80, 0));
   } else {
-    writeSigcontext(env, mem, frame + FRAME_SC, req);
+    writeSigcontext(env, mem, frame + FRAME_SC, req, fpstate);
     mem.setU32(frame + FRAME_EXTRAMASK, Number((req.oldMask >> 32n) & 0xffffffffn));
     mem.write(retcode, Uint8Array.of(0x58, 0xb8, NR_SIGRETURN, 0, 0, 0, 0xcd, 0x80));
   }
