@@ -39,6 +39,14 @@ export interface GdbArch<Cpu = GdbCpu> {
   readRegister(cpu: Cpu, n: number): number | undefined;
   /** Write a register; false if there is no register `n`. */
   writeRegister(cpu: Cpu, n: number, value: number): boolean;
+  /**
+   * Registers wider than registerBytes (x87's 80-bit st0–st7, SSE's 128-bit xmm), by gdb
+   * number: their size in bytes. They are read and written as little-endian bytes.
+   */
+  readonly wideRegisters?: Readonly<Record<number, number>>;
+  readWide?(cpu: Cpu, n: number): Uint8Array;
+  /** False if the register cannot be written. */
+  writeWide?(cpu: Cpu, n: number, bytes: Uint8Array): boolean;
 }
 
 /** A Linux user-mode process, for its packets (qXfer:auxv, qXfer:exec-file, the exit report). */
@@ -285,26 +293,20 @@ export class GdbStub<Cpu extends GdbCpu = GdbCpu> {
     const arch = this.machine.arch;
     switch (p[0]) {
       case '?': return this.lastStop ?? this.stopReply(GDB_SIGNAL_TRAP);
-      case 'g': {
-        let out = '';
-        for (const n of arch.gRegisters) out += this.regHex(arch.readRegister(cpu, n) ?? 0);
-        return out;
-      }
+      case 'g': return arch.gRegisters.map((n) => this.readReg(cpu, n) ?? '00'.repeat(this.regSize(n))).join('');
       case 'G': {
-        const w = arch.registerBytes * 2;
-        arch.gRegisters.forEach((n, i) => {
-          const h = p.slice(1 + i * w, 1 + (i + 1) * w);
-          if (h.length === w) arch.writeRegister(cpu, n, this.parseReg(h));
-        });
+        let at = 1;
+        for (const n of arch.gRegisters) {
+          const w = this.regSize(n) * 2, h = p.slice(at, at + w);
+          at += w;
+          if (h.length === w) this.writeReg(cpu, n, h);
+        }
         return 'OK';
       }
-      case 'p': {
-        const v = arch.readRegister(cpu, parseInt(p.slice(1), 16));
-        return v === undefined ? 'E14' : this.regHex(v);
-      }
+      case 'p': return this.readReg(cpu, parseInt(p.slice(1), 16)) ?? 'E14';
       case 'P': {
         const [n, v] = p.slice(1).split('=');
-        return arch.writeRegister(cpu, parseInt(n, 16), this.parseReg(v)) ? 'OK' : 'E14';
+        return this.writeReg(cpu, parseInt(n, 16), v) ? 'OK' : 'E14';
       }
       case 'm': {
         const [addr, len] = p.slice(1).split(',').map((x) => parseInt(x, 16));
@@ -451,6 +453,23 @@ export class GdbStub<Cpu extends GdbCpu = GdbCpu> {
       return Buffer.concat([Buffer.from(off + len < data.length ? 'm' : 'l'), escapeBinary(part)]);
     }
     return '';
+  }
+
+  private regSize(n: number): number { return this.machine.arch.wideRegisters?.[n] ?? this.machine.arch.registerBytes; }
+
+  /** Register n in the packets' hex (little-endian), or undefined if there is none. */
+  private readReg(cpu: Cpu, n: number): string | undefined {
+    const arch = this.machine.arch;
+    if (arch.wideRegisters?.[n] !== undefined) return toHex(arch.readWide!(cpu, n));
+    const v = arch.readRegister(cpu, n);
+    return v === undefined ? undefined : this.regHex(v);
+  }
+
+  private writeReg(cpu: Cpu, n: number, h: string): boolean {
+    const arch = this.machine.arch, size = arch.wideRegisters?.[n];
+    if (size === undefined) return arch.writeRegister(cpu, n, this.parseReg(h));
+    if (h.length !== size * 2) return false;
+    return arch.writeWide!(cpu, n, Uint8Array.from(Buffer.from(h, 'hex')));
   }
 
   private regHex(v: number): string {

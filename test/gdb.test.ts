@@ -18,16 +18,17 @@ import { testNeeding, TOOLS } from './support/tools.js';
 const ROOT = process.cwd();
 const userTest = testNeeding(TOOLS.gdbMultiarch, TOOLS.armLinuxGcc, TOOLS.qemuArm);
 const systemTest = testNeeding(TOOLS.gdbMultiarch, TOOLS.qemuSystemArm);
+const i386Test = testNeeding(TOOLS.gdbMultiarch, TOOLS.i686Gcc, TOOLS.qemuI386);
 const ENGINES = ['jit', 'interp'] as const;
 
 const programs = new Map<string, string>();
 /** test/gdb-programs/NAME.c, built static with debug information. */
-function userProgram(name = 'gdbtarget'): string {
+function userProgram(name = 'gdbtarget', gcc = 'arm-linux-gnueabi-gcc'): string {
   const built = programs.get(name);
   if (built) return built;
   const out = join(mkdtempSync(join(tmpdir(), 'dynwasm-gdb-')), name);
-  const r = spawnSync('arm-linux-gnueabi-gcc', ['-g', '-O1', '-static', '-o', out, join(ROOT, `test/gdb-programs/${name}.c`)], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`arm-linux-gnueabi-gcc failed: ${r.stderr}`);
+  const r = spawnSync(gcc, ['-g', '-O1', '-static', '-o', out, join(ROOT, `test/gdb-programs/${name}.c`)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${gcc} failed: ${r.stderr}`);
   programs.set(name, out);
   return out;
 }
@@ -137,6 +138,54 @@ for (const engine of ENGINES) {
     t.is(got.status, ref.status);
   });
 }
+
+/** An i386 session: the same gdb output as under qemu-i386 -g for the integer registers and code. */
+const I386_SCRIPT = [
+  'p/x $esp',
+  'break add', 'continue', 'info registers eax ecx edx ebx esp ebp esi edi eip eflags cs ss ds es fs gs fs_base gs_base cr0 efer',
+  'x/4wx $esp', 'bt', ...STEPI_10, 'info registers eip', 'finish', 'next', 'next',
+  'delete', 'set can-use-hw-watchpoints 0', 'watch counter', 'continue', 'delete',
+  'set var counter = 1000', 'print counter', 'print table[3]', 'set var table[3] = -4', 'print table', 'set var $eflags = 0x2c3', 'p $eflags',
+  'continue',
+];
+
+for (const engine of ENGINES) {
+  i386Test(`dynwasm-i386 -g: gdb's session matches qemu-i386 -g (${engine})`, async (t) => {
+    const elf = userProgram('x86target', 'i686-linux-gnu-gcc');
+    const portQ = nextPort++, portD = nextPort++;
+    const ref = await session('qemu-i386', ['-g', String(portQ), elf], portQ, elf, I386_SCRIPT);
+    const got = await session('node', [join(ROOT, 'bin/dynwasm-i386.js'), '-accel', engine, '-g', String(portD), elf], portD, elf, I386_SCRIPT);
+    t.regex(ref.gdb, /Breakpoint 1, add \(a=0, b=1\)/);
+    t.regex(ref.gdb, /Watchpoint 2: counter\n\nOld value = 0\nNew value = /);
+    t.regex(ref.gdb, /\$\d+ = \[ IOPL=0 IF SF ZF CF \]/);
+    t.regex(ref.guestOut, /^total=32 counter=\d+ r=18\.414062$/m);
+    t.deepEqual(normaliseStack(got.gdb).split('\n'), normaliseStack(ref.gdb).split('\n'));
+    t.is(got.guestOut, ref.guestOut);
+    t.is(got.status, ref.status);
+  });
+}
+
+/**
+ * The x87 registers as gdb shows them on the host's own CPU (a 32-bit process under ptrace):
+ * st0 is the top of the stack, the tag word the whole one. qemu-i386's stub is no reference
+ * here: it reports st0-st7 by physical register and the tag word as 0.
+ */
+const X87_SCRIPT = ['break scale', 'finish', 'p $st0', 'p $st1', 'info registers fctrl fstat ftag', 'p $fstat >> 11 & 7', 'p $ftag'];
+const hostI386 = (): boolean => spawnSync('sh', ['-c', `${userProgram('x86target', 'i686-linux-gnu-gcc')} >/dev/null`]).status === 0;
+i386Test('dynwasm-i386 -g: the x87 registers as gdb sees them on the host\'s CPU, in both engines', async (t) => {
+  const elf = userProgram('x86target', 'i686-linux-gnu-gcc');
+  if (!hostI386()) { t.fail('the host cannot run i386 programs (no 32-bit support in the kernel?)'); return; }
+  const nat = spawnSync('sh', ['-c', 'exec gdb-multiarch "$@" 2>&1', 'gdb', '-q', '-nx', '-batch', '-ex', 'set pagination off', '-ex', 'break scale', '-ex', 'run',
+    ...X87_SCRIPT.slice(1).flatMap((c) => ['-ex', c]), elf], { encoding: 'utf8', timeout: 120_000 });
+  const pick = (out: string): string[] => out.split('\n').filter((l) => /^(Value returned|\$\d+ = |fctrl|fstat|ftag)/.test(l));
+  const ref = pick(nat.stdout);
+  t.true(ref.includes('Value returned is $1 = 18.4140625'), nat.stdout);
+  for (const engine of ENGINES) {
+    const port = nextPort++;
+    const got = await session('node', [join(ROOT, 'bin/dynwasm-i386.js'), '-accel', engine, '-g', String(port), elf], port, elf, ['break scale', 'continue', ...X87_SCRIPT.slice(1)]);
+    t.deepEqual(pick(got.gdb), ref, engine);
+  }
+});
 
 /**
  * qemu-arm has no watchpoints: Z2/Z3 in user mode are checked for their values and for the

@@ -5,10 +5,10 @@
  */
 import { ENV_STATE_WORDS, PAGE_MASK, PAGE_SHIFT, TLB_READONLY } from '../../ops/core.js';
 import {
-  CC_DST, CC_OP, CC_SRC, CC_SRC2, DF, EFLAGS_REST, EIP, EXCEPTION, EXCP_DEBUG, EXCP_PF, EXIT_REQUEST, FAULT_ADDR, ICOUNT, IF, SEG_SEL,
+  DF, EFLAGS_REST, EIP, EXCEPTION, EXCP_DEBUG, EXCP_PF, EXIT_REQUEST, FAULT_ADDR, ICOUNT, IF, SEG_SEL,
   TB_FLAGS, USER_CS, USER_DS, SEG_CS, SEG_DS, SEG_ES, SEG_SS,
 } from '../../ops/i386/state.js';
-import { helper_cc_compute_all } from '../../ops/i386/helpers.js';
+import { readEflags } from './eflags.js';
 import { fpuInit } from '../../ops/i386/fpu.js';
 import * as G from '../generated/i386/ops.js';
 import { OpTable } from '../op-table.js';
@@ -77,10 +77,7 @@ export class I386Cpu extends CpuExec<I386Ctx> {
   get eip(): number { return this.env[EIP] >>> 0; }
   set eip(v: number) { this.env[EIP] = v; }
   /** EFLAGS as pushf sees it. */
-  get eflags(): number {
-    const e = this.env;
-    return (helper_cc_compute_all(e[CC_OP], e[CC_SRC], e[CC_DST], e[CC_SRC2]) | (e[DF] < 0 ? 0x400 : 0) | e[EFLAGS_REST]) >>> 0;
-  }
+  get eflags(): number { return readEflags(this.env); }
 
   updatePageFlags(first: number, count: number): void { this.invalidatePages(first, count); }
 

@@ -18,8 +18,8 @@
  * SA_RESTORER (glibc always sets it), else the frame's own retcode, the kernel's
  * `popl %eax; movl $__NR_sigreturn, %eax; int $0x80` (rt: `movl $__NR_rt_sigreturn, %eax; int $0x80`).
  */
-import { CC_DST, CC_OP, CC_OP_EFLAGS, CC_SRC, CC_SRC2, DF, EAX, EFLAGS_REST, EIP, ESP, SEG_SEL } from '../../../ops/i386/state.js';
-import { helper_cc_compute_all } from '../../../ops/i386/helpers.js';
+import { DF, EAX, EIP, ESP, SEG_SEL } from '../../../ops/i386/state.js';
+import { readEflags, writeEflags } from '../../i386/eflags.js';
 import { fpuInit, fpuRestoreImage, fpuSaveImage, fpuStatusWord } from '../../../ops/i386/fpu.js';
 import { GuestFault, type GuestMemory } from '../memory.js';
 import { SA_RESTORER, SIGFPE, SIGILL, SIGSEGV, SIGTRAP, SEGV_ACCERR, writeSiginfo, type AltStack } from '../signal.js';
@@ -58,9 +58,6 @@ function restoreFpstate(env: Int32Array, mem: GuestMemory, at: number): void {
 /** EFLAGS bits sigreturn restores (FIX_EFLAGS: the arithmetic flags, TF, DF, AC, ID and a few system ones user mode cannot hold). */
 const FIX_EFLAGS = 0x8d5 | 0x100 | 0x400 | 0x40000 | 0x200000;
 
-function eflags(env: Int32Array): number {
-  return (helper_cc_compute_all(env[CC_OP], env[CC_SRC], env[CC_DST], env[CC_SRC2]) | (env[DF] < 0 ? 0x400 : 0) | env[EFLAGS_REST]) >>> 0;
-}
 
 /** The trap fields of a synchronous fault: the vector (trapno) and error code the kernel reports. */
 function trapFields(req: SignalFrameRequest): { trapno: number; err: number; cr2: number } {
@@ -84,7 +81,7 @@ function writeSigcontext(env: Int32Array, mem: GuestMemory, at: number, req: Sig
   const t = trapFields(req);
   set(SC.trapno, t.trapno); set(SC.err, t.err); set(SC.cr2, t.cr2);
   set(SC.eip, env[EIP]); set(SC.cs, env[SEG_SEL + 1] & 0xffff);
-  set(SC.eflags, eflags(env)); set(SC.espAtSignal, env[ESP]); set(SC.ss, env[SEG_SEL + 2] & 0xffff);
+  set(SC.eflags, readEflags(env)); set(SC.espAtSignal, env[ESP]); set(SC.ss, env[SEG_SEL + 2] & 0xffff);
   set(SC.oldmask, Number(req.oldMask & 0xffffffffn));
   set(SC.fpstate, fpstate);
 }
@@ -95,13 +92,7 @@ function readSigcontext(env: Int32Array, mem: GuestMemory, at: number): void {
   const get = (i: number): number => d.getUint32(4 * i, true);
   SC_REGS.forEach((r, i) => { env[r] = get(SC.edi + i); });
   env[EIP] = get(SC.eip);
-  const f = get(SC.eflags), old = eflags(env);
-  const merged = (old & ~FIX_EFLAGS) | (f & FIX_EFLAGS);
-  env[CC_SRC] = merged & 0x8d5;
-  env[CC_DST] = 0;
-  env[CC_OP] = CC_OP_EFLAGS;
-  env[DF] = merged & 0x400 ? -1 : 1;
-  env[EFLAGS_REST] = (env[EFLAGS_REST] & ~0x240100) | (merged & 0x240100);
+  writeEflags(env, get(SC.eflags), FIX_EFLAGS);
   restoreFpstate(env, mem, get(SC.fpstate));
 }
 

@@ -7,6 +7,8 @@
 import { EAX, EBP, EBX, ECX, EDI, EDX, EIP, ESI, ESP, EXCEPTION, EXCP_BP, EXCP_DE, EXCP_FETCH, EXCP_GP, EXCP_PF, EXCP_SYSCALL, EXCP_UD, EXIT_REQUEST, FAULT_ADDR, ICOUNT } from '../../../ops/i386/state.js';
 import { ENV_STATE_WORDS } from '../../../ops/core.js';
 import { I386Cpu, loadI386Table } from '../../i386/cpu.js';
+import { I386_GDB } from '../../i386/gdb.js';
+import type { GdbArch } from '../../gdbstub.js';
 import { PF_X } from '../../elf.js';
 import type { GuestMemory } from '../memory.js';
 import { FPE_INTDIV, ILL_ILLOPN, SIGFPE, SIGILL, SIGSEGV, SIGTRAP, SI_KERNEL } from '../signal.js';
@@ -43,6 +45,7 @@ export const i386LinuxTarget: LinuxTarget = {
   unameMachine: 'i686',
   hwcap: I386_HWCAP,
   platform: 'i686',
+  gdb: I386_GDB as GdbArch<LinuxCpu>,
   // i386 Linux: without a PT_GNU_STACK that makes the stack non-executable, reads imply exec.
   readImpliesExec: (gnuStackFlags) => gnuStackFlags === undefined || (gnuStackFlags & PF_X) !== 0,
   layout: {
