@@ -323,7 +323,7 @@ export class VersatilePbMachine {
     const signal = options.signal;
     this.running = true;
     this.pauseRequested = false;
-    const target = budget === undefined ? Infinity : this.board.cpu.icount + budget;
+    let target = budget === undefined ? Infinity : this.board.cpu.icount + budget;
     const t0 = performance.now();
     try {
       // Step over a breakpoint the run starts at (its instruction is next to run).
@@ -351,7 +351,10 @@ export class VersatilePbMachine {
           }
           if (this.board.resetRequested) {
             if (this.onGuestReset === 'stop') return this.stop('reset');
+            // The new board counts from 0; the budget left carries over.
+            const left = target - cpu.icount;
             await this.rebuild();
+            target = this.board.cpu.icount + left;
             continue;
           }
           return this.stop('exit');

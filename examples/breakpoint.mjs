@@ -3,7 +3,7 @@
 // instructions, then let it run to its end.
 // Usage: node examples/breakpoint.mjs [kernel.elf ADDRESS] [jit|interp]
 // Without arguments it stops the bare-metal demo at its main(): the demo's ELF has no symbols,
-// but its start-up code calls main through the word at 0x10138 (see `objdump -d demo.elf`).
+// but its start-up code calls main through the word at 0x10134 (see `objdump -d demo.elf`).
 import { readFileSync } from 'node:fs';
 import { createVersatilePb } from 'dynwasm';
 
@@ -15,7 +15,7 @@ machine.serial[0].onData((d) => { output += Buffer.from(d).toString('latin1'); }
 
 const hex = (v) => `0x${v.toString(16).padStart(8, '0')}`;
 const word = (addr) => new DataView(machine.readMemory(addr, 4).buffer).getUint32(0, true);
-const address = addressArg !== undefined ? Number(addressArg) : word(0x10138);
+const address = addressArg !== undefined ? Number(addressArg) : word(0x10134);
 
 machine.addBreakpoint(address);
 const stop = await machine.run();
