@@ -67,10 +67,12 @@ export interface LinuxProgramOptions {
 
 /** The execution counters of one emulator process (a `DYNWASM_STATS_FILE` line). */
 export interface LinuxProcessStats extends ExecCounters {
+  /** The emulator process's host pid (the guest's pid), and its parent's. */
   pid: number;
   ppid: number;
   /** The program the process ran last (after its execve calls). */
   exe: string;
+  /** How many execve calls it made. */
   execs: number;
   /** How it ended: `{ exitCode }` or `{ signal, core }`. */
   end: { exitCode: number } | { signal: number; core?: boolean };
@@ -85,8 +87,9 @@ export interface LinuxProgramResult {
   exitCode: number | null;
   /** The signal that killed the guest (the emulator dies by the same signal), or null. */
   signal: NodeJS.Signals | null;
-  /** Its standard output and error (empty with output `'inherit'`). */
+  /** Its standard output (empty with output `'inherit'`). */
   stdout: Buffer;
+  /** Its standard error, with the emulator's own messages (empty with output `'inherit'`). */
   stderr: Buffer;
   /** With `stats`: one entry per emulator process, in the order they ended (the program's last). */
   stats?: LinuxProcessStats[];

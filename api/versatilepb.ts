@@ -74,6 +74,7 @@ export type StopReason =
 
 /** How a run or a step ended. */
 export interface StopInfo {
+  /** Why it stopped. */
   reason: StopReason;
   /** The address of the next instruction to run. */
   pc: number;
@@ -109,10 +110,15 @@ export type ArmRegisterName =
 
 /** The current mode's registers: r0–r15 (r13 = sp, r14 = lr, r15 = pc) and the CPSR. */
 export interface ArmRegisters {
+  /** r0–r15, unsigned. */
   r: number[];
+  /** r13. */
   sp: number;
+  /** r14. */
   lr: number;
+  /** r15: the address of the next instruction to run. */
   pc: number;
+  /** The current program status register (mode in bits 0–4, T in bit 5, the flags in 28–31). */
   cpsr: number;
 }
 

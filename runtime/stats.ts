@@ -15,12 +15,15 @@ export interface CountedCpu {
 
 /** What one CPU (or, summed, several: a process through its execve calls) has done. */
 export interface ExecCounters {
+  /** The engine: `jit` or `interp`. */
   engine: string;
   /** Guest instructions retired (exact in both engines). */
   icount: number;
+  /** Translation blocks translated (decoded into micro-ops). */
   tbsTranslated: number;
   /** Front-end time: decoding and micro-op emission. */
   translateMs: number;
+  /** Blocks executed, and guest exceptions and interrupts taken. */
   blocksRun: number;
   exceptions: number;
   /** JIT only: WebAssembly modules compiled, their bytes and compile + instantiate time. */
