@@ -65,19 +65,34 @@ export interface LinuxProgramOptions {
   signal?: AbortSignal;
 }
 
+/** How an emulator process ended: with an exit status, or killed by a signal. */
+export type LinuxProcessEnd =
+  | {
+    /** The exit status. */
+    exitCode: number;
+  }
+  | {
+    /** The signal's number (Linux numbering: 9 is SIGKILL). */
+    signal: number;
+    /** Whether it dumped core (qemu's "uncaught target signal ... core dumped"). */
+    core?: boolean;
+  };
+
 /** The execution counters of one emulator process (a `DYNWASM_STATS_FILE` line). */
 export interface LinuxProcessStats extends ExecCounters {
-  /** The emulator process's host pid (the guest's pid), and its parent's. */
+  /** The emulator process's host pid (which is the guest's pid). */
   pid: number;
+  /** Its parent's pid. */
   ppid: number;
   /** The program the process ran last (after its execve calls). */
   exe: string;
   /** How many execve calls it made. */
   execs: number;
-  /** How it ended: `{ exitCode }` or `{ signal, core }`. */
-  end: { exitCode: number } | { signal: number; core?: boolean };
-  /** Milliseconds from the emulator's start to its end, and of them running the guest. */
+  /** How it ended. */
+  end: LinuxProcessEnd;
+  /** Milliseconds from the emulator's start to its end. */
   wallMs: number;
+  /** Milliseconds of them running the guest. */
   runMs: number;
 }
 

@@ -44,7 +44,12 @@ export interface VersatilePbOptions {
    * console input comes from UART0's input queue, SYS_EXIT ends the run). `args` are
    * `-semihosting-config arg=` words: SYS_GET_CMDLINE's command line.
    */
-  semihosting?: boolean | { args?: string[]; files?: SemihostingFiles };
+  semihosting?: boolean | {
+    /** `-semihosting-config arg=` words: SYS_GET_CMDLINE's command line (default: the kernel name and `append`). */
+    args?: string[];
+    /** Host files for SYS_OPEN and friends (none by default: opening a host file fails with ENOENT). */
+    files?: SemihostingFiles;
+  };
   /** Semihosting console output (`stream` is the guest's view: SYS_WRITE0/WRITEC go to stderr). */
   onConsoleOutput?: (data: Uint8Array, stream: 'stdout' | 'stderr') => void;
   /**
