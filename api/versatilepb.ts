@@ -95,8 +95,8 @@ export interface StopInfo {
 export interface RunOptions {
   /**
    * Stop after exactly this many more guest instructions (default: no limit). Blocks run as
-   * usual until fewer than a block's worth remain; the rest are single-stepped, and an
-   * interrupt that comes during those is taken at the next run.
+   * usual until fewer than a block's worth remain; the rest are single-stepped (taking
+   * interrupts between them as blocks do).
    */
   instructions?: number;
   /**
@@ -377,6 +377,9 @@ export class VersatilePbMachine {
           const left = target - cpu.icount;
           if (left <= 0) break;
           if (left < MAX_TB_INSNS) {
+            // The last instructions one at a time, so as not to overshoot; interrupts as run() takes them.
+            cpu.pollInterrupts();
+            if (cpu.waiting) break;
             if (this.breakpointSet.has(cpu.pc)) { debug = true; break; }
             cpu.stepInstruction();
           } else {

@@ -555,6 +555,18 @@ export abstract class CpuExec<C extends DisasContextBase = DisasContextBase> imp
   }
 
   /**
+   * What run() does before each block, for a caller that single-steps instead (an exact
+   * instruction budget): leave wait-for-interrupt if an interrupt line is up, and take the
+   * interrupt if the CPU accepts it now.
+   */
+  pollInterrupts(): void {
+    if (this.halted || !this.interruptLine) return;
+    this.waiting = false;
+    this.env[this.words.exitRequest] = 0;
+    this.execInterrupt();
+  }
+
+  /**
    * Execute exactly one guest instruction at the current pc (the debugger's single step), in a
    * one-instruction block that is not kept, whatever engine and region the pc is in.
    * Interrupts are not taken, as QEMU's gdb stub masks them while stepping.
