@@ -15,7 +15,7 @@ major=${1:-24}
 shift || true
 # The subset: the package and the API (both entry points), the system emulator's CLI and board,
 # Linux user mode (koffi's native binding, fork), the op tables and the copy-and-patch codegen.
-default_files=(test/ops.test.ts test/codegen.test.ts test/api.test.ts test/package.test.ts
+default_files=(test/ops.test.ts test/codegen.test.ts test/api.test.ts test/api-docs.test.ts test/package.test.ts
   test/system-cli.test.ts test/linux-programs.test.ts test/linux-cli.test.ts)
 if [ $# -gt 0 ]; then files=("$@"); else files=("${default_files[@]}"); fi
 
