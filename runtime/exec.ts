@@ -70,6 +70,8 @@ export type DebugStop =
   | { kind: 'watchpoint'; type: WatchType; addr: number }
   | { kind: 'step' };
 
+const NO_BREAKPOINTS: ReadonlySet<number> = new Set();
+
 /** A block ends at the latest after this many instructions. */
 export const MAX_TB_INSNS = 128;
 
@@ -553,6 +555,18 @@ export abstract class CpuExec<C extends DisasContextBase = DisasContextBase> imp
   }
 
   /**
+   * What run() does before each block, for a caller that single-steps instead (an exact
+   * instruction budget): leave wait-for-interrupt if an interrupt line is up, and take the
+   * interrupt if the CPU accepts it now.
+   */
+  pollInterrupts(): void {
+    if (this.halted || !this.interruptLine) return;
+    this.waiting = false;
+    this.env[this.words.exitRequest] = 0;
+    this.execInterrupt();
+  }
+
+  /**
    * Execute exactly one guest instruction at the current pc (the debugger's single step), in a
    * one-instruction block that is not kept, whatever engine and region the pc is in.
    * Interrupts are not taken, as QEMU's gdb stub masks them while stepping.
@@ -561,7 +575,9 @@ export abstract class CpuExec<C extends DisasContextBase = DisasContextBase> imp
     this.debugStop = undefined;
     if (!this.halted && !this.waiting) {
       this.env[this.words.exitRequest] = 0;
-      const tb = this.translate(this.env[this.words.pc], this.currentFlags(), 1, undefined);
+      // No breakpoints: a step executes the instruction at a breakpoint (an explicit undefined
+      // would give translate() its default, the breakpoints, and the step would not move).
+      const tb = this.translate(this.env[this.words.pc], this.currentFlags(), 1, NO_BREAKPOINTS);
       this.interp.run(this.s, tb.ob);
       this.stats.blocksRun++;
       if (this.env[this.words.exception] !== 0) this.takeException();

@@ -15,25 +15,35 @@ export interface CountedCpu {
 
 /** What one CPU (or, summed, several: a process through its execve calls) has done. */
 export interface ExecCounters {
+  /** The engine: `jit` or `interp`. */
   engine: string;
   /** Guest instructions retired (exact in both engines). */
   icount: number;
+  /** Translation blocks translated (decoded into micro-ops). */
   tbsTranslated: number;
   /** Front-end time: decoding and micro-op emission. */
   translateMs: number;
+  /** Blocks executed. */
   blocksRun: number;
+  /** Guest exceptions and interrupts taken. */
   exceptions: number;
-  /** JIT only: WebAssembly modules compiled, their bytes and compile + instantiate time. */
+  /** JIT only: WebAssembly modules compiled. */
   modules: number;
+  /** JIT only: the bytes of those modules. */
   wasmBytes: number;
+  /** JIT only: their compile + instantiate time. */
   compileMs: number;
-  /** Blocks in the TB cache now (at exit), whole-cache flushes, blocks invalidated by writes. */
+  /** Blocks in the TB cache now (at exit). */
   tbBlocks: number;
+  /** Whole-cache flushes. */
   tbFlushes: number;
+  /** Blocks invalidated by writes to their code. */
   tbInvalidations: number;
-  /** Guest instructions translated; blocks and instructions compiled (JIT). */
+  /** Guest instructions translated. */
   insnsTranslated: number;
+  /** JIT only: blocks compiled to WebAssembly. */
   tbsCompiled: number;
+  /** JIT only: guest instructions in those blocks. */
   insnsCompiled: number;
 }
 

@@ -67,6 +67,7 @@ export interface SemihostingHost {
 export interface SemihostingFiles {
   /** `flags`: an fopen mode ('r', 'r+', 'w', 'w+', 'a', 'a+'); files are created 0644. */
   open(name: string, flags: string): number;
+  /** Close a descriptor open() returned. */
   close(fd: number): void;
   /** Write at `position` (null: at the end, for append), returning the bytes written. */
   write(fd: number, data: Uint8Array, position: number | null): number;
@@ -74,7 +75,9 @@ export interface SemihostingFiles {
   read(fd: number, buf: Uint8Array, length: number, position: number): number;
   /** The size of an open file (0, 1, 2: the host's console streams). */
   size(fd: number): number;
+  /** Delete the file `name`. */
   unlink(name: string): void;
+  /** Rename the file `from` to `to`. */
   rename(from: string, to: string): void;
   /** The errno value of an error one of the calls above threw (EINVAL if it has none). */
   errno(e: unknown): number;
