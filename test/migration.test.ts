@@ -235,7 +235,7 @@ function interact(args: string[], steps: { wait: RegExp; type: string }[], timeo
     };
     child.stdout!.setEncoding('latin1');
     child.stdout!.on('data', (d: string) => { out += d; void advance(); });
-    child.on('exit', (status) => { clearTimeout(timer); resolve({ out: out.replace(/\r\n/g, '\n'), status }); });
+    child.on('close', (status) => { clearTimeout(timer); resolve({ out: out.replace(/\r\n/g, '\n'), status }); });
   });
 }
 

@@ -168,7 +168,7 @@ test('-monitor rejects a device it does not have, in one line', async (t) => {
     const c = spawn('node', [DYNWASM, '-M', 'versatilepb', '-kernel', ELF, '-monitor', 'vc'], { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     c.stderr.on('data', (d) => { err += d; });
-    c.on('exit', (status) => resolve({ status, err }));
+    c.on('close', (status) => resolve({ status, err }));
   });
   t.is(got.status, 1);
   t.regex(got.err, /^dynwasm-system-arm: -monitor vc: unsupported monitor device .*\n$/);

@@ -14,7 +14,8 @@ export async function session(cmd: string, args: string[], port: number, elf: st
   let guestOut = '';
   child.stdout!.on('data', (d) => { guestOut += d; });
   child.stderr!.on('data', (d) => { guestOut += d; });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // 'close', not 'exit': the output is complete only once the pipes are drained.
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   try {
     await waitListening(port, child);
     // A generous remote timeout: the machine is shared, and a slow reply must not end the session.
@@ -27,7 +28,7 @@ export async function session(cmd: string, args: string[], port: number, elf: st
       let out = '';
       g.stdout.on('data', (d) => { out += d; });
       const timer = setTimeout(() => { g.kill(); reject(new Error(`gdb timed out; output so far:\n${out}`)); }, 180_000);
-      g.on('exit', () => { clearTimeout(timer); resolve(out); });
+      g.on('close', () => { clearTimeout(timer); resolve(out); });
     });
     const timer = setTimeout(() => child.kill(), 30_000);
     const status = await exited;
