@@ -260,7 +260,8 @@ test('Linux saved at its shell goes on in the other engine: its shell\'s variabl
     { wait: /^/, type: 'cat /card.txt; echo $X; sleep 1; echo restored-$((2*21)); exit\n' },
   ], 400_000);
   t.is(restored.status, 0, restored.out);
-  t.regex(restored.out, /^on-card\nin-ram\nrestored-42\n/m);
+  // The kernel's "deferred probe pending" lines come 10 s of wall-clock time after boot, wherever that falls.
+  t.regex(restored.out.replace(/^amba .*: deferred probe pending\n/gm, ''), /^on-card\nin-ram\nrestored-42\n/m);
   t.is(hash(), before, '-snapshot: the image file is unchanged');
   // Restored without -snapshot, the card's writes would be lost: refused.
   const noSnapshot = machine.filter((a) => a !== '-snapshot');
