@@ -20,6 +20,7 @@ import { OpBuffer } from './op-buffer.js';
 import type { OpTable } from './op-table.js';
 import { ACCESS_FETCH, ACCESS_READ, ACCESS_WRITE, SoftTlb, type Access } from './softmmu.js';
 import { InterpEngine, JitEngine, TbCache, type Engine, type TranslationBlock } from './tb.js';
+import { decodeBlocks, encodeBlocks } from './tb-transfer.js';
 import { loadFields, saveFields, stateObject, type StateObject, type StateValue } from './vmstate.js';
 import { CodeReader, translatorLoop, type BlockKey, type DisasContextBase, type TranslatorOps } from './translator.js';
 
@@ -50,6 +51,14 @@ export interface CpuExecOptions {
 export interface CpuWords extends ExecWords {
   /** Guest instructions retired (wrapping at 32 bits; every block exit adds its count). */
   icount: number;
+  /**
+   * Targets whose code may change without a flush (x86's precise self-modifying code): the
+   * first of two words where a store into a page holding translated code records the guest
+   * range it wrote ([lo, hi), the union over the instruction); the target's translator checks
+   * them after each storing instruction and clears them at each block's start. Such a store
+   * that drops translated code also makes the chain leave after the block.
+   */
+  codeStore?: number;
 }
 
 export interface RunResult {
@@ -246,7 +255,19 @@ export abstract class CpuExec<C extends DisasContextBase = DisasContextBase> imp
       if (!this.bus?.write(phys, bytes, value)) this.busFault(addr, ACCESS_WRITE);
       return;
     }
-    if (this.tlb.hasCode(phys >>> PAGE_SHIFT)) this.tbs.invalidateRange(phys >>> PAGE_SHIFT, phys, bytes);
+    if (this.tlb.hasCode(phys >>> PAGE_SHIFT)) {
+      const dropped = this.tbs.invalidateRange(phys >>> PAGE_SHIFT, phys, bytes);
+      const cs = this.words.codeStore;
+      if (cs !== undefined) {
+        // A region's blocks after this one may be among those dropped: leave after this block.
+        if (dropped) this.requestExit();
+        const env = this.env, end = (addr + bytes) >>> 0;
+        if (env[cs] === env[cs + 1]) { env[cs] = addr; env[cs + 1] = end; } else {
+          if (addr < env[cs] >>> 0) env[cs] = addr;
+          if (end > env[cs + 1] >>> 0) env[cs + 1] = end;
+        }
+      }
+    }
     this.storeHost(phys, bytes, value);
   }
 
@@ -317,6 +338,36 @@ export abstract class CpuExec<C extends DisasContextBase = DisasContextBase> imp
     if (this.log?.has('in_asm')) this.log.inAsm(ctx.insns.map((i) => ({ ...i, text: ops.disas(ctx, i.pc, i.insn, i.size) })));
     if (this.log?.has('op')) this.log.ops(this.table, tb.ob, tb.pc);
     return tb;
+  }
+
+  /**
+   * The cached blocks as bytes (tb-transfer.ts), for a process that will have the same memory
+   * (a forked child); undefined when there is nothing to give.
+   */
+  exportBlocks(): Uint8Array | undefined {
+    const blocks = this.tbs.liveBlocks();
+    return blocks.length ? encodeBlocks(this.table, blocks) : undefined;
+  }
+
+  /**
+   * Take blocks another process translated from the same memory (exportBlocks) as if they were
+   * translated here: they run as new blocks do, and are compiled once they prove hot. Call it
+   * before running any guest code, with the memory just as the blocks were made from. Returns
+   * the number taken (0 for blocks of another op table, and for an untiered JIT, which compiles
+   * what it translates at once and would compile them all).
+   */
+  adoptBlocks(bytes: Uint8Array): number {
+    if (this.engine instanceof JitEngine && this.hotThreshold === 0) return 0;
+    const blocks = decodeBlocks(this.table, bytes);
+    if (!blocks) return 0;
+    let taken = 0;
+    for (const tb of blocks) {
+      if (this.tbs.size >= this.tbs.capacity - this.batchSize) break;
+      if (tb.ranges.length === 0 || this.tbs.lookup(tb.phys, tb.pc, tb.flags)) continue;
+      this.tbs.add(tb);
+      taken++;
+    }
+    return taken;
   }
 
   /** Find the block at (pc, flags): by virtual key, then by physical address, else translate it (and a batch). */

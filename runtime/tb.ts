@@ -366,14 +366,16 @@ export class TbCache {
     return false;
   }
 
-  /** A store to host [addr, addr + bytes) of `page`: drop the blocks whose code it overwrites. */
-  invalidateRange(page: number, addr: number, bytes: number): void {
+  /** A store to host [addr, addr + bytes) of `page`: drop the blocks whose code it overwrites; true if there were any. */
+  invalidateRange(page: number, addr: number, bytes: number): boolean {
     const p = this.byPage.get(page);
-    if (!p) return;
+    if (!p) return false;
     const mask = (1 << this.pageShift) - 1;
-    if (!p.words[(addr & mask) >>> 2] && !p.words[((addr + bytes - 1) & mask) >>> 2]) return;
-    for (const tb of p.tbs) if (!tb.dead && TbCache.overlaps(tb, addr, bytes)) this.remove(tb);
+    if (!p.words[(addr & mask) >>> 2] && !p.words[((addr + bytes - 1) & mask) >>> 2]) return false;
+    let dropped = false;
+    for (const tb of p.tbs) if (!tb.dead && TbCache.overlaps(tb, addr, bytes)) { this.remove(tb); dropped = true; }
     this.prunePage(page);
+    return dropped;
   }
 
   /** Rebuild a page's list and word map from its live blocks (blocks removed with a region die too). */
@@ -414,6 +416,13 @@ export class TbCache {
   /** Virtual addresses may map elsewhere now (a TLB flush): lookups by virtual pc start over. */
   addressSpaceChanged(): void {
     this.engine.addressSpaceChanged();
+  }
+
+  /** The live blocks, each once, in no particular order. */
+  liveBlocks(): TranslationBlock[] {
+    const out = new Set<TranslationBlock>();
+    for (const p of this.byPage.values()) for (const tb of p.tbs) if (!tb.dead) out.add(tb);
+    return [...out];
   }
 
   flush(): void {

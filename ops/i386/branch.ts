@@ -4,7 +4,7 @@
  * that exit (its last parameter), which keeps the guest instruction count exact in both engines.
  */
 import type { OpState } from '../core.js';
-import { ECX, EIP, EXCEPTION, EXCP_FETCH, FAULT_ADDR, ICOUNT } from './state.js';
+import { CODE_STORE, ECX, EIP, EXCEPTION, EXCP_FETCH, FAULT_ADDR, ICOUNT } from './state.js';
 
 /** Jump to the constant address P1 (jmp, call, and the fall-through at the end of a block). */
 export function op_jmp_im(s: OpState): void {
@@ -61,6 +61,32 @@ export function op_exit_if_T0(s: OpState): void {
     s.env[ICOUNT] = (s.env[ICOUNT] + s.P2) | 0;
     s.exit_tb();
     return;
+  }
+}
+
+/** A block's first op (where it may store): no stores into code recorded yet. */
+export function op_clear_code_store(s: OpState): void {
+  s.env[CODE_STORE] = 0;
+  s.env[CODE_STORE + 1] = 0;
+}
+
+/**
+ * After an instruction that may store: leave the block for P1, the next instruction, if the
+ * instruction stored into [P1, P3), the rest of the block, whose translation is stale now.
+ * Only the block's own bytes count, so that both engines leave at the same places whatever
+ * else each has translated.
+ */
+export function op_exit_if_code_stored(s: OpState): void {
+  const lo = s.env[CODE_STORE], hi = s.env[CODE_STORE + 1];
+  if (lo !== hi) {
+    s.env[CODE_STORE] = 0;
+    s.env[CODE_STORE + 1] = 0;
+    if ((lo >>> 0) < (s.P3 >>> 0) && (s.P1 >>> 0) < (hi >>> 0)) {
+      s.env[EIP] = s.P1;
+      s.env[ICOUNT] = (s.env[ICOUNT] + s.P2) | 0;
+      s.exit_tb();
+      return;
+    }
   }
 }
 

@@ -40,6 +40,13 @@ export const GDT_PRESENT = 0x100;
 export const GDT_TLS_FIRST = 6, GDT_TLS_ENTRIES = 3;
 /** rdtsc's counter high word (the low word is derived from ICOUNT). */
 export const TSC_HI = 41;
+/**
+ * [CODE_STORE, CODE_STORE + 1): the guest addresses the current instruction stored to in pages
+ * holding translated code (CpuWords.codeStore; equal words: none). A storing instruction's
+ * block leaves after it if they overlap the rest of the block (op_exit_if_code_stored), so the
+ * next instruction runs as it now is in memory: x86's self-modifying code needs no flush.
+ */
+export const CODE_STORE = 45;
 /** Number of state words in use (48..79: the x87 FPU's, fpu.ts); must stay below ENV_WORDS. */
 export const I386_STATE_WORDS = 80;
 

@@ -5,7 +5,7 @@
  */
 import { ENV_STATE_WORDS, PAGE_MASK, PAGE_SHIFT, TLB_READONLY } from '../../ops/core.js';
 import {
-  DF, EFLAGS_REST, EIP, EXCEPTION, EXCP_DEBUG, EXCP_PF, EXIT_REQUEST, FAULT_ADDR, ICOUNT, IF, SEG_SEL,
+  CODE_STORE, DF, EFLAGS_REST, EIP, EXCEPTION, EXCP_DEBUG, EXCP_PF, EXIT_REQUEST, FAULT_ADDR, ICOUNT, IF, SEG_SEL,
   TB_FLAGS, USER_CS, USER_DS, SEG_CS, SEG_DS, SEG_ES, SEG_SS,
 } from '../../ops/i386/state.js';
 import { readEflags } from './eflags.js';
@@ -39,7 +39,12 @@ export function loadI386Table(): Promise<OpTable> {
 /** The i386 translator (QEMU's i386_tr_ops). */
 const I386_TRANSLATOR: TranslatorOps<I386Ctx> = {
   initDisasContext: (ob: OpBuffer, pc: number, flags: number, code: CodeReader) => new I386Ctx(ob, pc, flags, code),
-  translateInsn,
+  translateInsn(ctx: I386Ctx): boolean {
+    const start = ctx.ob.length;
+    if (!translateInsn(ctx)) return false;
+    ctx.checkCodeStores(start);
+    return true;
+  },
   tbStop(ctx: I386Ctx): void {
     G.gen_op_jmp_im(ctx.ob, ctx.nextPc | 0, ctx.retired);
     ctx.addSuccessor(ctx.nextPc);
@@ -48,7 +53,7 @@ const I386_TRANSLATOR: TranslatorOps<I386Ctx> = {
   breakpoint: (ctx: I386Ctx) => ctx.raise(EXCP_DEBUG, false),
 };
 
-const I386_WORDS: CpuWords = { pc: EIP, flags: [TB_FLAGS], exception: EXCEPTION, exitRequest: EXIT_REQUEST, icount: ICOUNT };
+const I386_WORDS: CpuWords = { pc: EIP, flags: [TB_FLAGS], exception: EXCEPTION, exitRequest: EXIT_REQUEST, icount: ICOUNT, codeStore: CODE_STORE };
 
 export class I386Cpu extends CpuExec<I386Ctx> {
   protected readonly translator = I386_TRANSLATOR;

@@ -116,6 +116,54 @@ export class I386Ctx extends DisasContextBase {
     else this.st(size);
   }
 
+  /** Where the block's op_exit_if_code_stored ops have their block-end parameter. */
+  private codeStoreEnds: number[] = [];
+
+  /**
+   * After the instruction whose ops start at word `start`: x86 code may be changed by any
+   * store, with no flush, so an instruction that may store is followed by a check that leaves
+   * the block if it stored into the rest of the block (the block's first storing instruction
+   * is preceded by clearing the record: the ops are shifted by one word). Every check's range
+   * ends where the block now ends.
+   */
+  checkCodeStores(start: number): void {
+    const ob = this.ob;
+    if (this.mayStoreSince(start)) {
+      if (this.codeStoreEnds.length === 0 && !this.codeStoreCleared) {
+        G.gen_op_clear_code_store(ob);
+        const w = ob.words, n = ob.length;
+        // Move the clear to the instruction's start; IF_T0 parameters (word indexes) move with it.
+        w.copyWithin(start + 1, start, n - 1);
+        w[start] = OPC.clear_code_store;
+        for (let i = start + 1; i < n;) {
+          const opc = w[i];
+          if (opc === IF_T0) { w[i + 1] += 1; i += 2; } else if (opc === ENDIF) i += 1; else i += 1 + OPS[opc].params;
+        }
+        this.codeStoreCleared = true;
+      }
+      if (!this.ended) {
+        G.gen_op_exit_if_code_stored(ob, this.nextPc | 0, this.retiredAfter, 0);
+        this.codeStoreEnds.push(ob.length - 1);
+      }
+    }
+    for (const at of this.codeStoreEnds) ob.words[at] = this.nextPc | 0;
+  }
+  private codeStoreCleared = false;
+
+  /** Whether an op emitted from word `start` of the block's ops on may write guest memory (a store, or a helper). */
+  mayStoreSince(start: number): boolean {
+    const w = this.ob.words, end = this.ob.length;
+    for (let i = start; i < end;) {
+      const opc = w[i];
+      if (opc === IF_T0) { i += 2; continue; }
+      if (opc === ENDIF) { i += 1; continue; }
+      const op = OPS[opc];
+      if (op.writesMemory) return true;
+      i += 1 + op.params;
+    }
+    return false;
+  }
+
   // --- the stack -----------------------------------------------------------------------------
   /** push T0 (`size` 2 or 4). */
   push(size: number): void {

@@ -26,6 +26,7 @@ interface SpareFds { hostFds: Map<number, number>; vforkFd?: number; t0?: number
 export async function resumeForkedChild(target: LinuxTarget, forkScript: string, stateFile: string, readyFd?: number, spare?: SpareFds): Promise<ProcessEnd> {
   const tStart = performance.now();
   let tMachine = tStart;
+  let adopted = 0;
   // /dev/fd/N: the parent's descriptor of the (already deleted) file; else a path to delete.
   const inherited = /^\/dev\/fd\/(\d+)$/.exec(stateFile);
   const fd = inherited ? Number(inherited[1]) : openSync(stateFile, 'r');
@@ -55,6 +56,12 @@ export async function resumeForkedChild(target: LinuxTarget, forkScript: string,
       readAll(fd, cpuState, 0, cpuState.length, dataOff);
       const c = s.clone;
       target.forkChildRegisters(p.cpu, c.stack);
+      // The parent's blocks, taken while the memory is as they were made from.
+      if (s.blocks) {
+        const blocks = new Uint8Array(s.blocks.len);
+        readAll(fd, blocks, 0, blocks.length, dataOff + s.blocks.off);
+        adopted = p.cpu.adoptBlocks(blocks);
+      }
 
       const fds = new FdTable();
       for (const [n, f] of s.fds) fds.set(n, { host: spare?.hostFds.get(n) ?? n, ...f });
@@ -81,7 +88,7 @@ export async function resumeForkedChild(target: LinuxTarget, forkScript: string,
   if (t0) {
     const now = performance.timeOrigin + performance.now();
     writeSync(2, `[fork child ${process.pid}: running ${(now - t0).toFixed(1)} ms after fork(): node started at +${(performance.timeOrigin - t0).toFixed(1)}, `
-      + `state read from +${(performance.timeOrigin + tStart - t0).toFixed(1)}, machine made in ${(tMachine - tStart).toFixed(1)} ms]\n`);
+      + `state read from +${(performance.timeOrigin + tStart - t0).toFixed(1)}, machine made in ${(tMachine - tStart).toFixed(1)} ms, ${adopted} blocks taken over]\n`);
   }
   // Our listeners are in place (the state's signal dispositions): the parent may signal us now.
   if (readyFd !== undefined && Number.isInteger(readyFd)) { host.write(readyFd, new Uint8Array([1])); host.close(readyFd); }

@@ -6,7 +6,8 @@
  * length, the header (JSON: the options, the page runs with their permissions and offsets,
  * the break, the descriptor table, the signal state, the program's names, what clone asked
  * for the child), then from the first 4 KiB boundary the CPU state (LinuxTarget.cpuState, at
- * most 4 KiB) and the bytes of every run of non-zero pages. The file is deleted as soon as it is
+ * most 4 KiB), the bytes of every run of non-zero pages, and the parent's translated blocks
+ * (runtime/tb-transfer.ts), which the child runs without translating the same code again. The file is deleted as soon as it is
  * created; the parent starts `node <the CLI that started it> --fork-child /dev/fd/N` (ProcessOptions.forkScript,
  * e.g. dist/runtime/cli/arm-linux.js, so the child runs the same target) with posix_spawn, N being
  * the file's descriptor and each guest descriptor's host descriptor being placed at the
@@ -74,6 +75,8 @@ export interface ForkState {
   clone: CloneRequest;
   /** vfork: the child's host descriptor to close at execve (the parent waits for its EOF). */
   vforkFd?: number;
+  /** Where the parent's translated blocks are (CpuExec.exportBlocks), if it gives them. */
+  blocks?: { off: number; len: number };
 }
 
 /** Where state files go: tmpfs when there is one. */
@@ -89,6 +92,11 @@ let stateFiles = 0;
 
 /** Fork latency measurements (DYNWASM_FORK_TIMING=1 prints them on stderr). */
 const timing = process.env.DYNWASM_FORK_TIMING === '1';
+/**
+ * Children get the parent's translated blocks (CpuExec.exportBlocks); DYNWASM_FORK_BLOCKS=0
+ * turns that off (to measure what it saves, docs/performance.md).
+ */
+const SHARE_BLOCKS = process.env.DYNWASM_FORK_BLOCKS !== '0';
 /** The parent's fork() time (epoch ms), for the child's report. */
 export const T0_VAR = 'DYNWASM_FORK_T0';
 
@@ -218,6 +226,9 @@ function spawnChild(p: LinuxProcess, clone: CloneRequest, fds: [number, OpenFile
     if (!r.zero) pos += r.len;
     return run;
   });
+  // The parent's translations: the child has the same memory, so it need not translate again.
+  const blocks = SHARE_BLOCKS ? p.cpu.exportBlocks() : undefined;
+  if (blocks) { state.blocks = { off: pos, len: blocks.length }; pos += blocks.length; }
   const header = Buffer.from(JSON.stringify(state), 'utf8');
   const dataOff = Math.ceil((4 + header.length) / PAGE_SIZE) * PAGE_SIZE;
 
@@ -233,6 +244,7 @@ function spawnChild(p: LinuxProcess, clone: CloneRequest, fds: [number, OpenFile
     writeAll(fd, cpuState, 0, cpuState.length, dataOff);
     const u8 = p.mem.u8;
     for (const r of state.runs) if (r.off >= 0) writeAll(fd, u8, r.addr, r.len, dataOff + r.off);
+    if (blocks && state.blocks) writeAll(fd, blocks, 0, blocks.length, dataOff + state.blocks.off);
   } catch (e) {
     closeSync(fd);
     throw e;

@@ -25,6 +25,10 @@ export interface LinuxCpu extends CountedCpu, GdbCpu {
   /** Recompute the page flags of pages [firstPage, firstPage + count) from their permissions. */
   updatePageFlags(firstPage: number, count: number): void;
   readonly tbs: CountedCpu['tbs'] & { invalidatePage(page: number): void };
+  /** The translated blocks, for a forked child (CpuExec.exportBlocks). */
+  exportBlocks(): Uint8Array | undefined;
+  /** Take a fork parent's blocks (CpuExec.adoptBlocks); returns how many. */
+  adoptBlocks(bytes: Uint8Array): number;
 }
 
 /** A CPU exception, as the Linux kernel of the guest architecture would see it. */

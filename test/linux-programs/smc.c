@@ -1,13 +1,14 @@
 /* Self-modifying code (ARM only): instructions written into an mmap'd RWX buffer, run, patched,
  * the cache flushed (__builtin___clear_cache or the cacheflush system call), run again: the new
  * code must run. Also Thumb code in the buffer, code patched after it became hot, W^X toggling
- * with mprotect, and running a page without PROT_EXEC (SIGSEGV). */
+ * with mprotect, code patched in a forked child, and running a page without PROT_EXEC (SIGSEGV). */
 #include "common.h"
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 
 #ifndef __arm__
 #error "smc.c is for 32-bit ARM only"
@@ -115,6 +116,30 @@ int main(void)
 	thumb[0] = 0x2009;
 	flush(thumb, thumb + 1);
 	printf("patched thumb code returns %d\n", t(0));
+
+	/* Code made hot before a fork and patched in the child, which starts with the parent's
+	 * translations (dynwasm hands them over): the child runs its patch, the parent keeps its
+	 * own copy of the code. */
+	code[0] = MOV_R0(60);
+	code[1] = BX_LR;
+	flush(code, code + 2);
+	r = 0;
+	for (int i = 0; i < 5000; i++)
+		r += f(0);
+	printf("hot before fork: %d\n", r);
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid == 0) {
+		printf("child, before its patch: %d\n", f(0));
+		code[0] = MOV_R0(61);
+		flush(code, code + 1);
+		printf("child, after its patch: %d\n", f(0));
+		fflush(stdout);
+		_exit(0);
+	}
+	int status = -1;
+	waitpid(pid, &status, 0);
+	printf("parent, after the child's patch: %d (child status %d)\n", f(0), status);
 
 	/* W^X: write with PROT_WRITE, run with PROT_EXEC. */
 	uint32_t *wx = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

@@ -1,0 +1,100 @@
+/**
+ * Translated blocks handed from one emulator process to another that has the same guest
+ * memory: a forked child gets its parent's blocks with the fork's state, and runs them without
+ * translating the same code again (fork.ts). The blocks travel as their micro-op streams (the
+ * front end's output), not as WebAssembly: V8 cannot share compiled code between processes, so
+ * the child compiles what proves hot in it, as it would its own translations.
+ *
+ * The stream is only valid for the same op table (the same build of the generator's output)
+ * and the same memory contents: it carries the table's fingerprint, and the child takes it
+ * before it runs any guest code, right after the memory was copied.
+ *
+ * Layout (little-endian i32 words): MAGIC, VERSION, fingerprint, block count, then per block
+ * pc, flags, phys, insns, size, range words n, ranges[n], successors m, (pc, flags)[m],
+ * op count, op words k, ops[k].
+ */
+import { OpBuffer } from './op-buffer.js';
+import type { OpTable } from './op-table.js';
+import type { TranslationBlock } from './tb.js';
+import type { BlockKey } from './translator.js';
+
+const MAGIC = 0x42545744; // "DWTB"
+const VERSION = 1;
+
+const fingerprints = new WeakMap<OpTable, number>();
+
+/** A hash of what the op numbers mean: every op's name, parameter count and snippet bytes (FNV-1a). */
+export function tableFingerprint(table: OpTable): number {
+  let h = fingerprints.get(table);
+  if (h !== undefined) return h;
+  h = 0x811c9dc5;
+  const mix = (b: number): void => { h = Math.imul(h! ^ b, 0x01000193); };
+  for (const op of table.ops) {
+    for (let i = 0; i < op.name.length; i++) mix(op.name.charCodeAt(i));
+    mix(op.params);
+  }
+  for (let i = 0; i < table.code.length; i++) mix(table.code[i]);
+  h >>>= 0;
+  fingerprints.set(table, h);
+  return h;
+}
+
+/** The blocks as one byte array (see the layout above). */
+export function encodeBlocks(table: OpTable, blocks: readonly TranslationBlock[]): Uint8Array {
+  let words = 4;
+  for (const tb of blocks) words += 9 + tb.ranges.length + 2 * tb.successors.length + tb.ob.length;
+  const out = new Int32Array(words);
+  let at = 0;
+  out[at++] = MAGIC; out[at++] = VERSION; out[at++] = tableFingerprint(table); out[at++] = blocks.length;
+  for (const tb of blocks) {
+    out[at++] = tb.pc; out[at++] = tb.flags; out[at++] = tb.phys; out[at++] = tb.insns; out[at++] = tb.size;
+    out[at++] = tb.ranges.length;
+    for (const r of tb.ranges) out[at++] = r;
+    out[at++] = tb.successors.length;
+    for (const k of tb.successors) { out[at++] = k.pc; out[at++] = k.flags; }
+    out[at++] = tb.ob.count;
+    out[at++] = tb.ob.length;
+    out.set(tb.ob.words.subarray(0, tb.ob.length), at);
+    at += tb.ob.length;
+  }
+  return new Uint8Array(out.buffer);
+}
+
+/**
+ * The blocks of `bytes`, or undefined if they were made by another op table or are not a
+ * well-formed block stream (then the receiver just translates, as without them).
+ */
+export function decodeBlocks(table: OpTable, bytes: Uint8Array): TranslationBlock[] | undefined {
+  if (bytes.length % 4 !== 0 || bytes.length < 16) return undefined;
+  const w = new Int32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+  if (w[0] !== MAGIC || w[1] !== VERSION || w[2] >>> 0 !== tableFingerprint(table)) return undefined;
+  const count = w[3];
+  const blocks: TranslationBlock[] = [];
+  let at = 4;
+  const take = (n: number): number => {
+    if (n < 0 || at + n > w.length) throw new RangeError('truncated');
+    const from = at;
+    at += n;
+    return from;
+  };
+  try {
+    for (let b = 0; b < count; b++) {
+      const h = take(6);
+      const [pc, flags, phys, insns, size, nRanges] = w.subarray(h, h + 6);
+      const ranges = Array.from(w.subarray(take(nRanges), at)).map((r) => r >>> 0);
+      const nSucc = w[take(1)];
+      const s = take(2 * nSucc);
+      const successors: BlockKey[] = [];
+      for (let i = 0; i < nSucc; i++) successors.push({ pc: w[s + 2 * i] >>> 0, flags: w[s + 2 * i + 1] });
+      const opCount = w[take(1)], opWords = w[take(1)];
+      const ob = new OpBuffer(0);
+      ob.words = w.slice(take(opWords), at);
+      ob.length = opWords;
+      ob.count = opCount;
+      blocks.push({ pc: pc >>> 0, flags, phys: phys >>> 0, ranges, size, insns, ob, successors });
+    }
+  } catch {
+    return undefined;
+  }
+  return at === w.length ? blocks : undefined;
+}
