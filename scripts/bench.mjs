@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench`: the project's benchmarks under dynwasm-arm (JIT and interpreter), Debian's
-// qemu-arm and natively, runs interleaved; medians, guest instruction counts and translation
+// qemu-arm and natively, runs interleaved, and their i386 twins (rows i386-*: the same C programs
+// built for i386 and Debian's i386 busybox under dynwasm-i386 and qemu-i386); medians, guest instruction counts and translation
 // figures (from DYNWASM_STATS_FILE, which every emulator process, forked children included,
 // appends to at exit). Every engine's output is checked against the others' and native's; a
 // mismatch or a failed run is reported loudly and makes the exit status 1.
@@ -69,6 +70,7 @@ const BUILD = join(ROOT, 'build', 'bench');
 const WORK = join(BUILD, 'work');
 const BUSYBOX = join(ROOT, 'build/busybox/bin/busybox');
 const NATIVE_BUSYBOX = join(ROOT, 'build/busybox-native/bin/busybox');
+const BUSYBOX_I386 = join(ROOT, 'build/busybox-i386/bin/busybox');
 
 function sh(cmd, what) {
   say(`bench: ${what}: ${cmd}`);
@@ -86,12 +88,12 @@ if (!sh('bash scripts/build-bench-programs.sh', 'benchmark programs')) {
   process.exit(1);
 }
 const missing = {}; // why a workload group or engine cannot run
-if (!existsSync(BUSYBOX) || !existsSync(NATIVE_BUSYBOX)) {
+if (!existsSync(BUSYBOX) || !existsSync(NATIVE_BUSYBOX) || !existsSync(BUSYBOX_I386)) {
   if (!sh('bash scripts/fetch-busybox.sh', 'busybox is missing')) missing.busybox = 'busybox: could not be fetched (scripts/fetch-busybox.sh)';
 }
 // The fork-wait row's program (test/linux-programs/forks.c), built with the test programs.
-const FORKS = { arm: join(ROOT, 'build/linux-programs/arm/forks'), native: join(ROOT, 'build/linux-programs/native/forks') };
-if (!existsSync(FORKS.arm) || !existsSync(FORKS.native)) {
+const FORKS = { arm: join(ROOT, 'build/linux-programs/arm/forks'), i386: join(ROOT, 'build/linux-programs/i386/forks'), native: join(ROOT, 'build/linux-programs/native/forks') };
+if (!existsSync(FORKS.arm) || !existsSync(FORKS.i386) || !existsSync(FORKS.native)) {
   if (!sh('bash scripts/build-linux-programs.sh forks', 'forks (test/linux-programs/forks.c) is missing')) missing.forks = 'forks: could not be built (scripts/build-linux-programs.sh forks)';
 }
 if (!sh('bash scripts/build-arm-programs.sh compute sort sieve int64 crc32', 'bare-metal programs')) {
@@ -101,6 +103,24 @@ const CHROMIUM = which('chromium');
 if (!CHROMIUM) missing.browser = 'chromium: not installed (apt-get install chromium)';
 const QEMU = which('qemu-arm');
 if (!QEMU) missing.qemu = 'not installed (apt-get install qemu-user)';
+const QEMU_I386 = which('qemu-i386');
+
+/**
+ * The Linux user-mode guests: each row of the cpu, busybox and process groups runs on ARM, and
+ * its twin i386-<name> (made by i386Twin) runs the same workload with the i386 builds.
+ */
+const GUESTS = {
+  arm: {
+    qemu: QEMU, qemuLabel: 'qemu-arm', emulator: 'bin/dynwasm-arm.js', busybox: BUSYBOX, applets: join(BUILD, 'applets-arm'),
+    bench: (name) => join(BUILD, 'arm', name), forks: FORKS.arm,
+    noExec: 'qemu-arm hands execve to the host kernel, which cannot run ARM programs without binfmt_misc',
+  },
+  i386: {
+    qemu: QEMU_I386, qemuLabel: 'qemu-i386', emulator: 'bin/dynwasm-i386.js', busybox: BUSYBOX_I386, applets: join(BUILD, 'applets-i386'),
+    bench: (name) => join(BUILD, 'i386', name), forks: FORKS.i386,
+    noExec: 'qemu-i386 hands execve to the host kernel, whose IA-32 emulation is off here',
+  },
+};
 const hostTool = (t) => which(t);
 
 // ---------------------------------------------------------------- inputs
@@ -146,7 +166,7 @@ function prepareInputs() {
   const tarball = join(WORK, QUICK ? 'tslib-quick.tar.bz2' : 'tslib.tar.bz2');
   if (!existsSync(tarball)) execFileSync('tar', ['-cjf', tarball, '-C', treeParent, 'lib']);
   // Applet links: what the shell's PATH holds (busybox's sh and tar run applets through PATH).
-  for (const [dir, bb] of [[join(BUILD, 'applets-arm'), BUSYBOX], [join(BUILD, 'applets-native'), NATIVE_BUSYBOX]]) {
+  for (const [dir, bb] of [[GUESTS.arm.applets, BUSYBOX], [GUESTS.i386.applets, BUSYBOX_I386], [join(BUILD, 'applets-native'), NATIVE_BUSYBOX]]) {
     if (existsSync(dir) || missing.busybox) continue;
     mkdirSync(dir, { recursive: true });
     for (const a of execFileSync(NATIVE_BUSYBOX, ['--list'], { encoding: 'utf8' }).split('\n').filter(Boolean)) symlinkSync(bb, join(dir, a));
@@ -303,19 +323,19 @@ function workloads(inp) {
     const size = String(QUICK ? quick : full);
     list.push({
       name, group: 'cpu', desc: `${desc}; N = ${size}`, big: false,
-      guest: () => ({ argv: [join(BUILD, 'arm', name), size] }),
+      guest: (g) => ({ argv: [g.bench(name), size] }),
       native: () => ({ argv: [join(BUILD, 'native', name), size] }),
       result: (r) => r.stdout,
     });
   }
   if (missing.busybox) return list;
   const out = join(WORK, 'out');
-  const armPath = join(BUILD, 'applets-arm'), nativePath = join(BUILD, 'applets-native');
+  const nativePath = join(BUILD, 'applets-native');
   const mb = `${MB} MB`;
-  const noExecQemu = 'n/a: qemu-arm hands execve to the host kernel, which cannot run ARM programs without binfmt_misc';
+  const noExecQemu = (g) => `n/a: ${g.noExec}`;
   list.push({
     name: 'gzip', group: 'busybox', desc: `gzip -9 -c of ${mb} of text`, big: true, nativeTool: 'gzip',
-    guest: () => ({ argv: [BUSYBOX, 'gzip', '-9', '-c', inp.input], stdoutFile: out }),
+    guest: (g) => ({ argv: [g.busybox, 'gzip', '-9', '-c', inp.input], stdoutFile: out }),
     native: () => ({ argv: [hostTool('gzip'), '-9', '-c', inp.input], stdoutFile: out }),
     // The host's gzip writes other bytes: the result is the decompressed output.
     raw: () => sha256(readFileSync(out)),
@@ -323,19 +343,19 @@ function workloads(inp) {
   });
   list.push({
     name: 'gunzip', group: 'busybox', desc: `gunzip -c of the gzip -9 of ${mb} of text`, big: true, nativeTool: 'gunzip',
-    guest: () => ({ argv: [BUSYBOX, 'gunzip', '-c', inp.gz], stdoutFile: out }),
+    guest: (g) => ({ argv: [g.busybox, 'gunzip', '-c', inp.gz], stdoutFile: out }),
     native: () => ({ argv: [hostTool('gunzip'), '-c', inp.gz], stdoutFile: out }),
     result: () => sha256(readFileSync(out)),
   });
   list.push({
     name: 'sha256sum', group: 'busybox', desc: `sha256sum of ${mb} of text`, big: true, nativeTool: 'sha256sum',
-    guest: () => ({ argv: [BUSYBOX, 'sha256sum', inp.input] }),
+    guest: (g) => ({ argv: [g.busybox, 'sha256sum', inp.input] }),
     native: () => ({ argv: [hostTool('sha256sum'), inp.input] }),
     result: (r) => r.stdout,
   });
   list.push({
     name: 'bzip2', group: 'busybox', desc: `bzip2 -9 -c of ${mb} of text`, big: true, nativeTool: 'bzip2',
-    guest: () => ({ argv: [BUSYBOX, 'bzip2', '-9', '-c', inp.input], stdoutFile: out }),
+    guest: (g) => ({ argv: [g.busybox, 'bzip2', '-9', '-c', inp.input], stdoutFile: out }),
     native: () => ({ argv: [hostTool('bzip2'), '-9', '-c', inp.input], stdoutFile: out }),
     raw: () => sha256(readFileSync(out)),
     result: () => sha256(execFileSync('bzip2', ['-dc', out], { maxBuffer: 1 << 30 })),
@@ -345,7 +365,7 @@ function workloads(inp) {
     name: 'tar-pack', group: 'busybox', big: true, nativeTool: 'tar',
     desc: `tar -cjf of ${QUICK ? 'about 1 MB of' : ''} node_modules/typescript/lib (tar runs bzip2 through PATH: a second process)`,
     qemu: noExecQemu,
-    guest: () => ({ argv: [BUSYBOX, 'tar', '-cjf', `${out}.tar.bz2`, '-C', inp.treeParent, 'lib'], env: { PATH: armPath } }),
+    guest: (g) => ({ argv: [g.busybox, 'tar', '-cjf', `${out}.tar.bz2`, '-C', inp.treeParent, 'lib'], env: { PATH: g.applets } }),
     native: () => ({ argv: [hostTool('tar'), '-cjf', `${out}.tar.bz2`, '-C', inp.treeParent, 'lib'] }),
     result: () => {
       rmSync(packDir, { recursive: true, force: true });
@@ -358,7 +378,7 @@ function workloads(inp) {
     name: 'tar-unpack', group: 'busybox', big: true, nativeTool: 'tar',
     desc: `tar -xjf of a tar.bz2 of ${QUICK ? 'about 1 MB of' : ''} node_modules/typescript/lib`,
     before: () => { rmSync(packDir, { recursive: true, force: true }); mkdirSync(packDir); },
-    guest: () => ({ argv: [BUSYBOX, 'tar', '-xjf', inp.tarball, '-C', packDir], env: { PATH: armPath } }),
+    guest: (g) => ({ argv: [g.busybox, 'tar', '-xjf', inp.tarball, '-C', packDir], env: { PATH: g.applets } }),
     native: () => ({ argv: [hostTool('tar'), '-xjf', inp.tarball, '-C', packDir] }),
     result: () => treeDigest(packDir),
   });
@@ -366,7 +386,7 @@ function workloads(inp) {
   list.push({
     name: 'startup', group: 'process', big: false, nativeTool: 'busybox', runs: 11,
     desc: 'busybox true: the start-up of an emulator process (Node, dynwasm, and the program\'s few thousand instructions)',
-    guest: () => ({ argv: [BUSYBOX, 'true'] }),
+    guest: (g) => ({ argv: [g.busybox, 'true'] }),
     native: () => ({ argv: [NATIVE_BUSYBOX, 'true'] }),
     result: (r) => r.stdout,
   });
@@ -374,7 +394,7 @@ function workloads(inp) {
   list.push({
     name: 'fork-loop', group: 'process', big: false, nativeTool: 'busybox', runs: 5,
     desc: `busybox sh -c '${forkLoop}': 21 forks, each child a short subshell`,
-    guest: () => ({ argv: [BUSYBOX, 'sh', '-c', forkLoop] }),
+    guest: (g) => ({ argv: [g.busybox, 'sh', '-c', forkLoop] }),
     native: () => ({ argv: [NATIVE_BUSYBOX, 'sh', '-c', forkLoop] }),
     result: (r) => r.stdout,
   });
@@ -383,7 +403,7 @@ function workloads(inp) {
     list.push({
       name: 'fork-wait', group: 'process', big: false, runs: 5,
       desc: `${n} fork+_exit+waitpid round trips of a static C program (test/linux-programs/forks.c), after a first one, timed inside the program`,
-      guest: () => ({ argv: [FORKS.arm, String(n)] }),
+      guest: (g) => ({ argv: [g.forks, String(n)] }),
       native: () => ({ argv: [FORKS.native, String(n)] }),
       guestSeconds: (r) => inGuestSeconds(r.stdout, 'fork-wait'),
       result: (r) => r.stdout.match(/^fork\+exit\+wait: .*$/m)?.[0] ?? `no result line: ${r.stdout.slice(-200)}`,
@@ -399,11 +419,26 @@ function workloads(inp) {
       mkdirSync(shDir);
       writeFileSync(join(shDir, 'words.txt'), readFileSync(inp.words));
     },
-    guest: () => ({ argv: [BUSYBOX, 'sh', join(ROOT, 'bench/workloads/applets.sh'), ...(QUICK ? ['quick'] : [])], cwd: shDir, env: { PATH: armPath } }),
+    guest: (g) => ({ argv: [g.busybox, 'sh', join(ROOT, 'bench/workloads/applets.sh'), ...(QUICK ? ['quick'] : [])], cwd: shDir, env: { PATH: g.applets } }),
     native: () => ({ argv: [NATIVE_BUSYBOX, 'sh', join(ROOT, 'bench/workloads/applets.sh'), ...(QUICK ? ['quick'] : [])], cwd: shDir, env: { PATH: nativePath } }),
     result: (r) => r.stdout,
   });
   return list;
+}
+
+/** The i386 twin of a Linux user-mode row: the same workload on the i386 builds, under dynwasm-i386 and qemu-i386. */
+function i386Twin(w) {
+  return {
+    ...w, name: `i386-${w.name}`, group: `${w.group}-i386`, guestArch: 'i386', desc: `${w.desc} (i386 build, dynwasm-i386 and qemu-i386)`,
+    // i386's doubles are the x87's (extended precision; dynwasm-i386 has no SSE), so float's
+    // checksum differs from x86-64's SSE doubles: qemu-i386 is its reference, native only timed.
+    ...(w.name === 'float' ? { reference: 'qemu' } : {}),
+  };
+}
+
+/** The rows, each Linux user-mode one followed by its i386 twin. */
+function withI386Twins(list) {
+  return list.flatMap((w) => (['cpu', 'busybox', 'process'].includes(w.group) ? [w, i386Twin(w)] : [w]));
 }
 
 // ---------------------------------------------------------------- engines
@@ -414,6 +449,13 @@ const ENGINES = {
   native: { label: 'native x86-64', prefix: [], emulator: false },
   browser: { label: 'dynwasm jit, Chromium worker', prefix: [], emulator: true },
   base: { label: `dynwasm jit (baseline ${BASELINE})`, prefix: BASELINE ? [process.execPath, join(BASELINE, 'bin/dynwasm-arm.js'), '-accel', 'jit'] : [], emulator: true },
+};
+/** The i386 user-mode emulators of each engine, for the i386 twins. */
+const I386_PREFIX = {
+  jit: [process.execPath, join(ROOT, GUESTS.i386.emulator), '-accel', 'jit'],
+  interp: [process.execPath, join(ROOT, GUESTS.i386.emulator), '-accel', 'interp'],
+  qemu: QEMU_I386 ? [QEMU_I386] : [],
+  base: BASELINE ? [process.execPath, join(BASELINE, GUESTS.i386.emulator), '-accel', 'jit'] : [],
 };
 /** The system emulators of each engine, for the `system` workloads. */
 const QEMU_SYSTEM = which('qemu-system-arm');
@@ -449,8 +491,9 @@ function runOnce(w, engine, round) {
 }
 function runProcess(w, engine) {
   w.before?.();
-  const spec = engine === 'native' ? w.native() : w.guest();
-  const argv = engine === 'native' ? spec.argv : [...(w.system ? SYSTEM_PREFIX[engine] : ENGINES[engine].prefix), ...spec.argv];
+  const spec = engine === 'native' ? w.native() : w.guest(GUESTS[w.guestArch ?? 'arm']);
+  const prefix = w.system ? SYSTEM_PREFIX[engine] : w.guestArch === 'i386' ? I386_PREFIX[engine] : ENGINES[engine].prefix;
+  const argv = engine === 'native' ? spec.argv : [...prefix, ...spec.argv];
   const statsFile = join(WORK, `stats-${process.pid}-${runCounter++}.jsonl`);
   rmSync(statsFile, { force: true });
   const env = { ...process.env, ...spec.env };
@@ -501,7 +544,7 @@ async function runBrowser(w) {
 
 // ---------------------------------------------------------------- run
 const inputs = prepareInputs();
-let all = workloads(inputs);
+let all = withI386Twins(workloads(inputs));
 if (flag('list')) { for (const w of all) console.log(`${w.name.padEnd(11)} ${w.desc}`); process.exit(0); }
 const only = opt('only');
 if (only) {
@@ -511,12 +554,14 @@ if (only) {
 }
 if (missing.busybox) say(red(`bench: ${missing.busybox}: the busybox workloads are skipped`));
 
+/** Why the user-mode qemu of a row's guest cannot run: not installed. */
+const qemuMissing = (w) => (!w.system && !GUESTS[w.guestArch ?? 'arm'].qemu ? `${GUESTS[w.guestArch ?? 'arm'].qemuLabel}: not installed (apt-get install qemu-user)` : undefined);
 /** Why the native counterpart cannot run: a host tool that is not installed. */
 const nativeMissing = (w) => (w.nativeTool && w.nativeTool !== 'busybox' && !which(w.nativeTool) ? `host ${w.nativeTool}: not installed` : undefined);
 function plannedRuns(w, e) {
   if (e === 'browser') return !w.bare || missing.browser ? 0 : RUNS ?? (QUICK ? 1 : 5);
   if (w.system && (e === 'native' || (e === 'qemu' && !QEMU_SYSTEM))) return 0;
-  if (e === 'qemu' && (missing.qemu || w.qemu)) return 0;
+  if (e === 'qemu' && (qemuMissing(w) || w.qemu)) return 0;
   if (e === 'native' && nativeMissing(w)) return 0;
   if (e === 'interp') {
     if (w.big && !INTERP_ALL) return 0;
@@ -528,8 +573,8 @@ function skipReason(w, e) {
   if (e === 'browser') return missing.browser ?? 'n/a: the browser runs the bare-metal rows only';
   if (w.system && e === 'native') return 'n/a: a whole machine';
   if (w.system && e === 'qemu' && !QEMU_SYSTEM) return 'qemu-system-arm: not installed';
-  if (e === 'qemu' && missing.qemu) return `qemu-arm: ${missing.qemu}`;
-  if (e === 'qemu' && w.qemu) return w.qemu;
+  if (e === 'qemu' && qemuMissing(w)) return qemuMissing(w);
+  if (e === 'qemu' && w.qemu) return typeof w.qemu === 'function' ? w.qemu(GUESTS[w.guestArch ?? 'arm']) : w.qemu;
   if (e === 'native' && nativeMissing(w)) return nativeMissing(w);
   if (e === 'interp' && w.big && !INTERP_ALL) return `skipped: ${MB} MB input (about 25x slower than the JIT; --interp-all runs it)`;
   return undefined;
@@ -542,7 +587,7 @@ const tStart = performance.now();
 const loadStart = loadavg()[0];
 say(`bench: ${all.length} workloads x ${engines.join(', ')}${QUICK ? ' (--quick)' : ''}; runs interleaved`);
 for (const [wi, w] of all.entries()) {
-  const rec = { name: w.name, group: w.group, desc: w.desc, nativeTool: w.nativeTool, engines: {} };
+  const rec = { name: w.name, group: w.group, guestArch: w.guestArch, desc: w.desc, nativeTool: w.nativeTool, engines: {} };
   for (const e of engines) rec.engines[e] = { runs: [], skipped: plannedRuns(w, e) === 0 ? skipReason(w, e) : undefined };
   const rounds = Math.max(...engines.map((e) => plannedRuns(w, e)));
   for (let r = 0; r < rounds; r++) {
@@ -578,15 +623,17 @@ for (const [wi, w] of all.entries()) {
       say(`${tag}: ${(ms / 1000).toFixed(3)} s${w.guestSeconds ? ` in the guest (the whole run: ${(run.ms / 1000).toFixed(1)} s)` : ''}${run.stats ? `, ${run.stats.icount} guest insns in ${run.stats.processes} process${run.stats.processes > 1 ? 'es' : ''}` : ''}`);
     }
   }
-  // Check: every engine's result equals native's (or, without native, each other's).
-  const ref = rec.engines.native?.result ?? Object.values(rec.engines).find((x) => x.result !== undefined)?.result;
+  // Check: every engine's result equals native's, or the row's own reference's (or, without it,
+  // each other's).
+  const refEngine = w.reference ?? 'native';
+  const ref = rec.engines[refEngine]?.result ?? Object.values(rec.engines).find((x) => x.result !== undefined)?.result;
   for (const e of engines) {
     const er = rec.engines[e];
-    if (er.result === undefined || ref === undefined) continue;
+    if (er.result === undefined || ref === undefined || (e === 'native' && refEngine !== 'native')) continue;
     er.match = er.result === ref;
     if (!er.match) {
       failures++;
-      say(red(`MISMATCH: ${w.name}: ${e}'s output differs from ${rec.engines.native?.result !== undefined ? 'native' : 'the first engine'}'s:\n  ${e}: ${String(er.result).trim().slice(0, 200)}\n  ref: ${String(ref).trim().slice(0, 200)}`));
+      say(red(`MISMATCH: ${w.name}: ${e}'s output differs from ${rec.engines[refEngine]?.result !== undefined ? refEngine : 'the first engine'}'s:\n  ${e}: ${String(er.result).trim().slice(0, 200)}\n  ref: ${String(ref).trim().slice(0, 200)}`));
     }
   }
   // The emulators run the same binary: their raw outputs must be byte-identical too.
@@ -621,7 +668,7 @@ function rows() {
       const ms = er.median;
       const icount = s?.icount ?? (e === 'qemu' && er.runs.length ? jitIcount : undefined);
       const cell = {
-        workload: rec.name, engine: ((rec.group === 'system' || rec.group === 'bare') && e === 'qemu' ? 'qemu-system-arm' : ENGINES[e].label) + (e === 'native' && rec.nativeTool ? ` (host ${rec.nativeTool})` : ''),
+        workload: rec.name, engine: ((rec.group === 'system' || rec.group === 'bare') && e === 'qemu' ? 'qemu-system-arm' : rec.guestArch === 'i386' && e === 'qemu' ? 'qemu-i386' : ENGINES[e].label) + (e === 'native' && rec.nativeTool ? ` (host ${rec.nativeTool})` : ''),
         runs: er.runs.length, s: ms !== undefined ? ms / 1000 : undefined,
         status: er.error ? `FAILED: ${er.error}` : er.match === false ? 'MISMATCH' : er.skipped ?? (er.runs.length ? 'ok' : ''),
         minsns: e !== 'native' && icount !== undefined ? icount / 1e6 : undefined,
@@ -674,6 +721,7 @@ const notes = [
   'MIPS: guest instructions (dynwasm\'s exact count, summed over every emulator process of the run) per second of wall time, Node start-up included; qemu-arm\'s MIPS use the same count (the same binary and input).',
   'speed-up vs interp: interpreter time / this time. time / qemu, time / native: this time / theirs (above 1: slower).',
   'TBs, insns/TB, µs/TB (front-end + WebAssembly compilation per translated block), wasm B/insn (per guest instruction compiled), modules, flush/inval: the last run\'s translation counters, all processes summed.',
+  'i386-*: the row above it on the i386 builds (i686-linux-gnu-gcc -O2 -static, Debian\'s i386 busybox-static) under dynwasm-i386 and qemu-i386 (its time / qemu column: against qemu-i386); i386-float\'s output is checked against qemu-i386\'s (x87 doubles), not native\'s.',
   'native: the C benchmarks built with gcc -O2 for x86-64 from the same source; for the busybox workloads, the host\'s own tools (gzip, gunzip, sha256sum, bzip2, tar: not the same program) and for applets the same busybox version built for the host.',
   'linux-gzip, linux-sha256sum, linux-forks: the time the booted guest measured for the workload alone (/proc/uptime, 10 ms steps; dynwasm\'s guest clock is host time, as QEMU\'s without -icount), one boot per engine and run serving all three.',
   'bare-*: bare-metal programs under dynwasm-system-arm -semihosting; their time is the run loop\'s alone (-stats\' wall time: no Node start-up, no board creation), and the browser\'s is the same loop in the web page\'s Web Worker in headless Chromium (web/worker.ts, a new worker per run: no page load, no bundle compilation). browser / node: the browser\'s median / the Node JIT\'s.',
@@ -758,6 +806,7 @@ writeFileSync(join(resultsDir, 'latest.svg'), svg());
 console.log(`\n${textTable()}\n`);
 for (const n of notes) console.log(`- ${n}`);
 if (missing.qemu && engines.includes('qemu')) console.log(`- qemu-arm: ${missing.qemu}`);
+if (!QEMU_I386 && engines.includes('qemu')) console.log('- qemu-i386: not installed (apt-get install qemu-user)');
 if (missing.browser && engines.includes('browser')) console.log(`- browser: ${missing.browser}`);
 console.log(`\nResults: bench/results/latest.json, latest.md, latest.svg (${totalS.toFixed(0)} s in all)`);
 if (failures) {

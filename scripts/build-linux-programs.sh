@@ -27,14 +27,9 @@ ARM_ONLY=" smc armsig "
 # Programs also built dynamically linked.
 DYNAMIC=" hello args files signals time pipes exec "
 
-I386_CC="${I386_LINUX_CC:-i686-linux-gnu-gcc}"
 I386_SRC="$ROOT/test/i386-programs"
 # The i386 guest's own programs also built dynamically linked (run with -L /usr/i686-linux-gnu).
 I386_DYNAMIC=" float x87ops "
-if ! command -v "$I386_CC" >/dev/null 2>&1; then
-	echo "error: $I386_CC not found; run scripts/install-debian-packages.sh (as root) to install it" >&2
-	exit 1
-fi
 
 CFLAGS=(-O2 -Wall -Wextra -Wno-unused-parameter -Wno-unused-result -Wno-stringop-overflow -Wno-stringop-truncation)
 ONLY="$*"

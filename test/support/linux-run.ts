@@ -15,6 +15,8 @@ export const ROOT = process.cwd();
 export const PROGRAMS_DIR = join(ROOT, 'build/linux-programs');
 export const BUSYBOX = join(ROOT, 'build/busybox/bin/busybox');
 /** The same busybox package for the host's architecture: the reference of the busybox tests. */
+/** Debian's i386 busybox-static of the same version: the guest of test/i386-busybox.test.ts. */
+export const BUSYBOX_I386 = join(ROOT, 'build/busybox-i386/bin/busybox');
 export const NATIVE_BUSYBOX = join(ROOT, 'build/busybox-native/bin/busybox');
 export const DYNWASM_ARM = join(ROOT, 'bin/dynwasm-arm.js');
 export const DYNWASM_I386 = join(ROOT, 'bin/dynwasm-i386.js');
