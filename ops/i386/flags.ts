@@ -137,6 +137,77 @@ export function op_test_logicl_cond$(s: OpState, cond: number): void {
 }
 
 /**
+ * After an 8-bit sub or cmp (CC_OP is SUBB): as op_test_subl_cond$ on the operands moved to the
+ * top of the word, where carries, signs and overflows fall as in 32 bits.
+ * @expand cond 0..15
+ */
+export function op_test_subb_cond$(s: OpState, cond: number): void {
+  const dst = s.env[CC_DST] << 24, src = s.env[CC_SRC] << 24;
+  const src1 = (dst + src) | 0;
+  const c = cond >> 1;
+  let r = false;
+  if (c === 0) r = ((src1 ^ src) & (src1 ^ dst)) < 0;
+  else if (c === 1) r = (src1 >>> 0) < (src >>> 0);
+  else if (c === 2) r = dst === 0;
+  else if (c === 3) r = (src1 >>> 0) <= (src >>> 0);
+  else if (c === 4) r = dst < 0;
+  else if (c === 6) r = src1 < src;
+  else r = src1 <= src;
+  if ((cond & 1) !== 0) r = !r;
+  s.T0 = r ? 1 : 0;
+}
+
+/**
+ * After a 16-bit sub or cmp (CC_OP is SUBW), as op_test_subb_cond$.
+ * @expand cond 0..15
+ */
+export function op_test_subw_cond$(s: OpState, cond: number): void {
+  const dst = s.env[CC_DST] << 16, src = s.env[CC_SRC] << 16;
+  const src1 = (dst + src) | 0;
+  const c = cond >> 1;
+  let r = false;
+  if (c === 0) r = ((src1 ^ src) & (src1 ^ dst)) < 0;
+  else if (c === 1) r = (src1 >>> 0) < (src >>> 0);
+  else if (c === 2) r = dst === 0;
+  else if (c === 3) r = (src1 >>> 0) <= (src >>> 0);
+  else if (c === 4) r = dst < 0;
+  else if (c === 6) r = src1 < src;
+  else r = src1 <= src;
+  if ((cond & 1) !== 0) r = !r;
+  s.T0 = r ? 1 : 0;
+}
+
+/**
+ * After an 8-bit logic operation (CC_OP is LOGICB: CF = OF = 0).
+ * @expand cond 0..15
+ */
+export function op_test_logicb_cond$(s: OpState, cond: number): void {
+  const dst = s.env[CC_DST] << 24;
+  const c = cond >> 1;
+  let r = false;
+  if (c === 2 || c === 3) r = dst === 0;
+  else if (c === 4 || c === 6) r = dst < 0;
+  else if (c === 7) r = dst <= 0;
+  if ((cond & 1) !== 0) r = !r;
+  s.T0 = r ? 1 : 0;
+}
+
+/**
+ * After a 16-bit logic operation (CC_OP is LOGICW: CF = OF = 0).
+ * @expand cond 0..15
+ */
+export function op_test_logicw_cond$(s: OpState, cond: number): void {
+  const dst = s.env[CC_DST] << 16;
+  const c = cond >> 1;
+  let r = false;
+  if (c === 2 || c === 3) r = dst === 0;
+  else if (c === 4 || c === 6) r = dst < 0;
+  else if (c === 7) r = dst <= 0;
+  if ((cond & 1) !== 0) r = !r;
+  s.T0 = r ? 1 : 0;
+}
+
+/**
  * T2 = CF after a 32-bit add, adc, sub or sbb the translator saw (`kind` its CC kind): the carry
  * of adc/sbb chains (64-bit arithmetic) without calling helper_cc_compute_all. The same formulas
  * as the helper's, for operands the block itself recorded.

@@ -27,8 +27,9 @@ const ADDL_A0_R = [0, 1, 2, 3].map((sc) => byName(`addl_A0_r$_s${sc}`, 8));
 const ADDL_A0_SEG = byName('addl_A0_seg$', 6);
 const MOVL_T_IM = [OPC.movl_T0_im, OPC.movl_T1_im, OPC.movl_T2_im];
 const TEST_EFLAGS = byName('test_eflags_cond$', 16);
-const TEST_SUBL = byName('test_subl_cond$', 16);
-const TEST_LOGICL = byName('test_logicl_cond$', 16);
+/** By size index (byte, word, dword). */
+const TEST_SUB = [byName('test_subb_cond$', 16), byName('test_subw_cond$', 16), byName('test_subl_cond$', 16)];
+const TEST_LOGIC = [byName('test_logicb_cond$', 16), byName('test_logicw_cond$', 16), byName('test_logicl_cond$', 16)];
 /** By CC kind (ADD, ADC, SUB, SBB: 1..4). */
 const COMPUTE_CF_L = [-1, ...[1, 2, 3, 4].map((k) => (OPC as Record<string, number>)[`compute_cf_l_T2_kind${k}`])];
 export const { IF_T0, ENDIF } = structuralOpcodes(OPS.length);
@@ -207,8 +208,10 @@ export class I386Ctx extends DisasContextBase {
   genCond(cond: number): void {
     const cc = this.ccOp, ob = this.ob;
     const noParity = (cond >> 1) !== 5;
-    if (cc === ccOp(CC_KIND_SUB, 2) && noParity) { ob.emit0(TEST_SUBL[cond]); return; }
-    if (cc === ccOp(CC_KIND_LOGIC, 2) && noParity) { ob.emit0(TEST_LOGICL[cond]); return; }
+    if (cc >= 0 && (cc & 3) < 3 && noParity) {
+      if (cc >> 2 === CC_KIND_SUB) { ob.emit0(TEST_SUB[cc & 3][cond]); return; }
+      if (cc >> 2 === CC_KIND_LOGIC) { ob.emit0(TEST_LOGIC[cc & 3][cond]); return; }
+    }
     G.gen_op_compute_eflags_T0(ob);
     ob.emit0(TEST_EFLAGS[cond]);
   }
