@@ -252,7 +252,12 @@ export function helper_shxd(s: OpState, op: number, dst: number, src: number, co
   return rn | 0;
 }
 
-/** cpuid: a plausible i686 (a Pentium Pro-class family 6 part) with the x87 FPU and no MMX or SSE reported. */
+/**
+ * cpuid: a plausible i686 (a Pentium Pro-class family 6 part) with the x87 FPU and no MMX or SSE
+ * reported. Leaves above the highest (1) answer as the highest does, as Intel's parts do; the
+ * answers are those of `qemu-i386 -cpu` with the same features (test/i386-lockstep.test.ts
+ * relies on it: glibc's start-up reads them).
+ */
 export function helper_cpuid(s: OpState): void {
   const env = s.env;
   const leaf = env[EAX] >>> 0;
@@ -260,14 +265,13 @@ export function helper_cpuid(s: OpState): void {
   if (leaf === 0) {
     env[EAX] = 1;
     env[EBX] = str('Genu'); env[EDX] = str('ineI'); env[ECX] = str('ntel');
-  } else if (leaf === 1) {
-    // Family 6, model 1, stepping 9; features: FPU(0) VME(1) DE(2) PSE(3) TSC(4) MSR(5) PAE(6) CX8(8)
-    // CMOV(15, with FPU: fcmov too). No MMX, FXSR, SSE: only what is implemented is reported.
-    env[EAX] = 0x619;
-    env[EBX] = 0; env[ECX] = 0;
-    env[EDX] = 1 | (1 << 1) | (1 << 2) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 8) | (1 << 15);
   } else {
-    env[EAX] = 0; env[EBX] = 0; env[ECX] = 0; env[EDX] = 0;
+    // Family 6, model 1, stepping 9; EBX: the CLFLUSH line size field (8 quadwords), as QEMU's
+    // parts all give. Features: FPU(0) DE(2) PSE(3) TSC(4) MSR(5) PAE(6) CX8(8) CMOV(15, with
+    // FPU: fcmov too). No MMX, FXSR, SSE: only what is implemented is reported.
+    env[EAX] = 0x619;
+    env[EBX] = 0x800; env[ECX] = 0;
+    env[EDX] = 1 | (1 << 2) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 8) | (1 << 15);
   }
 }
 
