@@ -54,6 +54,7 @@ const SEED = '1';
 const PROGRAMS: { name: string; args: string[] }[] = [
   { name: 'hello', args: [] },
   { name: 'strings', args: [] },
+  { name: 'intops', args: [] },
 ];
 const TIMEOUT_MS = 300_000;
 /** Lines of one `-d cpu` dump. */

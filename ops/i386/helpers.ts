@@ -222,7 +222,8 @@ export function helper_rotate(s: OpState, op: number, value: number, count: numb
 /**
  * shld (`op` bit 2 clear) / shrd (set) of `dst` with bits from `src` by `count` & 31; `op`
  * bits 0-1: size index (word or dword). Flags as a shift: CF the last bit out, OF from the sign
- * change, SF ZF PF from the result. A count of 0 changes nothing.
+ * change by the last step (by the whole shift when the count is 1; above 1 the manuals leave OF
+ * undefined, and this is QEMU's), SF ZF PF from the result. A count of 0 changes nothing.
  */
 export function helper_shxd(s: OpState, op: number, dst: number, src: number, count: number): number {
   const c = count & 31;
@@ -231,7 +232,7 @@ export function helper_shxd(s: OpState, op: number, dst: number, src: number, co
   let wide: bigint;
   const mask = (1n << BigInt(bits)) - 1n;
   const d = BigInt(dst >>> 0) & mask, sr = BigInt(src >>> 0) & mask;
-  let r: bigint, cf: bigint;
+  let r: bigint, cf: bigint, before: bigint;
   if (!right) {
     wide = (d << BigInt(bits)) | sr;          // dst:src, shift left
     wide = wide << BigInt(bits);              // and src again (16-bit counts > 16 take from it)
@@ -239,16 +240,19 @@ export function helper_shxd(s: OpState, op: number, dst: number, src: number, co
     const total = BigInt(3 * bits);
     const shifted = (wide << BigInt(c)) & ((1n << total) - 1n);
     r = (shifted >> BigInt(2 * bits)) & mask;
+    before = (((wide << BigInt(c - 1)) & ((1n << total) - 1n)) >> BigInt(2 * bits)) & mask;
     cf = (wide >> (total - BigInt(c))) & 1n;
   } else {
     wide = (sr << BigInt(2 * bits)) | (sr << BigInt(bits)) | d; // src:src:dst, shift right
     r = (wide >> BigInt(c)) & mask;
+    // QEMU's: the destination (in a word shift, the source above it) by one place less.
+    before = bits === 16 ? (((sr << 16n) | d) >> BigInt(c - 1)) & mask : d >> BigInt(c - 1);
     cf = (wide >> BigInt(c - 1)) & 1n;
   }
   const rn = Number(r), sign = 1 << (bits - 1);
-  const of = ((rn ^ Number(d)) & sign) !== 0 ? OF : 0;
+  const of = ((rn ^ Number(before)) & sign) !== 0 ? OF : 0;
   const flags = Number(cf) | parityFlag(rn) | (rn === 0 ? ZF : 0) | ((rn & sign) !== 0 ? SF : 0) | of;
-  setCcFlags(s.env, flags | (ccFlags(s.env) & AF));
+  setCcFlags(s.env, flags); // AF: undefined, clear (as QEMU and as the other shifts leave it)
   return rn | 0;
 }
 
