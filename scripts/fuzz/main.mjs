@@ -45,7 +45,7 @@ if (!existsSync(join(ROOT, 'dist/runtime/cli/arm-linux.js'))) { console.error('f
 const minutes = Number(opts.minutes ?? 1);
 const seed = opts.seed !== undefined ? Number(opts.seed) >>> 0 : (Math.random() * 2 ** 32) >>> 0;
 /** --smoke: per target a fixed seed and a budget (cases, or instructions; i386 compiles every block of its streams: fewer), about a minute in all. */
-const SMOKE = { elf: { seed: 1, cases: 24 }, syscalls: { seed: 1, cases: 4 }, bare: { seed: 1, cases: 6 }, random: { seed: 1, insns: { arm: 200_000, thumb: 200_000, i386: 30_000 } } };
+const SMOKE = { elf: { seed: 1, cases: 24 }, syscalls: { seed: 1, cases: 4 }, bare: { seed: 1, cases: 6 }, random: { seed: 1, insns: { arm: 200_000, thumb: 200_000, i386: 20_000 } } };
 
 console.log(`fuzz: ${opts.smoke ? 'smoke test' : `${minutes} min`}, targets ${targets.join(', ')}${opts.smoke ? '' : `, seed ${seed}`}`);
 let failures = 0;
