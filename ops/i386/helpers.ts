@@ -222,7 +222,8 @@ export function helper_rotate(s: OpState, op: number, value: number, count: numb
 /**
  * shld (`op` bit 2 clear) / shrd (set) of `dst` with bits from `src` by `count` & 31; `op`
  * bits 0-1: size index (word or dword). Flags as a shift: CF the last bit out, OF from the sign
- * change, SF ZF PF from the result. A count of 0 changes nothing.
+ * change by the last step (by the whole shift when the count is 1; above 1 the manuals leave OF
+ * undefined, and this is QEMU's), SF ZF PF from the result. A count of 0 changes nothing.
  */
 export function helper_shxd(s: OpState, op: number, dst: number, src: number, count: number): number {
   const c = count & 31;
@@ -231,7 +232,7 @@ export function helper_shxd(s: OpState, op: number, dst: number, src: number, co
   let wide: bigint;
   const mask = (1n << BigInt(bits)) - 1n;
   const d = BigInt(dst >>> 0) & mask, sr = BigInt(src >>> 0) & mask;
-  let r: bigint, cf: bigint;
+  let r: bigint, cf: bigint, before: bigint;
   if (!right) {
     wide = (d << BigInt(bits)) | sr;          // dst:src, shift left
     wide = wide << BigInt(bits);              // and src again (16-bit counts > 16 take from it)
@@ -239,20 +240,28 @@ export function helper_shxd(s: OpState, op: number, dst: number, src: number, co
     const total = BigInt(3 * bits);
     const shifted = (wide << BigInt(c)) & ((1n << total) - 1n);
     r = (shifted >> BigInt(2 * bits)) & mask;
+    before = (((wide << BigInt(c - 1)) & ((1n << total) - 1n)) >> BigInt(2 * bits)) & mask;
     cf = (wide >> (total - BigInt(c))) & 1n;
   } else {
     wide = (sr << BigInt(2 * bits)) | (sr << BigInt(bits)) | d; // src:src:dst, shift right
     r = (wide >> BigInt(c)) & mask;
+    // QEMU's: the destination (in a word shift, the source above it) by one place less.
+    before = bits === 16 ? (((sr << 16n) | d) >> BigInt(c - 1)) & mask : d >> BigInt(c - 1);
     cf = (wide >> BigInt(c - 1)) & 1n;
   }
   const rn = Number(r), sign = 1 << (bits - 1);
-  const of = ((rn ^ Number(d)) & sign) !== 0 ? OF : 0;
+  const of = ((rn ^ Number(before)) & sign) !== 0 ? OF : 0;
   const flags = Number(cf) | parityFlag(rn) | (rn === 0 ? ZF : 0) | ((rn & sign) !== 0 ? SF : 0) | of;
-  setCcFlags(s.env, flags | (ccFlags(s.env) & AF));
+  setCcFlags(s.env, flags); // AF: undefined, clear (as QEMU and as the other shifts leave it)
   return rn | 0;
 }
 
-/** cpuid: a plausible i686 (a Pentium Pro-class family 6 part) with the x87 FPU and no MMX or SSE reported. */
+/**
+ * cpuid: a plausible i686 (a Pentium Pro-class family 6 part) with the x87 FPU and no MMX or SSE
+ * reported. Leaves above the highest (1) answer as the highest does, as Intel's parts do; the
+ * answers are those of `qemu-i386 -cpu` with the same features (test/i386-lockstep.test.ts
+ * relies on it: glibc's start-up reads them).
+ */
 export function helper_cpuid(s: OpState): void {
   const env = s.env;
   const leaf = env[EAX] >>> 0;
@@ -260,14 +269,13 @@ export function helper_cpuid(s: OpState): void {
   if (leaf === 0) {
     env[EAX] = 1;
     env[EBX] = str('Genu'); env[EDX] = str('ineI'); env[ECX] = str('ntel');
-  } else if (leaf === 1) {
-    // Family 6, model 1, stepping 9; features: FPU(0) VME(1) DE(2) PSE(3) TSC(4) MSR(5) PAE(6) CX8(8)
-    // CMOV(15, with FPU: fcmov too). No MMX, FXSR, SSE: only what is implemented is reported.
-    env[EAX] = 0x619;
-    env[EBX] = 0; env[ECX] = 0;
-    env[EDX] = 1 | (1 << 1) | (1 << 2) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 8) | (1 << 15);
   } else {
-    env[EAX] = 0; env[EBX] = 0; env[ECX] = 0; env[EDX] = 0;
+    // Family 6, model 1, stepping 9; EBX: the CLFLUSH line size field (8 quadwords), as QEMU's
+    // parts all give. Features: FPU(0) DE(2) PSE(3) TSC(4) MSR(5) PAE(6) CX8(8) CMOV(15, with
+    // FPU: fcmov too). No MMX, FXSR, SSE: only what is implemented is reported.
+    env[EAX] = 0x619;
+    env[EBX] = 0x800; env[ECX] = 0;
+    env[EDX] = 1 | (1 << 2) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 8) | (1 << 15);
   }
 }
 

@@ -55,6 +55,10 @@ Linux user-mode emulation of ${cli.guest}; options follow ${cli.qemu}'s.
   -d item[,...]    log items (-d help lists them), to stderr or the -D file
   -D logfile       log file
   -singlestep      one guest instruction per translation block
+  -qemu-layout     the stack and mmap areas where ${cli.qemu} puts them on a 64-bit host (the stack
+                   first in the mmap area, at 0x40000000), to compare -d logs with its (not a qemu
+                   option)
+  -seed number     the program's AT_RANDOM bytes from this seed, the same bytes as ${cli.qemu} -seed
   -stats           at exit, print execution statistics to stderr (this process only, across its
                    execve calls; not a qemu option)
   -h, -help        this help
@@ -81,6 +85,8 @@ interface Options {
   logItems: Set<LogItem>;
   logFile?: string;
   singleStep: boolean;
+  qemuLayout: boolean;
+  seed?: string;
   stats: boolean;
   program?: string;
   args: string[];
@@ -88,7 +94,7 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { setEnv: [], unsetEnv: [], strace: false, engine: 'jit', chain: true, logItems: new Set(), singleStep: false, stats: false, args: [] };
+  const o: Options = { setEnv: [], unsetEnv: [], strace: false, engine: 'jit', chain: true, logItems: new Set(), singleStep: false, qemuLayout: false, stats: false, args: [] };
   if (process.env.QEMU_LD_PREFIX) o.sysroot = process.env.QEMU_LD_PREFIX;
   if (process.env.QEMU_GDB) o.gdb = gdbAddress(process.env.QEMU_GDB);
   let i = 0;
@@ -128,6 +134,13 @@ function parseArgs(argv: string[]): Options {
       }
       case 'D': o.logFile = value(); break;
       case 'singlestep': o.singleStep = true; break;
+      case 'qemu-layout': o.qemuLayout = true; break;
+      case 'seed': {
+        const v = value();
+        if (!/^(0x[0-9a-f]+|\d+)$/i.test(v) || BigInt(v) >= 1n << 64n) throw new UsageError(`-seed ${v}: expected a 64-bit number`);
+        o.seed = v;
+        break;
+      }
       case 'stats': o.stats = true; break;
       case 'h': case 'help': o.help = 'usage'; break;
       case 'version': o.help = 'version'; break;
@@ -235,7 +248,7 @@ export async function runLinuxUser(cli: LinuxUserCli, argv: string[]): Promise<v
     try { log = new Logger(o.logItems, o.logFile); } catch (e) { fail(`-D ${o.logFile}: ${(e as Error).message}`); }
   }
   const proc = await LinuxProcess.create({
-    target: TARGET, forkScript: FORK_SCRIPT, engine: o.engine, sysroot: o.sysroot, strace: o.strace, log, chain: o.chain, hotThreshold: o.hotThreshold, singleStep: o.singleStep,
+    target: TARGET, forkScript: FORK_SCRIPT, engine: o.engine, sysroot: o.sysroot, strace: o.strace, log, chain: o.chain, hotThreshold: o.hotThreshold, singleStep: o.singleStep, qemuLayout: o.qemuLayout, seed: o.seed,
   });
   try {
     proc.exec(o.program, [o.argv0 ?? o.program, ...o.args], guestEnv(o));

@@ -5,8 +5,9 @@
  */
 import { ENV_STATE_WORDS, PAGE_MASK, PAGE_SHIFT, TLB_READONLY } from '../../ops/core.js';
 import {
-  CODE_STORE, DF, EFLAGS_REST, EIP, EXCEPTION, EXCP_DEBUG, EXCP_PF, EXIT_REQUEST, FAULT_ADDR, ICOUNT, IF, SEG_SEL,
-  TB_FLAGS, USER_CS, USER_DS, SEG_CS, SEG_DS, SEG_ES, SEG_SS,
+  CC_DST, CC_OP, CC_OP_EFLAGS, CC_SRC, CODE_STORE, DF, EFLAGS_REST, EIP, EXCEPTION, EXCP_DEBUG, EXCP_PF, EXIT_REQUEST, FAULT_ADDR,
+  GDT_TLS, GDT_TLS_ENTRIES, GDT_TLS_FIRST, GDT_PRESENT, ICOUNT, IF, SEG_BASE, SEG_SEL, TB_FLAGS, USER_CS, USER_DS, SEG_CS, SEG_DS,
+  SEG_ES, SEG_SS,
 } from '../../ops/i386/state.js';
 import { readEflags } from './eflags.js';
 import { fpuInit } from '../../ops/i386/fpu.js';
@@ -108,14 +109,81 @@ export class I386Cpu extends CpuExec<I386Ctx> {
     this.halted = true;
   }
 
-  /** The registers in QEMU's i386 `-d cpu` format (x86_cpu_dump_state, the general part). */
+  /**
+   * The state in QEMU's i386 `-d cpu` format (x86_cpu_dump_state with CPU_DUMP_CCOP, 32-bit
+   * protected mode). The general registers, EFLAGS, the segment registers with their descriptor
+   * caches and CR2 are this CPU's; the system state that Linux user mode never changes (LDT, TR,
+   * CR0/3/4, the debug registers, EFER) reads as qemu-i386 sets it up for this CPU's features
+   * (no FXSR: CR4's OSFXSR clear). This CPU keeps no GDT or
+   * IDT in guest memory: their bases read 0 (the GDT's limit is that of its 9 entries, the IDT's
+   * qemu-i386's). CCS/CCD/CCO are this CPU's lazy flags state (CC_SRC, CC_DST, CC_OP named as QEMU
+   * names the kinds); QEMU's differ between block boundaries: test/i386-lockstep.test.ts
+   * normalises them.
+   */
   dumpState(): string {
     const e = this.env;
     const h = (v: number): string => (v >>> 0).toString(16).padStart(8, '0');
     const f = this.eflags;
     const bits = `${f & 0x400 ? 'D' : '-'}${f & 0x800 ? 'O' : '-'}${f & 0x80 ? 'S' : '-'}${f & 0x40 ? 'Z' : '-'}${f & 0x10 ? 'A' : '-'}${f & 4 ? 'P' : '-'}${f & 1 ? 'C' : '-'}`;
-    return `EAX=${h(e[0])} EBX=${h(e[3])} ECX=${h(e[1])} EDX=${h(e[2])}\n`
+    let out = `EAX=${h(e[0])} EBX=${h(e[3])} ECX=${h(e[1])} EDX=${h(e[2])}\n`
       + `ESI=${h(e[6])} EDI=${h(e[7])} EBP=${h(e[5])} ESP=${h(e[4])}\n`
       + `EIP=${h(e[EIP])} EFL=${h(f)} [${bits}] CPL=3 II=0 A20=1 SMM=0 HLT=0\n`;
+    SEG_NAMES.forEach((name, s) => { out += segCacheLine(name, e[SEG_SEL + s] & 0xffff, e[SEG_BASE + s], segCache(e, e[SEG_SEL + s] & 0xffff)); });
+    return out + SYSTEM_SEGMENTS
+      + `GDT=     00000000 ${h(GDT_ENTRIES * 8 - 1)}\nIDT=     00000000 000000ff\n`
+      + `CR0=80010001 CR2=${h(e[FAULT_ADDR])} CR3=00000000 CR4=00000000\n`
+      + 'DR0=00000000 DR1=00000000 DR2=00000000 DR3=00000000 \nDR6=ffff0ff0 DR7=00000400\n'
+      + `CCS=${h(e[CC_SRC])} CCD=${h(e[CC_DST])} CCO=${ccOpName(e[CC_OP])}\n`
+      + 'EFER=0000000000000000\n';
   }
+}
+
+const SEG_NAMES = ['ES', 'CS', 'SS', 'DS', 'FS', 'GS'];
+/** Entries of the GDT: the null one, the kernel's and user's code and data, the TLS entries up to 8. */
+const GDT_ENTRIES = GDT_TLS_FIRST + GDT_TLS_ENTRIES;
+/** User mode's LDT and TR: never loaded, as qemu-i386 leaves them. */
+const SYSTEM_SEGMENTS = 'LDT=0000 00000000 00000000 00008200 DPL=0 LDT\nTR =0000 00000000 0000ffff 00008b00 DPL=0 TSS32-busy\n';
+/** A flat 4 GiB descriptor's cache, data (read/write) or code (read/execute), accessed, DPL 3. */
+const FLAT_DATA = 0x00cff300, FLAT_CODE = 0x00cffb00;
+
+/**
+ * The limit and flags of the descriptor cache behind selector `sel` (its base is SEG_BASE's).
+ * A null selector keeps the flat data cache that user mode starts FS with (qemu-i386 loads
+ * every register with __USER_DS, then FS's selector with 0); a TLS entry's descriptor is built
+ * from its struct user_desc as Linux builds it, accessed once loaded.
+ */
+function segCache(e: Int32Array, sel: number): { limit: number; flags: number } {
+  const index = sel >>> 3;
+  if (index >= GDT_TLS_FIRST && index < GDT_ENTRIES) {
+    const at = GDT_TLS + 3 * (index - GDT_TLS_FIRST);
+    const uflags = e[at + 2];
+    let limit = e[at + 1] & 0xfffff;
+    if (uflags & 16) limit = ((limit << 12) | 0xfff) >>> 0; // limit_in_pages
+    const flags = ((uflags & 8 ? 0 : 0x200) | ((uflags >> 1) & 3) << 10 | (uflags & GDT_PRESENT ? 0x8000 : 0)
+      | (uflags & 1) << 22 | (uflags & 16) << 19 | ((uflags >> 6) & 1) << 20 | 0x7000 | 0x100 | (e[at + 1] & 0xf0000)) >>> 0;
+    return { limit, flags };
+  }
+  return { limit: 0xffffffff, flags: sel === USER_CS ? FLAT_CODE : FLAT_DATA };
+}
+
+/** One segment register's line (cpu_x86_dump_seg_cache, protected mode). */
+function segCacheLine(name: string, sel: number, base: number, { limit, flags }: { limit: number; flags: number }): string {
+  const h = (v: number, n: number): string => (v >>> 0).toString(16).padStart(n, '0');
+  let line = `${name.padEnd(3)}=${h(sel, 4)} ${h(base, 8)} ${h(limit, 8)} ${h(flags & 0x00ffff00, 8)}`;
+  if (flags & 0x8000) {
+    line += ` DPL=${(flags >> 13) & 3} `;
+    line += flags & 0x800
+      ? `${flags & 0x400000 ? 'CS32' : 'CS16'} [${flags & 0x400 ? 'C' : '-'}${flags & 0x200 ? 'R' : '-'}`
+      : `${flags & 0x400000 ? 'DS  ' : 'DS16'} [${flags & 0x400 ? 'E' : '-'}${flags & 0x200 ? 'W' : '-'}`;
+    line += `${flags & 0x100 ? 'A' : '-'}]`;
+  }
+  return line + '\n';
+}
+
+/** QEMU's name of a CC_OP (its kinds in the same order: ADD ADC SUB SBB LOGIC INC DEC SHL SAR MUL, sizes B W L). */
+function ccOpName(op: number): string {
+  if (op === CC_OP_EFLAGS) return 'EFLAGS';
+  const kind = op >> 2, size = op & 3;
+  const name = ['', 'ADD', 'ADC', 'SUB', 'SBB', 'LOGIC', 'INC', 'DEC', 'SHL', 'SAR', 'MUL'][kind];
+  return name && size < 3 ? name + 'BWL'[size] : `[${op}]`;
 }

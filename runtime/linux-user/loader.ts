@@ -104,6 +104,12 @@ export interface LoadOptions {
   hostPath: (guestPath: string) => string;
   ids: { uid: number; euid: number; gid: number; egid: number };
   random: Uint8Array;
+  /**
+   * The initial stack as qemu-user builds it (its create_elf_tables): two zero words at the top,
+   * AT_RANDOM's bytes 16-byte aligned, the platform string's length rounded to words, and its
+   * order of the auxiliary vector.
+   */
+  qemuLayout?: boolean;
 }
 
 /** Load a program into an empty address space and build its initial stack. */
@@ -139,17 +145,26 @@ export function loadProgram(mem: GuestMemory, target: LinuxTarget, opts: LoadOpt
   // The stack: 8 MiB below the stack top, the strings at its top, then the tables (16-byte aligned).
   const stackTop = mem.stackTop;
   mem.map(stackTop - STACK_SIZE, STACK_SIZE, PROT_READ | PROT_WRITE | (mem.readImpliesExec ? PROT_EXEC : 0));
-  let sp = stackTop - 4; // a zero word at the very top, as Linux leaves
+  const qemu = opts.qemuLayout === true;
+  let sp = stackTop - (qemu ? 8 : 4); // a zero word at the very top, as Linux leaves
   const pushBytes = (data: Uint8Array): number => { sp -= data.length; mem.poke(sp, data); return sp; };
   const pushString = (s: string): number => pushBytes(Buffer.from(s + '\0', 'utf8'));
   const execfn = pushString(opts.path);
-  const envPtrs = opts.env.map(pushString);
-  const argPtrs = opts.argv.map(pushString);
-  const platform = pushString(target.platform);
+  // qemu-user, as Linux, puts the first string lowest.
+  const pushStrings = (list: string[]): number[] => (qemu ? list.slice().reverse().map(pushString).reverse() : list.map(pushString));
+  const envPtrs = pushStrings(opts.env);
+  const argPtrs = pushStrings(opts.argv);
+  const platform = qemu ? (sp -= (target.platform.length + 4) & ~3, mem.poke(sp, Buffer.from(target.platform + '\0')), sp) : pushString(target.platform);
+  if (qemu) sp &= ~15;
   const random = pushBytes(opts.random.subarray(0, 16));
   sp &= ~15;
 
-  const auxv: [number, number][] = [
+  const auxv: [number, number][] = qemu ? [
+    [AT.PHDR, phdrAddr(elf, bias)], [AT.PHENT, elf.phentsize], [AT.PHNUM, elf.phnum], [AT.PAGESZ, PAGE_SIZE],
+    [AT.BASE, interpBase], [AT.FLAGS, 0], [AT.ENTRY, bias + elf.entry],
+    [AT.UID, opts.ids.uid], [AT.EUID, opts.ids.euid], [AT.GID, opts.ids.gid], [AT.EGID, opts.ids.egid],
+    [AT.HWCAP, target.hwcap], [AT.CLKTCK, 100], [AT.RANDOM, random], [AT.SECURE, 0], [AT.EXECFN, execfn], [AT.PLATFORM, platform], [AT.NULL, 0],
+  ] : [
     [AT.HWCAP, target.hwcap], [AT.PAGESZ, PAGE_SIZE], [AT.CLKTCK, 100],
     [AT.PHDR, phdrAddr(elf, bias)], [AT.PHENT, elf.phentsize], [AT.PHNUM, elf.phnum],
     [AT.BASE, interpBase], [AT.FLAGS, 0], [AT.ENTRY, bias + elf.entry],

@@ -18,6 +18,16 @@ export const PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
 /** The main thread's stack size (RLIMIT_STACK's usual 8 MiB); it ends at the layout's stackTop. */
 export const STACK_SIZE = 8 << 20;
 
+/**
+ * `layout` as qemu-user lays a 32-bit guest out on a 64-bit host: the stack is its first mmap
+ * (at the mmap base, above a guard page), and mmap goes on above it. Only for comparing logs
+ * with qemu's, where stack addresses show in the registers and in the flags computed from them.
+ */
+export function qemuUserLayout(layout: AddressSpaceLayout): AddressSpaceLayout {
+  const stackTop = layout.mmapBase + PAGE_SIZE + STACK_SIZE;
+  return { ...layout, mmapBase: stackTop, stackTop };
+}
+
 export const PAGES = 1 << (32 - PAGE_SHIFT);
 
 export class GuestFault extends Error {

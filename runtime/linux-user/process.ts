@@ -8,7 +8,8 @@ import { existsSync, writeSync } from 'node:fs';
 import { posix } from 'node:path';
 import type { Logger } from '../log.js';
 import { FdTable } from './fd-table.js';
-import { GuestMemory } from './memory.js';
+import { GuestMemory, qemuUserLayout } from './memory.js';
+import { SeededRandom } from './seeded-random.js';
 import { ExecError, loadProgram, readElf } from './loader.js';
 import { UNDEFINED_SYSCALL, buildSyscallTable, guarded, syscallName, type SyscallEntry } from './syscall.js';
 import { SignalState, gdbSignal, linuxSignal, SIGBUS, BUS_ADRERR, SIGSEGV, SEGV_ACCERR, SEGV_MAPERR } from './signal.js';
@@ -35,6 +36,13 @@ export interface ProcessOptions {
   chain?: boolean;
   hotThreshold?: number;
   singleStep?: boolean;
+  /**
+   * -qemu-layout: the stack and mmap where qemu-user puts them (memory.ts's qemuUserLayout), and
+   * the initial stack's contents in qemu-user's order (loader.ts).
+   */
+  qemuLayout?: boolean;
+  /** -seed: AT_RANDOM's bytes from this seed (a decimal or 0x number, as qemu-user's -seed), not the host's. */
+  seed?: string;
 }
 
 /** How the process ended: exit_group status, or the signal that killed it. */
@@ -125,10 +133,18 @@ export class LinuxProcess {
     return p;
   }
 
+  private seeded?: SeededRandom;
+  /** Bytes for AT_RANDOM: the host's, or -seed's (each execve draws the next). */
+  private randomBytes(len: number): Uint8Array {
+    if (this.opts.seed === undefined) return randomBytes(len);
+    this.seeded ??= new SeededRandom(BigInt(this.opts.seed));
+    return this.seeded.bytes(len);
+  }
+
   /** A fresh address space and CPU (at start and at execve). */
   private newMachine(): void {
     const memory = new WebAssembly.Memory({ initial: 65536, maximum: 65536 });
-    this.mem = new GuestMemory(memory, this.target.layout);
+    this.mem = new GuestMemory(memory, this.opts.qemuLayout ? qemuUserLayout(this.target.layout) : this.target.layout);
     this.cpu = this.newCpu({
       engine: this.opts.engine, memory, pageProt: this.mem.prot, log: this.opts.log,
       onEvent: (event) => this.onEvent(event), chain: this.opts.chain, hotThreshold: this.opts.hotThreshold,
@@ -163,7 +179,7 @@ export class LinuxProcess {
     this.newMachine();
     if (old) old.halted = true; // execve from inside the old CPU's loop: it must stop there
     const image = loadProgram(this.mem, this.target, {
-      path, argv, env, hostPath: (p) => this.hostPath(p), random: randomBytes(16),
+      path, argv, env, hostPath: (p) => this.hostPath(p), random: this.randomBytes(16), qemuLayout: this.opts.qemuLayout,
       ids: { uid: process.getuid!(), euid: process.geteuid!(), gid: process.getgid!(), egid: process.getegid!() },
     }, elf);
     this.exePath = path.startsWith('/') ? path : posix.join(process.cwd(), path);

@@ -146,8 +146,12 @@ function firstDifference(a: Engine, b: Engine): string | undefined {
 
 export interface I386RandomResult { seed: number; cases: number; executed: number; exceptions: number; failure?: string }
 
-/** Run random cases from `seed` until each engine has executed `minInsns` instructions, or the first difference. */
-export async function runI386RandomStreams(seed: number, minInsns: number): Promise<I386RandomResult> {
+/**
+ * Run random cases from `seed` until each engine has executed `minInsns` instructions, or the
+ * first difference; `progress` (scripts/fuzz's long runs) sees the counts now and then and may
+ * stop the run by returning true.
+ */
+export async function runI386RandomStreams(seed: number, minInsns: number, progress?: (r: I386RandomResult) => boolean): Promise<I386RandomResult> {
   const table = await loadI386Table();
   const rnd = mulberry32(seed);
   const jit = makeEngine(table, 'jit'), interp = makeEngine(table, 'interp');
@@ -175,6 +179,7 @@ export async function runI386RandomStreams(seed: number, minInsns: number): Prom
     r.executed += jit.cpu.icount - before;
     r.exceptions += jit.exceptions.length;
     r.cases++;
+    if (progress && r.cases % 64 === 0 && progress(r)) break;
   }
   return r;
 }

@@ -20,7 +20,7 @@ import { i386Syscalls, setThreadArea } from './syscalls.js';
 /** ELF e_machine of i386 programs. */
 export const EM_386 = 3;
 /** AT_HWCAP on x86 is cpuid(1).edx: the features helper_cpuid reports. */
-export const I386_HWCAP = (1 << 1) | (1 << 2) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 8) | (1 << 15);
+export const I386_HWCAP = 1 | (1 << 2) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 8) | (1 << 15);
 
 const env = (cpu: LinuxCpu): Int32Array => (cpu as I386Cpu).env;
 
