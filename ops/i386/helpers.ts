@@ -302,6 +302,12 @@ export function helper_load_seg(s: OpState, seg: number, sel: number, eip: numbe
     raiseAt(s, EXCP_GP, eip, retired);
     return;
   }
+  // ss takes only a writable data segment of the current privilege level (3): __USER_DS with RPL 3,
+  // or a writable data TLS entry (struct user_desc: contents 0/1, not read_exec_only).
+  if (seg === 2 && ((sel & 3) !== 3 || (index < GDT_TLS_FIRST ? index !== 5 : (env[GDT_TLS + 3 * (index - GDT_TLS_FIRST) + 2] & 0xc) !== 0))) {
+    raiseAt(s, EXCP_GP, eip, retired);
+    return;
+  }
   env[SEG_SEL + seg] = sel;
   env[SEG_BASE + seg] = base;
 }
@@ -327,4 +333,77 @@ export function helper_cmpxchg8b(s: OpState, addr: number, eip: number, retired:
     env[EAX] = lo; env[EDX] = hi;
     setCcFlags(env, flags & ~ZF);
   }
+}
+
+/**
+ * A far jump's, call's (`toSame` false) or return's (true) code selector: the only code segment
+ * of the user-mode GDT is __USER_CS (entry 4); a jump or call takes any RPL (the CPL, 3, is put
+ * in), a return only RPL 3 (a lower one would return to an inner level). Anything else is a
+ * general protection fault (QEMU's helper_ljmp_protected, helper_lret_protected).
+ */
+export function helper_check_cs(s: OpState, sel: number, isReturn: number, eip: number, retired: number): void {
+  sel &= 0xffff;
+  if ((sel >>> 3) !== 4 || (sel & 4) !== 0 || (isReturn !== 0 && (sel & 3) !== 3)) raiseAt(s, EXCP_GP, eip, retired);
+}
+
+export const BCD_DAA = 0, BCD_DAS = 1, BCD_AAA = 2, BCD_AAS = 3, BCD_AAM = 4, BCD_AAD = 5;
+
+/**
+ * daa das aaa aas aam aad (`kind` BCD_*) on AL/AX, `base` aam's and aad's immediate (aam's
+ * non-zero: the translator raises #DE for 0). Flags as QEMU's int_helper.c computes them: daa
+ * and das set SF ZF PF from AL and clear OF; aaa and aas change only CF and AF; aam and aad set
+ * SF ZF PF from AL and clear CF AF OF (a logic result).
+ */
+export function helper_bcd(s: OpState, kind: number, base: number): void {
+  const env = s.env;
+  const flags = ccFlags(env);
+  let al = env[EAX] & 0xff, ah = (env[EAX] >>> 8) & 0xff;
+  const cf = flags & CF, af = flags & AF;
+  if (kind === BCD_DAA || kind === BCD_DAS) {
+    const old = al;
+    let f = 0;
+    if ((al & 0xf) > 9 || af) {
+      if (kind === BCD_DAS && (al < 6 || cf)) f |= CF;
+      al = (kind === BCD_DAA ? al + 6 : al - 6) & 0xff;
+      f |= AF;
+    }
+    if (old > 0x99 || cf) { al = (kind === BCD_DAA ? al + 0x60 : al - 0x60) & 0xff; f |= CF; }
+    env[EAX] = (env[EAX] & ~0xff) | al;
+    setCcFlags(env, f | (al === 0 ? ZF : 0) | parityFlag(al) | (al & SF));
+    return;
+  }
+  if (kind === BCD_AAA || kind === BCD_AAS) {
+    let f = flags & ~(CF | AF);
+    if ((al & 0xf) > 9 || af) {
+      if (kind === BCD_AAA) { ah = (ah + 1 + (al > 0xf9 ? 1 : 0)) & 0xff; al = (al + 6) & 0xf; }
+      else { ah = (ah - 1 - (al < 6 ? 1 : 0)) & 0xff; al = (al - 6) & 0xf; }
+      f |= CF | AF;
+    } else al &= 0xf;
+    env[EAX] = (env[EAX] & ~0xffff) | al | (ah << 8);
+    setCcFlags(env, f);
+    return;
+  }
+  if (kind === BCD_AAM) { ah = Math.floor(al / base); al %= base; }
+  else { al = (ah * base + al) & 0xff; ah = 0; }
+  env[EAX] = (env[EAX] & ~0xffff) | al | (ah << 8);
+  setCcFlags(env, (al === 0 ? ZF : 0) | parityFlag(al) | (al & SF));
+}
+
+/** arpl r/m16, r16: `dst` (T0) with its RPL raised to `src`'s; ZF set when it changed, the other flags kept. */
+export function helper_arpl(s: OpState, dst: number, src: number): number {
+  const flags = ccFlags(s.env) & ~ZF;
+  if ((dst & 3) < (src & 3)) { setCcFlags(s.env, flags | ZF); return (dst & ~3) | (src & 3); }
+  setCcFlags(s.env, flags);
+  return dst;
+}
+
+/** bound: `index` (signed, `size` 2 or 4 bytes) outside [lower, upper] is a bound range fault (#BR: SIGSEGV at user level). */
+export function helper_bound(s: OpState, size: number, index: number, lower: number, upper: number, eip: number, retired: number): void {
+  const sx = (v: number): number => (size === 2 ? (v << 16) >> 16 : v | 0);
+  if (sx(index) < sx(lower) || sx(index) > sx(upper)) raiseAt(s, EXCP_GP, eip, retired);
+}
+
+/** into: the overflow trap (#OF, SIGSEGV at user level) when OF is set, with eip past the instruction. */
+export function helper_into(s: OpState, nextEip: number, retired: number): void {
+  if ((ccFlags(s.env) & OF) !== 0) raiseAt(s, EXCP_GP, nextEip, retired);
 }

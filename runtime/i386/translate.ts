@@ -80,7 +80,7 @@ export class I386Ctx extends DisasContextBase {
       G.gen_op_movl_A0_im(ob, 0);
       ob.emit0(ADDL_A0_R[d.scale][d.index]);
     } else {
-      G.gen_op_movl_A0_im(ob, (d.disp + extra) | 0);
+      G.gen_op_movl_A0_im(ob, d.adsize ? (d.disp + extra) & 0xffff : (d.disp + extra) | 0);
       this.addSeg(d.seg);
       return;
     }
@@ -92,6 +92,12 @@ export class I386Ctx extends DisasContextBase {
   addSeg(seg: number): void { if (seg >= 0) this.ob.emit0(ADDL_A0_SEG[seg]); }
   /** A0 = register `r` (+ segment `seg`'s base): the string instructions' and the stack's addresses. */
   addrReg(r: number, seg = -1): void { this.ob.emit0(MOVL_A0_R[r]); this.addSeg(seg); }
+  /** A0 = the string instructions' and xlat's pointer register `r` (its low 16 bits with the 0x67 prefix) + segment `seg`'s base. */
+  addrStr(r: number, seg = -1): void {
+    this.ob.emit0(MOVL_A0_R[r]);
+    if (this.insn.adsize) G.gen_op_andl_A0_ffff(this.ob);
+    this.addSeg(seg);
+  }
 
   /** T0 = [A0] of `size` bytes, zero- or sign-extended. */
   ld(size: number, signed = false): void {

@@ -1,7 +1,7 @@
 /**
  * The i386 random-instruction differential generator (test/i386-random.test.ts): random x86
  * byte streams — every opcode-map entry with random fields, operands and prefixes (operand
- * size, segment overrides, rep/repnz, lock), plus raw random bytes — run from random register,
+ * and address size, segment overrides, rep/repnz, lock), plus raw random bytes — run from random register,
  * flag and memory states in the JIT and in interpreter mode, which must agree on every state
  * word (registers, eip, the lazy flags, DF, segments), the instruction count, the exceptions
  * taken with their addresses, and the code and data memory. An exception is recorded and
@@ -37,6 +37,7 @@ function randomInsn(rnd: () => number): number[] {
   const v = fillPattern(p, rnd);
   const prefixes: number[] = [];
   if (rnd() % 4 === 0) prefixes.push(0x66);
+  if (rnd() % 8 === 0) prefixes.push(0x67);
   if (rnd() % 8 === 0) prefixes.push([0x64, 0x65, 0x26, 0x3e][rnd() % 4]);
   if (rnd() % 6 === 0) prefixes.push(rnd() % 2 ? 0xf3 : 0xf2);
   if (rnd() % 16 === 0) prefixes.push(0xf0);
