@@ -7,7 +7,7 @@ import type { OpState } from '../core.js';
 import {
   AF, CC_DST, CC_FLAGS, CC_KIND_ADC, CC_KIND_ADD, CC_KIND_DEC, CC_KIND_INC, CC_KIND_LOGIC, CC_KIND_MUL, CC_KIND_SAR, CC_KIND_SBB,
   CC_KIND_SHL, CC_KIND_SUB, CC_OP, CC_OP_EFLAGS, CC_SRC, CC_SRC2, CF, EAX, EBX, ECX, EDX, EIP, EXCEPTION, EXCP_DE, EXCP_GP,
-  GDT_PRESENT, GDT_TLS, GDT_TLS_ENTRIES, GDT_TLS_FIRST, ICOUNT, OF, PF, SEG_BASE, SEG_SEL, SF, TSC_HI, ZF,
+  GDT_PRESENT, GDT_TLS, GDT_TLS_ENTRIES, GDT_TLS_FIRST, ICOUNT, OF, PF, SEG_BASE, SEG_DS, SEG_ES, SEG_SEL, SF, TB_FLAGS, TBF_ADDSEG, TSC_HI, ZF,
 } from './state.js';
 
 /** PF: set when the low byte has an even number of one bits. */
@@ -298,7 +298,8 @@ export function helper_load_seg(s: OpState, seg: number, sel: number, eip: numbe
     const e = GDT_TLS + 3 * (index - GDT_TLS_FIRST);
     if ((env[e + 2] & GDT_PRESENT) === 0) { raiseAt(s, EXCP_GP, eip, retired); return; }
     base = env[e];
-  } else if (index !== 4 && index !== 5) {
+  } else if ((index !== 4 && index !== 5) || (sel & 4) !== 0) {
+    // Not the user code or data segment of the GDT; LDT selectors (TI set) find an empty LDT.
     raiseAt(s, EXCP_GP, eip, retired);
     return;
   }
@@ -310,6 +311,12 @@ export function helper_load_seg(s: OpState, seg: number, sel: number, eip: numbe
   }
   env[SEG_SEL + seg] = sel;
   env[SEG_BASE + seg] = base;
+  updateAddseg(env);
+}
+
+/** TB_FLAGS' TBF_ADDSEG from the bases of ds and es (after anything that changes them). */
+export function updateAddseg(env: Int32Array): void {
+  env[TB_FLAGS] = (env[TB_FLAGS] & ~TBF_ADDSEG) | ((env[SEG_BASE + SEG_DS] | env[SEG_BASE + SEG_ES]) !== 0 ? TBF_ADDSEG : 0);
 }
 
 /** cmpxchg8b m64 at `addr`: compare EDX:EAX, set ZF; on a fault raise it at `eip`. */
@@ -406,4 +413,12 @@ export function helper_bound(s: OpState, size: number, index: number, lower: num
 /** into: the overflow trap (#OF, SIGSEGV at user level) when OF is set, with eip past the instruction. */
 export function helper_into(s: OpState, nextEip: number, retired: number): void {
   if ((ccFlags(s.env) & OF) !== 0) raiseAt(s, EXCP_GP, nextEip, retired);
+}
+
+/** The base of the segment selector `sel` names: a TLS entry's of the GDT, else 0 (the flat user segments, null). */
+export function selectorBase(env: Int32Array, sel: number): number {
+  const index = (sel & 0xffff) >>> 3;
+  if ((sel & 4) !== 0 || index < GDT_TLS_FIRST || index >= GDT_TLS_FIRST + GDT_TLS_ENTRIES) return 0;
+  const e = GDT_TLS + 3 * (index - GDT_TLS_FIRST);
+  return (env[e + 2] & GDT_PRESENT) !== 0 ? env[e] : 0;
 }

@@ -26,8 +26,14 @@ export const EXCEPTION = 15;
 export const ICOUNT = 16;
 /** Non-zero asks the chained dispatcher to return to the exec loop after the current block. */
 export const EXIT_REQUEST = 17;
-/** The block key's flags word: what translation depends on (constant in 32-bit user mode). */
+/** The block key's flags word: what translation depends on (TBF_*). */
 export const TB_FLAGS = 18;
+/**
+ * TB_FLAGS bit: ds or es has a non-zero base (a TLS descriptor loaded into them), so the default
+ * data segments' bases are added to addresses (QEMU's HF_ADDSEG; while both are 0, as always in
+ * ordinary Linux programs, they are not).
+ */
+export const TBF_ADDSEG = 1;
 /** Address of the last access that faulted. */
 export const FAULT_ADDR = 19;
 /** Segment bases and selectors, in encoding order ES CS SS DS FS GS. */

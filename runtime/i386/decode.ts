@@ -107,7 +107,6 @@ function genString(ctx: I386Ctx, d: Insn, body: () => void, testsZf: boolean): v
   }
   ctx.jumpImm(ctx.pc);
 }
-const stringSeg = (d: Insn): number => (d.seg >= 0 ? d.seg : -1);
 const segText = (d: Insn): string => `%${SEGS[d.seg >= 0 ? d.seg : 3]}:(%${d.adsize ? 'si' : 'esi'})`;
 const diText = (d: Insn): string => `%es:(%${d.adsize ? 'di' : 'edi'})`;
 const repText = (d: Insn, zf: boolean): string => (d.rep === 0 ? '' : zf ? (d.rep === 0xf3 ? 'repz ' : 'repnz ') : d.rep === 0xf3 ? 'rep ' : 'repnz ');
@@ -182,18 +181,15 @@ function genBt(ctx: I386Ctx, d: Insn, op: number, offsetIsReg: boolean): void {
     ctx.loadReg(0, d.rm, size);
   } else {
     // The bit offset's displacement is part of the effective address (wrapping with it at 64 KiB under 0x67), the segment base added after.
-    const seg = d.seg;
     G.gen_op_mov_T2_T1(ob);
-    d.seg = -1;
-    ctx.genAddr();
-    d.seg = seg;
+    ctx.genEa();
     G.gen_op_mov_T1_T2(ob);
     if (offsetIsReg) {
       if (size === 2) G.gen_op_sxth_T1(ob);
       G.gen_op_bt_addr_A0_T1(ob, size === 2 ? 4 : 5, size === 2 ? 1 : 2);
       if (d.adsize) G.gen_op_andl_A0_ffff(ob);
     }
-    ctx.addSeg(seg);
+    ctx.addSeg(ctx.dataSeg());
     ctx.ld(size);
   }
   G.gen_op_and_T1_im(ob, bits - 1);
@@ -209,6 +205,15 @@ const MOVL_T0_SEG = [0, 1, 2, 3, 4, 5].map((n) => (OPC as Record<string, number>
 const MOVL_SEG_T0 = [0, 1, 2, 3, 4, 5].map((n) => (OPC as Record<string, number>)[`movl_seg${n}_T0`]);
 /** Segment register `seg` = the selector in T0 (a bad one faults at this instruction). */
 function loadSeg(ctx: I386Ctx, seg: number): void { ctx.ob.emit2(MOVL_SEG_T0[seg], ctx.pc | 0, ctx.retired); }
+/**
+ * After loading ds, es or ss the block ends, by a jump that looks the next block up by its key:
+ * TB_FLAGS (TBF_ADDSEG) may have changed, and what follows is translated for the new one.
+ */
+function endAfterSegLoad(ctx: I386Ctx, seg: number): void {
+  if (seg > 3) return;
+  ctx.loadImm(0, ctx.nextPc);
+  ctx.jumpT0();
+}
 
 /** The memory operand's far pointer: T2 = its offset (of the operand size), T0 = its selector (the 16 bits after). */
 function loadFarPointer(ctx: I386Ctx, d: Insn): void {
@@ -219,7 +224,7 @@ function loadFarPointer(ctx: I386Ctx, d: Insn): void {
   ctx.ld(2);
 }
 
-function transPopSreg(ctx: I386Ctx, d: Insn): void { ctx.popLoad(d.size); loadSeg(ctx, d.op >> 3); ctx.popDone(d.size); }
+function transPopSreg(ctx: I386Ctx, d: Insn): void { ctx.popLoad(d.size); loadSeg(ctx, d.op >> 3); ctx.popDone(d.size); endAfterSegLoad(ctx, d.op >> 3); }
 const disasPopSreg = (d: Insn): string => fmt(d.opsize ? 'popw' : 'pop', `%${SEGS[d.op >> 3]}`);
 
 /** les lds lss lfs lgs: segment register `seg` and the ModRM register from the far pointer, the segment first (a bad selector changes nothing). */
@@ -228,6 +233,7 @@ function genLoadFar(ctx: I386Ctx, d: Insn, seg: number): void {
   loadSeg(ctx, seg);
   G.gen_op_mov_T0_T2(ctx.ob);
   ctx.storeReg(d.reg, d.size);
+  endAfterSegLoad(ctx, seg);
 }
 
 /** A far jump (`call` false) or call to T2:T1 (offset, selector): the selector is checked first, then the return address pushed. */
@@ -268,7 +274,7 @@ function genFarReturn(ctx: I386Ctx, d: Insn, iret: boolean, extra: number): void
 const POPF_MASK = 0x8d5 | 0x400 | 0x240000;
 
 // --- the x87 FPU (d8..df) ------------------------------------------------------------------------
-/** Memory forms by opcode (d8..df) and ModRM reg: the helper's operation and objdump's mnemonic (operation 0: not implemented). */
+/** Memory forms by opcode (d8..df) and ModRM reg: the helper's operation and objdump's mnemonic. */
 const X87_MEM: ([number, string] | undefined)[][] = [
   ['fadds', 'fmuls', 'fcoms', 'fcomps', 'fsubs', 'fsubrs', 'fdivs', 'fdivrs'].map((n, k) => [X87.ARITH_M32 + k, n]),
   [[X87.FLD_M32, 'flds'], undefined, [X87.FST_M32, 'fsts'], [X87.FSTP_M32, 'fstps'], [X87.FLDENV, 'fldenv'], [X87.FLDCW, 'fldcw'], [X87.FNSTENV, 'fnstenv'], [X87.FNSTCW, 'fnstcw']],
@@ -277,8 +283,7 @@ const X87_MEM: ([number, string] | undefined)[][] = [
   ['faddl', 'fmull', 'fcoml', 'fcompl', 'fsubl', 'fsubrl', 'fdivl', 'fdivrl'].map((n, k) => [X87.ARITH_M64 + k, n]),
   [[X87.FLD_M64, 'fldl'], [X87.FISTTP_M64, 'fisttpll'], [X87.FST_M64, 'fstl'], [X87.FSTP_M64, 'fstpl'], [X87.FRSTOR, 'frstor'], undefined, [X87.FNSAVE, 'fnsave'], [X87.FNSTSW_M, 'fnstsw']],
   ['fiadds', 'fimuls', 'ficoms', 'ficomps', 'fisubs', 'fisubrs', 'fidivs', 'fidivrs'].map((n, k) => [X87.ARITH_MI16 + k, n]),
-  // fbld and fbstp (packed BCD) are not implemented: #UD.
-  [[X87.FILD_M16, 'filds'], [X87.FISTTP_M16, 'fisttps'], [X87.FIST_M16, 'fists'], [X87.FISTP_M16, 'fistps'], [0, 'fbld'], [X87.FILD_M64, 'fildll'], [0, 'fbstp'], [X87.FISTP_M64, 'fistpll']],
+  [[X87.FILD_M16, 'filds'], [X87.FISTTP_M16, 'fisttps'], [X87.FIST_M16, 'fists'], [X87.FISTP_M16, 'fistps'], [X87.FBLD, 'fbld'], [X87.FILD_M64, 'fildll'], [X87.FBSTP, 'fbstp'], [X87.FISTP_M64, 'fistpll']],
 ];
 /** d9 e0..ff: the instructions without operands. */
 const X87_D9: (number | undefined)[] = [
@@ -351,12 +356,8 @@ function transX87(ctx: I386Ctx, d: Insn): boolean {
   const ob = ctx.ob;
   if (d.mod !== 3) {
     const op = X87_MEM[d.op & 7][d.reg]![0];
-    if (op === 0) return false;
     const seg = d.seg;
-    d.seg = -1;
     ctx.genAddr();
-    d.seg = seg;
-    ctx.addSeg(seg);
     G.gen_op_fpu_A0(ob, op, ctx.pc | 0, ctx.retired);
     if (!X87_CONTROL.has(op)) {
       G.gen_op_fpu_ip(ob, ctx.pc | 0);
@@ -530,16 +531,14 @@ export const ONE_BYTE: X86Pattern[] = [
     if (d.mod === 3) ctx.storeReg(d.rm, d.size); else { ctx.genAddr(); ctx.st(2); }
   }, (d) => fmt('mov', `%${SEGS[d.reg]}`, rm(d)), (d) => d.reg < 6),
   P('lea', '10001101' + NONE, M, (ctx, d) => {
-    const seg = d.seg;
-    d.seg = -1;
-    ctx.genAddr();
-    d.seg = seg;
+    ctx.genEa();
     G.gen_op_mov_T0_A0(ctx.ob);
     ctx.storeReg(d.reg, d.size);
   }, (d) => fmt('lea', mem({ ...d, seg: -1 }), reg(d.reg, d.size)), (d) => d.mod !== 3),
   P('mov_seg_rm', '10001110' + NONE, M, (ctx, d) => {
     ctx.loadRm(2);
-    ctx.ob.emit2((OPC as Record<string, number>)[`movl_seg${d.reg}_T0`], ctx.pc | 0, ctx.retired);
+    loadSeg(ctx, d.reg);
+    endAfterSegLoad(ctx, d.reg);
   }, (d) => fmt('mov', rm(d, d.mod === 3 ? 4 : 2), `%${SEGS[d.reg]}`), (d) => d.reg < 6 && d.reg !== 1),
   P('pop_rm', '10001111' + 'mm000bbb', M, (ctx, d) => {
     ctx.popLoad(d.size);
@@ -587,7 +586,7 @@ export const ONE_BYTE: X86Pattern[] = [
   }, (d) => fmt(d.opsize ? 'lcallw' : 'lcall', imm(d.imm2, 2), imm(d.imm, d.size))),
   P('mov_acc_moffs', '101000dw' + NONE, { imm: 'moffs', size: 'w' }, (ctx, d) => {
     G.gen_op_movl_A0_im(ctx.ob, d.imm);
-    ctx.addSeg(d.seg);
+    ctx.addSeg(ctx.defaultDs());
     if ((d.op & 2) === 0) { ctx.ld(d.size); ctx.storeReg(EAX, d.size); }
     else { ctx.loadReg(0, EAX, d.size); ctx.st(d.size); }
   }, (d) => {
@@ -595,7 +594,7 @@ export const ONE_BYTE: X86Pattern[] = [
     return (d.op & 2) === 0 ? fmt(mnem, m, reg(EAX, d.size)) : fmt(mnem, reg(EAX, d.size), m);
   }),
   P('movs', '1010010w' + NONE, { size: 'w' }, (ctx, d) => genString(ctx, d, () => {
-    ctx.addrStr(ESI, stringSeg(d));
+    ctx.addrStr(ESI);
     ctx.ld(d.size);
     ctx.addrStr(EDI);
     ctx.st(d.size);
@@ -603,7 +602,7 @@ export const ONE_BYTE: X86Pattern[] = [
     stepReg(ctx, EDI, d.size);
   }, false), (d) => fmt(`${repText(d, false)}movs${suffix(d.size)}`, segText(d), diText(d))),
   P('cmps', '1010011w' + NONE, { size: 'w' }, (ctx, d) => genString(ctx, d, () => {
-    ctx.addrStr(ESI, stringSeg(d));
+    ctx.addrStr(ESI);
     ctx.ld(d.size);
     G.gen_op_mov_T2_T0(ctx.ob);
     ctx.addrStr(EDI);
@@ -628,7 +627,7 @@ export const ONE_BYTE: X86Pattern[] = [
     stepReg(ctx, EDI, d.size);
   }, false), (d) => fmt(`${repText(d, false)}stos`, reg(EAX, d.size), diText(d))),
   P('lods', '1010110w' + NONE, { size: 'w' }, (ctx, d) => genString(ctx, d, () => {
-    ctx.addrStr(ESI, stringSeg(d));
+    ctx.addrStr(ESI);
     ctx.ld(d.size);
     ctx.storeReg(EAX, d.size);
     stepReg(ctx, ESI, d.size);
@@ -709,7 +708,7 @@ export const ONE_BYTE: X86Pattern[] = [
     ctx.addrReg(EBX);
     G.gen_op_add_T3_T2(ctx.ob);
     if (d.adsize) G.gen_op_andl_A0_ffff(ctx.ob);
-    ctx.addSeg(d.seg);
+    ctx.addSeg(ctx.defaultDs());
     ctx.ld(1);
     ctx.storeReg(EAX, 1);
   }, (d) => fmt('xlat', `%${SEGS[d.seg >= 0 ? d.seg : 3]}:(%${d.adsize ? 'bx' : 'ebx'})`)),
