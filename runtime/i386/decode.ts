@@ -401,6 +401,10 @@ const IMM_BY_NAME: Record<string, (d: Insn) => ImmKind | undefined> = {
   lret: (d) => (d.op === 0xca ? 'iw' : undefined),
 };
 const MEM_ONLY = (d: Insn): boolean => d.mod !== 3;
+/** A privileged instruction (or I/O), at user level a general protection fault: SIGSEGV, as qemu-i386 gives. */
+const privileged = (ctx: I386Ctx): void => ctx.raise(EXCP_GP, false);
+const PREFETCH_NAMES = ['prefetchnta', 'prefetcht0', 'prefetcht1', 'prefetcht2'];
+const CR_DR = (d: Insn): string => `%${d.op & 1 ? 'db' : 'cr'}${d.reg}`;
 const BCD_NAMES = ['daa', 'das', 'aaa', 'aas'];
 const M = { modrm: true } as const;
 const MW = { modrm: true, size: 'w' } as const;
@@ -661,15 +665,35 @@ export const ONE_BYTE: X86Pattern[] = [
   }, (d) => fmt('mov' + sfx(d), imm(d.imm, d.size), rm(d))),
   // les lds (the VEX prefixes where ModRM would be a register: #UD here).
   P('les_lds', '1100010g' + NONE, M, (ctx, d) => genLoadFar(ctx, d, d.op & 1 ? 3 : 0), (d) => fmt(d.op & 1 ? 'lds' : 'les', mem(d), reg(d.reg, d.size)), MEM_ONLY),
+  // enter $size, $level (QEMU's gen_enter): ebp pushed (2 or 4 bytes by the operand size); with a
+  // nesting level (mod 32) level - 1 frame pointers copied from the old frame, then the new frame's.
   P('enter', '11001000' + NONE, { imm: 'enter' }, (ctx, d) => {
-    if (d.imm2 !== 0) { ctx.undefinedInsn(); return; } // nested frames: not implemented
+    const ob = ctx.ob, size = d.size, level = d.imm2 & 31;
+    ctx.addrReg(ESP);
+    G.gen_op_addl_A0_im(ob, -size);
+    G.gen_op_mov_T1_A0(ob); // the frame temp
     ctx.loadReg(0, EBP, 4);
-    ctx.push(4);
-    G.gen_op_mov_T0_A0(ctx.ob);
+    ctx.st(size);
+    for (let i = 1; i < level; i++) {
+      ctx.addrReg(EBP);
+      G.gen_op_addl_A0_im(ob, -size * i);
+      ctx.ld(size);
+      G.gen_op_mov_A0_T1(ob);
+      G.gen_op_addl_A0_im(ob, -size * i);
+      ctx.st(size);
+    }
+    if (level !== 0) {
+      G.gen_op_mov_A0_T1(ob);
+      G.gen_op_addl_A0_im(ob, -size * level);
+      G.gen_op_mov_T0_T1(ob);
+      ctx.st(size);
+    }
+    G.gen_op_mov_T0_T1(ob);
     ctx.storeReg(EBP, 4);
-    G.gen_op_addl_A0_im(ctx.ob, -d.imm);
+    G.gen_op_mov_A0_T1(ob);
+    G.gen_op_addl_A0_im(ob, -(d.imm + size * level));
     ctx.storeRegA0(ESP);
-  }, (d) => fmt('enter', imm(d.imm, 2), imm(d.imm2, 1))),
+  }, (d) => fmt(d.opsize ? 'enterw' : 'enter', imm(d.imm, 2), imm(d.imm2, 1))),
   P('leave', '11001001' + NONE, {}, (ctx) => {
     ctx.addrReg(EBP);
     ctx.ld(4);
@@ -735,6 +759,15 @@ export const ONE_BYTE: X86Pattern[] = [
   P('jmp8', '11101011' + NONE, { imm: 'rel8' }, (ctx, d) => ctx.jumpImm(d.imm), (d) => fmt('jmp', (d.imm >>> 0).toString(16))),
   P('fwait', '10011011' + NONE, {}, () => {}, () => 'fwait'),
   P('x87', '11011---' + NONE, M, transX87, disasX87, x87Valid),
+  // in/out/ins/outs: I/O at user level (IOPL 0, no I/O bitmap) is a general protection fault (SIGSEGV).
+  P('in_out_imm', '111001-w' + NONE, { imm: 'ib', size: 'w' }, privileged,
+    (d) => ((d.op & 2) === 0 ? fmt('in', imm(d.imm, 1), reg(EAX, d.size)) : fmt('out', reg(EAX, d.size), imm(d.imm, 1)))),
+  P('in_out_dx', '111011-w' + NONE, { size: 'w' }, privileged,
+    (d) => ((d.op & 2) === 0 ? fmt('in', '(%dx)', reg(EAX, d.size)) : fmt('out', reg(EAX, d.size), '(%dx)'))),
+  P('outs', '0110111w' + NONE, { size: 'w' }, privileged,
+    (d) => fmt(`${repText(d, false)}outs${suffix(d.size)}`, segText(d), '(%dx)')),
+  P('ins', '0110110w' + NONE, { size: 'w' }, privileged,
+    (d) => fmt(`${repText(d, false)}ins${suffix(d.size)}`, '(%dx)', diText(d))),
   P('hlt', '11110100' + NONE, {}, (ctx) => ctx.raise(EXCP_GP, false), () => 'hlt'),
   P('cmc', '11110101' + NONE, {}, (ctx) => { G.gen_op_modify_cf(ctx.ob, 2); ctx.ccUnknown(); }, () => 'cmc'),
   P('grp3_test', '1111011w' + 'mm00-bbb', { modrm: true, imm: 'is', size: 'w' }, (ctx, d) => {
@@ -792,6 +825,24 @@ export const ONE_BYTE: X86Pattern[] = [
 export const TWO_BYTE: X86Pattern[] = [
   P('ud2', '00001011' + NONE, {}, (ctx) => ctx.undefinedInsn(), () => 'ud2'),
   P('hint_nop', '0001111-' + NONE, M, () => {}, (d) => (d.op === 0x1e && d.rep === 0xf3 && d.mod === 3 && d.reg === 7 && d.rm === 3 ? 'endbr32' : fmt('nop' + sfx(d), rm(d)))),
+  P('sys_grp6', '00000000' + 'mm01-bbb', M, privileged, (d) => fmt(d.reg === 2 ? 'lldt' : 'ltr', rm(d, 2))),
+  P('sys_grp7', '00000001' + 'mm01-bbb', M, privileged, (d) => fmt(d.reg === 2 ? 'lgdtl' : 'lidtl', mem(d)), MEM_ONLY),
+  P('lmsw', '00000001' + 'mm110bbb', M, privileged, (d) => fmt('lmsw', rm(d, 2))),
+  P('invlpg', '00000001' + 'mm111bbb', M, privileged, (d) => fmt('invlpg', mem(d)), MEM_ONLY),
+  P('clts', '00000110' + NONE, {}, privileged, () => 'clts'),
+  P('invd_wbinvd', '0000100-' + NONE, {}, privileged, (d) => (d.op & 1 ? 'wbinvd' : 'invd')),
+  // The AMD prefetches (memory forms; the register forms are #UD): no-ops here.
+  P('prefetch_amd', '00001101' + NONE, M, () => {}, (d) => fmt(['prefetch', 'prefetchw', 'prefetchwt1'][d.reg] ?? 'prefetch', mem(d)), MEM_ONLY),
+  // 0f 18 (prefetches for memory /0../3, else hint no-ops), 0f 19, 0f 1c, 0f 1d: no-ops.
+  P('hint_prefetch', '0001100-' + NONE, M, () => {}, (d) => (d.op === 0x18 && d.reg < 4 ? fmt(PREFETCH_NAMES[d.reg], mem(d)) : fmt('nop' + sfx(d), rm(d))),
+    (d) => d.op !== 0x18 || d.reg >= 4 || d.mod !== 3),
+  P('hint_nop_1c', '0001110-' + NONE, M, () => {}, (d) => fmt('nop' + sfx(d), rm(d))),
+  // mov to and from control and debug registers (0f 20..23).
+  P('mov_cr_dr', '001000--' + NONE, { modrm: true, modrmReg: true }, privileged,
+    (d) => ((d.op & 2) === 0 ? fmt('mov', CR_DR(d), reg(d.rm, 4)) : fmt('mov', reg(d.rm, 4), CR_DR(d)))),
+  P('msr_pmc', '001100-0' + NONE, {}, privileged, (d) => (d.op === 0x30 ? 'wrmsr' : 'rdmsr')),
+  P('rdpmc', '00110011' + NONE, {}, privileged, () => 'rdpmc'),
+  P('sysenter_exit', '0011010-' + NONE, {}, privileged, (d) => (d.op & 1 ? 'sysexit' : 'sysenter')),
   P('rdtsc', '00110001' + NONE, {}, (ctx) => G.gen_op_rdtsc(ctx.ob), () => 'rdtsc'),
   P('cmovcc', '0100cccc' + NONE, M, (ctx, d) => {
     ctx.loadRm(d.size);
@@ -928,7 +979,7 @@ export function parseInsn(read: ByteReader, pc: number): Parsed {
   Object.assign(d, found.fields);
   const sizeKind = entry.size ?? 'v';
   d.size = sizeKind === 'b' ? 1 : sizeKind === 'l' ? 4 : sizeKind === 'w' && (d.op & 1) === 0 ? 1 : d.opsize ? 2 : 4;
-  if (entry.modrm) parseModrm(r, d);
+  if (entry.modrm) parseModrm(r, d, entry.modrmReg);
   const immKind = entry.immFor ? entry.immFor(d) : entry.imm;
   if (immKind) parseImm(r, d, immKind);
   d.len = r.pos - pc;

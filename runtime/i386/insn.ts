@@ -54,6 +54,8 @@ export type ImmKind =
 /** What an entry's opcode is followed by. */
 export interface OperandSpec {
   modrm?: boolean;
+  /** The ModRM byte always names registers, whatever its mod (mov to and from control and debug registers). */
+  modrmReg?: boolean;
   imm?: ImmKind;
   /** Operand size: 'w' the opcode's w bit (0: byte), 'b' byte, 'v' (the default) 16/32 by prefix, 'l' always 32, 'x' word or dword by prefix regardless of w. */
   size?: 'w' | 'b' | 'v' | 'l' | 'x';
@@ -91,11 +93,11 @@ export class InsnReader {
 const RM16: [number, number][] = [[3, 6], [3, 7], [5, 6], [5, 7], [6, -1], [7, -1], [5, -1], [3, -1]];
 
 /** Fill `d`'s ModRM fields from the reader (32-bit addressing, or 16-bit with the 0x67 prefix). */
-export function parseModrm(r: InsnReader, d: Insn): void {
+export function parseModrm(r: InsnReader, d: Insn, regOnly = false): void {
   const m = r.u8();
   d.mod = m >>> 6; d.reg = (m >>> 3) & 7; d.rm = m & 7;
   d.base = -1; d.index = -1; d.scale = 0; d.disp = 0; d.sib = 0;
-  if (d.mod === 3) return;
+  if (d.mod === 3 || regOnly) return;
   if (d.adsize) {
     // No SIB; mod 0 rm 6 is a bare 16-bit address; displacements are sign-extended, the sum wraps at 64 KiB (genAddr).
     if (d.mod === 0 && d.rm === 6) { d.disp = r.u16(); return; }

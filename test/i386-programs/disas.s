@@ -1051,3 +1051,51 @@ arpl %dx,(%ecx)
 .byte 0x67,0xe1,0x00
 .byte 0x67,0xe0,0x00
 .byte 0xd6
+# privileged and I/O instructions (SIGSEGV at user level), hint no-ops, enter with a nesting level
+in $0x80,%al
+in $0x80,%eax
+in $0x80,%ax
+out %al,$0x80
+out %eax,$0x80
+in (%dx),%al
+in (%dx),%eax
+out %al,(%dx)
+out %ax,(%dx)
+insb (%dx),%es:(%edi)
+insl (%dx),%es:(%edi)
+outsb %ds:(%esi),(%dx)
+outsw %ds:(%esi),(%dx)
+rep insb (%dx),%es:(%edi)
+rep outsl %fs:(%esi),(%dx)
+clts
+invd
+wbinvd
+mov %cr0,%eax
+mov %eax,%cr3
+mov %db7,%ecx
+mov %edx,%db0
+.byte 0x0f,0x20,0x00
+wrmsr
+rdmsr
+rdpmc
+sysenter
+sysexit
+lldt %ax
+ltr (%eax)
+lgdt (%eax)
+lidt 4(%ebx)
+lmsw %ax
+invlpg (%eax)
+prefetchnta (%eax)
+prefetcht0 (%eax)
+prefetcht1 4(%eax)
+prefetcht2 (%eax)
+.byte 0x0f,0x18,0xe0
+.byte 0x0f,0x19,0x00
+.byte 0x0f,0x1c,0xc0
+.byte 0x0f,0x1d,0x40,0x01
+prefetch (%eax)
+prefetchw (%eax)
+enter $0x10,$0x2
+enter $0x8,$0x1f
+enterw $0x4,$0x1

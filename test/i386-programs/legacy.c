@@ -425,6 +425,64 @@ static void traps(void)
 	}
 }
 
+/* ---- privileged and I/O instructions (SIGSEGV at user level), hint no-ops, enter with nesting levels ---- */
+#define PRIV(text) do { printf("%s: ", text); TRY(__asm__ volatile(text ::: "memory")); printf("\n"); } while (0)
+
+static uint32_t old_frame[64], new_stack[128];
+
+static void enter_levels(void)
+{
+	for (int i = 0; i < 64; i++) old_frame[i] = 0x1000 * i + 0xab;
+	static const int levels[] = { 0, 1, 2, 3, 5, 33 };
+	for (unsigned k = 0; k < sizeof levels / sizeof levels[0]; k++) {
+		uint32_t save[4];
+		memset(new_stack, 0xcc, sizeof new_stack);
+		uint32_t *ebp = &old_frame[40], *esp = &new_stack[100];
+#define ENTER(n) __asm__ volatile("mov %%esp, 0(%%ecx); mov %%ebp, 4(%%ecx); mov %%esi, %%ebp; mov %%edi, %%esp; enter $12, $" #n "; " \
+			"mov %%esp, 8(%%ecx); mov %%ebp, 12(%%ecx); mov 0(%%ecx), %%esp; mov 4(%%ecx), %%ebp" :: "S"(ebp), "D"(esp), "c"(save) : "memory")
+		switch (levels[k]) { case 0: ENTER(0); break; case 1: ENTER(1); break; case 2: ENTER(2); break; case 3: ENTER(3); break; case 5: ENTER(5); break; default: ENTER(33); break; }
+		printf("enter $12, $%d: esp %d ebp %d, stack", levels[k], (int)((uint32_t *)save[2] - new_stack), (int)((uint32_t *)save[3] - new_stack));
+		for (int i = 90; i < 100; i++) {
+			uint32_t v = new_stack[i];
+			if (v >= (uintptr_t)new_stack && v < (uintptr_t)(new_stack + 128)) printf(" &%d", (int)((uint32_t *)v - new_stack));
+			else if (v >= (uintptr_t)old_frame && v < (uintptr_t)(old_frame + 64)) printf(" old&%d", (int)((uint32_t *)v - old_frame));
+			else printf(" %x", v);
+		}
+		printf("\n");
+	}
+}
+
+static void privileged(void)
+{
+	PRIV("in $0x80, %%al");
+	PRIV("in (%%dx), %%eax");
+	PRIV("out %%al, $0x80");
+	PRIV("outw %%ax, (%%dx)");
+	PRIV("mov %%esp, %%esi; mov %%esp, %%edi; insb (%%dx), %%es:(%%edi)");
+	PRIV("mov %%esp, %%esi; outsl %%ds:(%%esi), (%%dx)");
+	PRIV("rdmsr");
+	PRIV("wrmsr");
+	PRIV("rdpmc");
+	PRIV("clts");
+	PRIV("invd");
+	PRIV("wbinvd");
+	PRIV("mov %%cr0, %%eax");
+	PRIV("mov %%eax, %%cr3");
+	PRIV("mov %%db7, %%eax");
+	PRIV("sysenter");
+	PRIV("sysexit");
+	PRIV("lldt %%ax");
+	PRIV("ltr %%ax");
+	PRIV("lgdt (%%esp)");
+	PRIV("lidt (%%esp)");
+	PRIV("lmsw %%ax");
+	PRIV("invlpg (%%esp)");
+	PRIV("prefetchnta (%%esp); prefetcht0 (%%esp); prefetcht1 (%%esp); prefetcht2 (%%esp); prefetch (%%esp); prefetchw (%%esp)");
+	PRIV(".byte 0x0f, 0x18, 0xe0, 0x0f, 0x19, 0x04, 0x24, 0x0f, 0x1c, 0xc0, 0x0f, 0x1d, 0x44, 0x24, 0x04");
+	PRIV(".byte 0x0f, 0x18, 0xc0");
+	PRIV(".byte 0x0f, 0x0d, 0xc0");
+}
+
 /* ---- x87 packed BCD ------------------------------------------------------------------------------ */
 static void packed_bcd(void)
 {
@@ -482,6 +540,8 @@ int main(void)
 	far_pointers();
 	far_transfers();
 	traps();
+	enter_levels();
+	privileged();
 	packed_bcd();
 	return 0;
 }
