@@ -299,6 +299,11 @@ const ARITH_NAMES = ['fadd', 'fmul', 'fcom', 'fcomp', 'fsub', 'fsubr', 'fdiv', '
 const FCMOV_COND = [[2, 4, 6, 10], [3, 5, 7, 11]];
 const FCMOV_NAMES = [['fcmovb', 'fcmove', 'fcmovbe', 'fcmovu'], ['fcmovnb', 'fcmovne', 'fcmovnbe', 'fcmovnu']];
 
+/**
+ * The undocumented aliases of register forms (fstp1 fxch4 fxch7 fstp8 fstp9 fcom2 fcomp3 fcomp5),
+ * which QEMU executes as the instructions they alias; objdump shows them as (bad).
+ */
+const UNDOCUMENTED = '(bad)';
 /** A register form (mod 3) of d8..df: what it does, as a helper operation or a special kind, and its text. */
 interface X87RegForm { op?: number; kind?: 'fcomi' | 'fnstsw' | 'fcmov' | 'nop'; comi?: number; cond?: number; text: string }
 function x87RegForm(d: Insn): X87RegForm | undefined {
@@ -311,6 +316,7 @@ function x87RegForm(d: Insn): X87RegForm | undefined {
       if (reg === 0) return { op: x87Reg(X87.FLD_STI, i), text: fmt('fld', sti) };
       if (reg === 1) return { op: x87Reg(X87.FXCH_STI, i), text: fmt('fxch', sti) };
       if (reg === 2) return i === 0 ? { kind: 'nop', text: 'fnop' } : undefined;
+      if (reg === 3) return { op: x87Reg(X87.FSTP_STI, i), text: UNDOCUMENTED }; // fstp1
       if (reg >= 4) {
         const k = ((reg - 4) << 3) | i, op = X87_D9[k];
         return op === undefined ? undefined : { op, text: X87_D9_NAMES[k] };
@@ -327,10 +333,11 @@ function x87RegForm(d: Insn): X87RegForm | undefined {
       if (reg === 5 || reg === 6) return { kind: 'fcomi', comi: (i << 3) | (reg === 5 ? 1 : 0), text: fmt(reg === 5 ? 'fucomi' : 'fcomi', sti, '%st') };
       return undefined;
     case 4:
-      if (reg === 2 || reg === 3) return undefined;
+      if (reg === 2 || reg === 3) return { op: x87Reg(reg === 2 ? X87.FCOM_STI : X87.FCOMP_STI, i), text: UNDOCUMENTED }; // fcom2, fcomp3
       return { op: x87Reg(X87.ARITH_STI_ST0 + reg, i), text: fmt(ARITH_NAMES[reg], '%st', sti) };
     case 5:
       if (reg === 0) return { op: x87Reg(X87.FFREE_STI, i), text: fmt('ffree', sti) };
+      if (reg === 1) return { op: x87Reg(X87.FXCH_STI, i), text: UNDOCUMENTED }; // fxch4
       if (reg === 2) return { op: x87Reg(X87.FST_STI, i), text: fmt('fst', sti) };
       if (reg === 3) return { op: x87Reg(X87.FSTP_STI, i), text: fmt('fstp', sti) };
       if (reg === 4) return { op: x87Reg(X87.FUCOM_STI, i), text: fmt('fucom', sti) };
@@ -338,10 +345,12 @@ function x87RegForm(d: Insn): X87RegForm | undefined {
       return undefined;
     case 6:
       if (reg === 3) return i === 1 ? { op: X87.FCOMPP, text: 'fcompp' } : undefined;
-      if (reg === 2) return undefined;
+      if (reg === 2) return { op: x87Reg(X87.FCOMP_STI, i), text: UNDOCUMENTED }; // fcomp5
       return { op: x87Reg(X87.ARITH_STI_ST0_POP + reg, i), text: fmt(`${ARITH_NAMES[reg]}p`, '%st', sti) };
     default:
       if (reg === 0) return { op: x87Reg(X87.FFREEP_STI, i), text: fmt('ffreep', sti) };
+      if (reg === 1) return { op: x87Reg(X87.FXCH_STI, i), text: UNDOCUMENTED }; // fxch7
+      if (reg === 2 || reg === 3) return { op: x87Reg(X87.FSTP_STI, i), text: UNDOCUMENTED }; // fstp8, fstp9
       if (reg === 4 && i === 0) return { kind: 'fnstsw', text: fmt('fnstsw', '%ax') };
       if (reg === 5 || reg === 6) return { kind: 'fcomi', comi: (i << 3) | 2 | (reg === 5 ? 1 : 0), text: fmt(reg === 5 ? 'fucomip' : 'fcomip', sti, '%st') };
       return undefined;

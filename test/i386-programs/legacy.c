@@ -520,6 +520,27 @@ static void packed_bcd(void)
 	}
 }
 
+/* The x87's undocumented register-form aliases, which qemu-i386 runs as what they alias. */
+#define X87ALIAS(name, bytes) do { \
+		double r[3]; unsigned short sw; \
+		__asm__ volatile("fninit; fldl %4; fldl %5; fldl %6; .byte " bytes "; fnstsw %3; fstpl %0; fstpl %1; fstpl %2; fninit" \
+			: "=m"(r[0]), "=m"(r[1]), "=m"(r[2]), "=m"(sw) : "m"(three), "m"(two), "m"(one) : "memory", "st", "st(1)", "st(2)"); \
+		printf("%s: %g %g %g sw %04x\n", name, r[0], r[1], r[2], sw); \
+	} while (0)
+
+static void x87_aliases(void)
+{
+	static const double one = 1, two = 2, three = 3;
+	X87ALIAS("fstp1 st(2)", "0xd9, 0xda");
+	X87ALIAS("fxch4 st(2)", "0xdd, 0xca");
+	X87ALIAS("fxch7 st(1)", "0xdf, 0xc9");
+	X87ALIAS("fstp8 st(1)", "0xdf, 0xd1");
+	X87ALIAS("fstp9 st(2)", "0xdf, 0xda");
+	X87ALIAS("fcom2 st(1)", "0xdc, 0xd1");
+	X87ALIAS("fcomp3 st(2)", "0xdc, 0xda");
+	X87ALIAS("fcomp5 st(1)", "0xde, 0xd1");
+}
+
 int main(void)
 {
 	setvbuf(stdout, 0, _IONBF, 0);
@@ -543,5 +564,6 @@ int main(void)
 	enter_levels();
 	privileged();
 	packed_bcd();
+	x87_aliases();
 	return 0;
 }
