@@ -7,7 +7,7 @@ import type { OpState } from '../core.js';
 import {
   AF, CC_DST, CC_FLAGS, CC_KIND_ADC, CC_KIND_ADD, CC_KIND_DEC, CC_KIND_INC, CC_KIND_LOGIC, CC_KIND_MUL, CC_KIND_SAR, CC_KIND_SBB,
   CC_KIND_SHL, CC_KIND_SUB, CC_OP, CC_OP_EFLAGS, CC_SRC, CC_SRC2, CF, EAX, EBX, ECX, EDX, EIP, EXCEPTION, EXCP_DE, EXCP_GP,
-  GDT_PRESENT, GDT_TLS, GDT_TLS_ENTRIES, GDT_TLS_FIRST, ICOUNT, OF, PF, SEG_BASE, SEG_DS, SEG_ES, SEG_SEL, SF, TB_FLAGS, TBF_ADDSEG, TSC_HI, ZF,
+  GDT_ACCESSED, GDT_PRESENT, GDT_TLS, GDT_TLS_ENTRIES, GDT_TLS_FIRST, ICOUNT, OF, PF, SEG_BASE, SEG_DS, SEG_ES, SEG_SEL, SF, TB_FLAGS, TBF_ADDSEG, TSC_HI, ZF,
 } from './state.js';
 
 /** PF: set when the low byte has an even number of one bits. */
@@ -298,6 +298,7 @@ export function helper_load_seg(s: OpState, seg: number, sel: number, eip: numbe
     const e = GDT_TLS + 3 * (index - GDT_TLS_FIRST);
     if ((env[e + 2] & GDT_PRESENT) === 0) { raiseAt(s, EXCP_GP, eip, retired); return; }
     base = env[e];
+    env[e + 2] |= GDT_ACCESSED;
   } else if ((index !== 4 && index !== 5) || (sel & 4) !== 0) {
     // Not the user code or data segment of the GDT; LDT selectors (TI set) find an empty LDT.
     raiseAt(s, EXCP_GP, eip, retired);
@@ -421,4 +422,43 @@ export function selectorBase(env: Int32Array, sel: number): number {
   if ((sel & 4) !== 0 || index < GDT_TLS_FIRST || index >= GDT_TLS_FIRST + GDT_TLS_ENTRIES) return 0;
   const e = GDT_TLS + 3 * (index - GDT_TLS_FIRST);
   return (env[e + 2] & GDT_PRESENT) !== 0 ? env[e] : 0;
+}
+
+/**
+ * The second word of the GDT descriptor `sel` names, as qemu-i386's user-mode GDT holds it, or
+ * undefined for none (null, LDT, empty or beyond the table): __USER_CS and __USER_DS (flat, 4 GiB,
+ * DPL 3, accessed: qemu-i386 loaded them at start), the TLS entries from their struct user_desc.
+ */
+function descriptorHigh(env: Int32Array, sel: number): { e2: number; limit: number } | undefined {
+  const index = (sel & 0xffff) >>> 3;
+  if ((sel & 0xfffc) === 0 || (sel & 4) !== 0) return undefined;
+  if (index === 4) return { e2: 0x00cffb00, limit: -1 };
+  if (index === 5) return { e2: 0x00cff300, limit: -1 };
+  if (index < GDT_TLS_FIRST || index >= GDT_TLS_FIRST + GDT_TLS_ENTRIES) return undefined;
+  const at = GDT_TLS + 3 * (index - GDT_TLS_FIRST), f = env[at + 2], lim = env[at + 1] & 0xfffff;
+  if ((f & GDT_PRESENT) === 0) return undefined;
+  const e2 = (lim & 0xf0000) | ((((f >>> 3) & 1) ^ 1) << 9) | (((f >>> 1) & 3) << 10) | ((((f >>> 5) & 1) ^ 1) << 15)
+    | ((f & 1) << 22) | (((f >>> 4) & 1) << 23) | (((f >>> 6) & 1) << 20) | 0x7000 | ((f & GDT_ACCESSED) !== 0 ? 0x100 : 0);
+  return { e2, limit: (f & 0x10) !== 0 ? ((lim << 12) | 0xfff) : lim };
+}
+
+export const DESC_LAR = 0, DESC_LSL = 1, DESC_VERR = 2, DESC_VERW = 3;
+/**
+ * lar, lsl, verr, verw (`kind` DESC_*) of selector `sel` at CPL 3 (QEMU's helper_lar and the
+ * others): ZF says whether the descriptor is there and the check passes, the other flags kept;
+ * the value (access rights, limit) is what lar and lsl write when ZF is set.
+ */
+export function helper_desc(s: OpState, kind: number, sel: number): number {
+  const d = descriptorHigh(s.env, sel);
+  let ok = d !== undefined, value = 0;
+  if (d !== undefined) {
+    const code = (d.e2 & 0x800) !== 0;
+    if (kind === DESC_LAR) value = d.e2 & 0x00f0ff00;
+    else if (kind === DESC_LSL) value = d.limit;
+    else if (kind === DESC_VERR) ok = !code || (d.e2 & 0x200) !== 0;
+    else ok = !code && (d.e2 & 0x200) !== 0;
+  }
+  const flags = ccFlags(s.env) & ~ZF;
+  setCcFlags(s.env, ok ? flags | ZF : flags);
+  return value | 0;
 }

@@ -2,7 +2,7 @@
 import type { OpState } from '../core.js';
 import {
   helper_arpl, helper_bcd, helper_bound, helper_check_cs, helper_cmpxchg8b, helper_cpuid, helper_div, helper_load_seg, helper_rdtsc, helper_rotate,
-  helper_shxd, helper_into,
+  helper_shxd, helper_into, helper_desc,
 } from './helpers.js';
 import { EXCEPTION, SEG_CS, SEG_SEL } from './state.js';
 
@@ -59,3 +59,6 @@ export function op_check_cs_T1(s: OpState): void {
 }
 /** cs = the checked selector in T1, with the current privilege level (3) as its RPL. */
 export function op_load_cs_T1(s: OpState): void { s.env[SEG_SEL + SEG_CS] = (s.T1 & 0xfffc) | 3; }
+
+/** lar lsl verr verw of the selector in T0 (P1 the kind, helper_desc): T0 = the value, ZF set when it is valid. */
+export function op_desc_T0(s: OpState): void { s.T0 = helper_desc(s, s.P1, s.T0); }

@@ -43,6 +43,8 @@ export const SEG_ES = 0, SEG_CS = 1, SEG_SS = 2, SEG_DS = 3, SEG_FS = 4, SEG_GS 
 /** The TLS descriptors of the GDT (entries 6..8, set_thread_area): per entry base, limit, flags (struct user_desc's, and GDT_PRESENT). */
 export const GDT_TLS = 32;
 export const GDT_PRESENT = 0x100;
+/** A TLS entry's flags bit: the descriptor's accessed bit (set when a segment register is loaded from it; lar shows it). */
+export const GDT_ACCESSED = 0x200;
 export const GDT_TLS_FIRST = 6, GDT_TLS_ENTRIES = 3;
 /** rdtsc's counter high word (the low word is derived from ICOUNT). */
 export const TSC_HI = 41;

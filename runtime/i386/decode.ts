@@ -13,7 +13,7 @@ import {
   CC_KIND_ADC, CC_KIND_ADD, CC_KIND_DEC, CC_KIND_INC, CC_KIND_LOGIC, CC_KIND_MUL, CC_KIND_SAR, CC_KIND_SBB, CC_KIND_SHL, CC_KIND_SUB,
   EAX, EBP, EBX, ECX, EDI, EDX, ESI, ESP, EXCP_BP, EXCP_DE, EXCP_GP, EXCP_SYSCALL, EXCP_UD, SEG_CS, ccOp,
 } from '../../ops/i386/state.js';
-import { BCD_AAD, BCD_AAM } from '../../ops/i386/helpers.js';
+import { BCD_AAD, BCD_AAM, DESC_LAR, DESC_LSL, DESC_VERR, DESC_VERW } from '../../ops/i386/helpers.js';
 import { ROT_RCL, ROT_RCR, ROT_ROL, ROT_ROR } from '../../ops/i386/helpers.js';
 import { X87, x87Reg } from '../../ops/i386/fpu.js';
 import { ENDIF, I386Ctx, IF_T0, sizeIndex } from './translate.js';
@@ -413,6 +413,11 @@ const MEM_ONLY = (d: Insn): boolean => d.mod !== 3;
 /** A privileged instruction (or I/O), at user level a general protection fault: SIGSEGV, as qemu-i386 gives. */
 const privileged = (ctx: I386Ctx): void => ctx.raise(EXCP_GP, false);
 const PREFETCH_NAMES = ['prefetchnta', 'prefetcht0', 'prefetcht1', 'prefetcht2'];
+/** sldt str smsw: the value to a register (operand size) or to memory (16 bits). */
+function genStoreSystem(ctx: I386Ctx, d: Insn, value: number): void {
+  ctx.loadImm(0, value);
+  if (d.mod === 3) ctx.storeReg(d.rm, d.size); else { ctx.genAddr(); ctx.st(2); }
+}
 const CR_DR = (d: Insn): string => `%${d.op & 1 ? 'db' : 'cr'}${d.reg}`;
 const BCD_NAMES = ['daa', 'das', 'aaa', 'aas'];
 const M = { modrm: true } as const;
@@ -835,6 +840,23 @@ export const TWO_BYTE: X86Pattern[] = [
   P('ud2', '00001011' + NONE, {}, (ctx) => ctx.undefinedInsn(), () => 'ud2'),
   P('hint_nop', '0001111-' + NONE, M, () => {}, (d) => (d.op === 0x1e && d.rep === 0xf3 && d.mod === 3 && d.reg === 7 && d.rm === 3 ? 'endbr32' : fmt('nop' + sfx(d), rm(d)))),
   P('sys_grp6', '00000000' + 'mm01-bbb', M, privileged, (d) => fmt(d.reg === 2 ? 'lldt' : 'ltr', rm(d, 2))),
+  // sldt, str, smsw: allowed at CPL 3 without UMIP; qemu-i386's LDT and task register selectors are 0, its cr0 PG|WP|PE.
+  P('sldt_str', '00000000' + 'mm00-bbb', M, (ctx, d) => genStoreSystem(ctx, d, 0), (d) => fmt(d.reg ? 'str' : 'sldt', rm(d, d.mod === 3 ? d.size : 2))),
+  P('smsw', '00000001' + 'mm100bbb', M, (ctx, d) => genStoreSystem(ctx, d, 0x80010001), (d) => fmt('smsw', rm(d, d.mod === 3 ? d.size : 2))),
+  P('verr_verw', '00000000' + 'mm10-bbb', M, (ctx, d) => {
+    ctx.loadRm(2);
+    G.gen_op_desc_T0(ctx.ob, d.reg === 4 ? DESC_VERR : DESC_VERW);
+    ctx.ccUnknown();
+  }, (d) => fmt(d.reg === 4 ? 'verr' : 'verw', rm(d, 2))),
+  // lar, lsl: the register written only when ZF says the selector is valid.
+  P('lar_lsl', '0000001-' + NONE, M, (ctx, d) => {
+    ctx.loadRm(2);
+    G.gen_op_desc_T0(ctx.ob, d.op & 1 ? DESC_LSL : DESC_LAR);
+    G.gen_op_mov_T1_T0(ctx.ob);
+    ctx.ccUnknown();
+    ctx.genCond(4);
+    ifT0(ctx, () => { G.gen_op_mov_T0_T1(ctx.ob); ctx.storeReg(d.reg, d.size); });
+  }, (d) => fmt(d.op & 1 ? 'lsl' : 'lar', rm(d, d.mod === 3 ? d.size : 2), reg(d.reg, d.size))),
   P('sys_grp7', '00000001' + 'mm01-bbb', M, privileged, (d) => fmt(d.reg === 2 ? 'lgdtl' : 'lidtl', mem(d)), MEM_ONLY),
   P('lmsw', '00000001' + 'mm110bbb', M, privileged, (d) => fmt('lmsw', rm(d, 2))),
   P('invlpg', '00000001' + 'mm111bbb', M, privileged, (d) => fmt('invlpg', mem(d)), MEM_ONLY),

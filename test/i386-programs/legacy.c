@@ -483,6 +483,25 @@ static void privileged(void)
 	PRIV(".byte 0x0f, 0x0d, 0xc0");
 }
 
+/* lar lsl verr verw on the GDT's selectors; sldt str smsw. */
+static void descriptors(void)
+{
+	static const uint32_t sels[] = { 0, 3, 0x8, 0x1b, 0x20, 0x23, 0x27, 0x28, 0x2b, 0x33, 0x38, 0x3b, 0x43, 0x4b, 0xfffb };
+	for (unsigned i = 0; i < sizeof sels / sizeof sels[0]; i++) {
+		uint32_t lar = 0x5a5a5a5a, lsl = 0x5a5a5a5a, larw = 0x5a5a5a5a, f1, f2, f3, f4;
+		__asm__ volatile("push $0x8d5; popf; lar %2, %0; pushf; pop %1" : "+r"(lar), "=r"(f1) : "r"(sels[i]) : "cc");
+		__asm__ volatile("push $0x000; popf; lsl %2, %0; pushf; pop %1" : "+r"(lsl), "=r"(f2) : "r"(sels[i]) : "cc");
+		__asm__ volatile("lar %w1, %w0" : "+r"(larw) : "r"(sels[i]) : "cc");
+		__asm__ volatile("push $0x8d5; popf; verr %w1; pushf; pop %0" : "=r"(f3) : "r"(sels[i]) : "cc");
+		__asm__ volatile("push $0x000; popf; verw %w1; pushf; pop %0" : "=r"(f4) : "r"(sels[i]) : "cc");
+		printf("selector %x: lar %08x %03x (%08x), lsl %08x %03x, verr %03x, verw %03x\n", sels[i], lar, f1 & FLAGS, larw, lsl, f2 & FLAGS, f3 & FLAGS, f4 & FLAGS);
+	}
+	uint32_t r1 = 0x5a5a5a5a, r2 = 0x5a5a5a5a, r3 = 0x5a5a5a5a, r4 = 0x5a5a5a5a;
+	uint32_t m[3] = { 0x5a5a5a5a, 0x5a5a5a5a, 0x5a5a5a5a };
+	__asm__ volatile("sldt %0; str %1; smsw %2; smsw %w3; sldt %4; str %5; smsw %6" : "+r"(r1), "+r"(r2), "+r"(r3), "+r"(r4), "+m"(m[0]), "+m"(m[1]), "+m"(m[2]));
+	printf("sldt %x str %x smsw %x smsw/16 %x, to memory %x %x %x\n", r1, r2, r3, r4, m[0], m[1], m[2]);
+}
+
 /* ---- x87 packed BCD ------------------------------------------------------------------------------ */
 static void packed_bcd(void)
 {
@@ -563,6 +582,7 @@ int main(void)
 	traps();
 	enter_levels();
 	privileged();
+	descriptors();
 	packed_bcd();
 	x87_aliases();
 	return 0;
