@@ -61,7 +61,7 @@ test('every opcode map entry parses, translates and disassembles random operands
       for (let k = 0; k < 64; k++) {
         let v = 0;
         for (const ch of bits) v = (v << 1) | (ch === '0' ? 0 : ch === '1' ? 1 : rnd() & 1);
-        const prefixes = [0x66, 0xf3, 0xf2, 0x65, 0x64, 0xf0].filter(() => rnd() % 6 === 0);
+        const prefixes = [0x66, 0x67, 0xf3, 0xf2, 0x65, 0x64, 0xf0].filter(() => rnd() % 6 === 0);
         const bytes = [...prefixes, ...(twoByte ? [0x0f] : []), v >>> 8, v & 0xff, ...Array.from({ length: 12 }, () => rnd() & 0xff)];
         const read = (a: number): number | undefined => (a >= 0x1000 && a - 0x1000 < bytes.length ? bytes[a - 0x1000] : undefined);
         const parsed = parseInsn(read, 0x1000);

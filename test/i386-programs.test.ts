@@ -35,6 +35,8 @@ const PROGRAMS: Record<string, Program> = {
   x87ops: { runs: [{}], timeout: 240_000, dynamic: true },
   // Self-modifying code without a flush: patched code, a store into the next instruction, a forked child's patch.
   smc: { runs: [{}] },
+  // BCD, 16-bit addressing, segment loads, far transfers, into/bound/arpl/salc, fbld/fbstp; faults caught and reported.
+  legacy: { runs: [{}] },
   traps: { runs: ['catch', 'div0', 'overflow', 'div8', 'ud2', 'hlt', 'int3', 'null'].map((a) => ({ args: [a], stderr: false })) },
   // The portable programs of test/linux-programs/.
   hello: { runs: [{}, { args: ['3', 'two words', ''] }], dynamic: true },

@@ -99,3 +99,23 @@ export function op_dec_ecx_test_T0(s: OpState): void {
 }
 /** rep: ECX -= 1. */
 export function op_dec_ecx(s: OpState): void { s.env[ECX] = (s.env[ECX] - 1) | 0; }
+
+/** The same with the 16-bit address size (0x67): the count is CX. */
+export function op_exit_if_cx_zero(s: OpState): void {
+  if ((s.env[ECX] & 0xffff) === 0) {
+    s.env[EIP] = s.P1;
+    s.env[ICOUNT] = (s.env[ICOUNT] + s.P2) | 0;
+    s.exit_tb();
+    return;
+  }
+}
+/** jcxz: T0 = CX === 0. */
+export function op_test_cx_zero_T0(s: OpState): void { s.T0 = (s.env[ECX] & 0xffff) === 0 ? 1 : 0; }
+/** loop with 0x67: CX -= 1 (the upper half of ECX kept); T0 = CX !== 0. */
+export function op_dec_cx_test_T0(s: OpState): void {
+  const cx = (s.env[ECX] - 1) & 0xffff;
+  s.env[ECX] = (s.env[ECX] & ~0xffff) | cx;
+  s.T0 = cx !== 0 ? 1 : 0;
+}
+/** rep with 0x67: CX -= 1. */
+export function op_dec_cx(s: OpState): void { s.env[ECX] = (s.env[ECX] & ~0xffff) | ((s.env[ECX] - 1) & 0xffff); }

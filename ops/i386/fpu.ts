@@ -45,6 +45,8 @@ export const enum X87 {
   // stores: st0 to memory (P: then pop)
   FST_M32, FST_M64, FSTP_M32, FSTP_M64, FSTP_M80,
   FIST_M16, FIST_M32, FISTP_M16, FISTP_M32, FISTP_M64, FISTTP_M16, FISTTP_M32, FISTTP_M64,
+  // packed BCD (18 digits and a sign byte, 10 bytes): load (push), store and pop
+  FBLD, FBSTP,
   // arithmetic with a memory operand: ARITH_* + kind (0 add, 1 mul, 2 com, 3 comp, 4 sub, 5 subr, 6 div, 7 divr)
   ARITH_M32 = 32, ARITH_M64 = 40, ARITH_MI32 = 48, ARITH_MI16 = 56,
   // environment
@@ -747,6 +749,38 @@ function toInt(a: V, rc: number, bits: number): bigint {
   return v;
 }
 
+/**
+ * fbld's operand: nine bytes of two decimal digits each (low byte first) and a sign byte. Digits
+ * above 9, which the SDM leaves undefined, count at their nibble's value, as QEMU's helper_fbld_ST0
+ * takes them; a set sign bit negates (zero too).
+ */
+function fromPackedBcd(raw: bigint): V {
+  let v = 0n;
+  for (let i = 8; i >= 0; i--) {
+    const b = Number((raw >> BigInt(8 * i)) & 0xffn);
+    v = v * 100n + BigInt((b >> 4) * 10 + (b & 0xf));
+  }
+  const r = fromInt(v);
+  return (raw >> 79n) & 1n ? { ...r, sign: 1 } : r;
+}
+/** The packed BCD indefinite: what fbstp stores for a value that has no 18-digit form (with IE). */
+const BCD_INDEFINITE = 0xffffc000000000000000n;
+/**
+ * fbstp's result: st0 rounded to an integer by `rc`, as 18 digits and the sign of st0 (a negative
+ * value rounded to 0 keeps it); |value| ≥ 10^18, a NaN or an infinity store the indefinite with
+ * IE alone (the precision flag dropped, as QEMU's helper_fbst_ST0 does).
+ */
+function toPackedBcd(a: V, rc: number): bigint {
+  const v = toInt(a, rc, 64);
+  if (v >= 10n ** 18n || v <= -(10n ** 18n)) { excFlags = FPUS_IE; return BCD_INDEFINITE; }
+  let m = v < 0n ? -v : v, r = a.sign ? 1n << 79n : 0n;
+  for (let i = 0; m !== 0n; i++, m /= 100n) {
+    const two = Number(m % 100n);
+    r |= BigInt((Math.floor(two / 10) << 4) | (two % 10)) << BigInt(8 * i);
+  }
+  return r;
+}
+
 // --- memory ---------------------------------------------------------------------------------------------
 function ld(s: OpState, addr: number, n: number): bigint | undefined {
   let v = 0n;
@@ -940,6 +974,17 @@ function fpuMem(s: OpState, op: number, addr: number): boolean {
       const v = toInt(st(env, 0), trunc ? 3 : rc, 8 * bytes);
       if (!stBytes(s, addr, bytes, BigInt.asUintN(8 * bytes, v))) { excFlags = 0; return false; }
       if (op !== X87.FIST_M16 && op !== X87.FIST_M32) pop(env);
+      return true;
+    }
+    case X87.FBLD: {
+      const raw = ld(s, addr, 10);
+      if (raw === undefined) return false;
+      push(env, fromPackedBcd(raw));
+      return true;
+    }
+    case X87.FBSTP: {
+      if (!stBytes(s, addr, 10, toPackedBcd(st(env, 0), rc))) { excFlags = 0; return false; }
+      pop(env);
       return true;
     }
     case X87.FLDCW: {

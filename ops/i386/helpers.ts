@@ -7,7 +7,7 @@ import type { OpState } from '../core.js';
 import {
   AF, CC_DST, CC_FLAGS, CC_KIND_ADC, CC_KIND_ADD, CC_KIND_DEC, CC_KIND_INC, CC_KIND_LOGIC, CC_KIND_MUL, CC_KIND_SAR, CC_KIND_SBB,
   CC_KIND_SHL, CC_KIND_SUB, CC_OP, CC_OP_EFLAGS, CC_SRC, CC_SRC2, CF, EAX, EBX, ECX, EDX, EIP, EXCEPTION, EXCP_DE, EXCP_GP,
-  GDT_PRESENT, GDT_TLS, GDT_TLS_ENTRIES, GDT_TLS_FIRST, ICOUNT, OF, PF, SEG_BASE, SEG_SEL, SF, TSC_HI, ZF,
+  GDT_ACCESSED, GDT_PRESENT, GDT_TLS, GDT_TLS_ENTRIES, GDT_TLS_FIRST, ICOUNT, OF, PF, SEG_BASE, SEG_DS, SEG_ES, SEG_SEL, SF, TB_FLAGS, TBF_ADDSEG, TSC_HI, ZF,
 } from './state.js';
 
 /** PF: set when the low byte has an even number of one bits. */
@@ -306,12 +306,26 @@ export function helper_load_seg(s: OpState, seg: number, sel: number, eip: numbe
     const e = GDT_TLS + 3 * (index - GDT_TLS_FIRST);
     if ((env[e + 2] & GDT_PRESENT) === 0) { raiseAt(s, EXCP_GP, eip, retired); return; }
     base = env[e];
-  } else if (index !== 4 && index !== 5) {
+    env[e + 2] |= GDT_ACCESSED;
+  } else if ((index !== 4 && index !== 5) || (sel & 4) !== 0) {
+    // Not the user code or data segment of the GDT; LDT selectors (TI set) find an empty LDT.
+    raiseAt(s, EXCP_GP, eip, retired);
+    return;
+  }
+  // ss takes only a writable data segment of the current privilege level (3): __USER_DS with RPL 3,
+  // or a writable data TLS entry (struct user_desc: contents 0/1, not read_exec_only).
+  if (seg === 2 && ((sel & 3) !== 3 || (index < GDT_TLS_FIRST ? index !== 5 : (env[GDT_TLS + 3 * (index - GDT_TLS_FIRST) + 2] & 0xc) !== 0))) {
     raiseAt(s, EXCP_GP, eip, retired);
     return;
   }
   env[SEG_SEL + seg] = sel;
   env[SEG_BASE + seg] = base;
+  updateAddseg(env);
+}
+
+/** TB_FLAGS' TBF_ADDSEG from the bases of ds and es (after anything that changes them). */
+export function updateAddseg(env: Int32Array): void {
+  env[TB_FLAGS] = (env[TB_FLAGS] & ~TBF_ADDSEG) | ((env[SEG_BASE + SEG_DS] | env[SEG_BASE + SEG_ES]) !== 0 ? TBF_ADDSEG : 0);
 }
 
 /** cmpxchg8b m64 at `addr`: compare EDX:EAX, set ZF; on a fault raise it at `eip`. */
@@ -335,4 +349,124 @@ export function helper_cmpxchg8b(s: OpState, addr: number, eip: number, retired:
     env[EAX] = lo; env[EDX] = hi;
     setCcFlags(env, flags & ~ZF);
   }
+}
+
+/**
+ * A far jump's, call's (`toSame` false) or return's (true) code selector: the only code segment
+ * of the user-mode GDT is __USER_CS (entry 4); a jump or call takes any RPL (the CPL, 3, is put
+ * in), a return only RPL 3 (a lower one would return to an inner level). Anything else is a
+ * general protection fault (QEMU's helper_ljmp_protected, helper_lret_protected).
+ */
+export function helper_check_cs(s: OpState, sel: number, isReturn: number, eip: number, retired: number): void {
+  sel &= 0xffff;
+  if ((sel >>> 3) !== 4 || (sel & 4) !== 0 || (isReturn !== 0 && (sel & 3) !== 3)) raiseAt(s, EXCP_GP, eip, retired);
+}
+
+export const BCD_DAA = 0, BCD_DAS = 1, BCD_AAA = 2, BCD_AAS = 3, BCD_AAM = 4, BCD_AAD = 5;
+
+/**
+ * daa das aaa aas aam aad (`kind` BCD_*) on AL/AX, `base` aam's and aad's immediate (aam's
+ * non-zero: the translator raises #DE for 0). Flags as QEMU's int_helper.c computes them: daa
+ * and das set SF ZF PF from AL and clear OF; aaa and aas change only CF and AF; aam and aad set
+ * SF ZF PF from AL and clear CF AF OF (a logic result).
+ */
+export function helper_bcd(s: OpState, kind: number, base: number): void {
+  const env = s.env;
+  const flags = ccFlags(env);
+  let al = env[EAX] & 0xff, ah = (env[EAX] >>> 8) & 0xff;
+  const cf = flags & CF, af = flags & AF;
+  if (kind === BCD_DAA || kind === BCD_DAS) {
+    const old = al;
+    let f = 0;
+    if ((al & 0xf) > 9 || af) {
+      if (kind === BCD_DAS && (al < 6 || cf)) f |= CF;
+      al = (kind === BCD_DAA ? al + 6 : al - 6) & 0xff;
+      f |= AF;
+    }
+    if (old > 0x99 || cf) { al = (kind === BCD_DAA ? al + 0x60 : al - 0x60) & 0xff; f |= CF; }
+    env[EAX] = (env[EAX] & ~0xff) | al;
+    setCcFlags(env, f | (al === 0 ? ZF : 0) | parityFlag(al) | (al & SF));
+    return;
+  }
+  if (kind === BCD_AAA || kind === BCD_AAS) {
+    let f = flags & ~(CF | AF);
+    if ((al & 0xf) > 9 || af) {
+      if (kind === BCD_AAA) { ah = (ah + 1 + (al > 0xf9 ? 1 : 0)) & 0xff; al = (al + 6) & 0xf; }
+      else { ah = (ah - 1 - (al < 6 ? 1 : 0)) & 0xff; al = (al - 6) & 0xf; }
+      f |= CF | AF;
+    } else al &= 0xf;
+    env[EAX] = (env[EAX] & ~0xffff) | al | (ah << 8);
+    setCcFlags(env, f);
+    return;
+  }
+  if (kind === BCD_AAM) { ah = Math.floor(al / base); al %= base; }
+  else { al = (ah * base + al) & 0xff; ah = 0; }
+  env[EAX] = (env[EAX] & ~0xffff) | al | (ah << 8);
+  setCcFlags(env, (al === 0 ? ZF : 0) | parityFlag(al) | (al & SF));
+}
+
+/** arpl r/m16, r16: `dst` (T0) with its RPL raised to `src`'s; ZF set when it changed, the other flags kept. */
+export function helper_arpl(s: OpState, dst: number, src: number): number {
+  const flags = ccFlags(s.env) & ~ZF;
+  if ((dst & 3) < (src & 3)) { setCcFlags(s.env, flags | ZF); return (dst & ~3) | (src & 3); }
+  setCcFlags(s.env, flags);
+  return dst;
+}
+
+/** bound: `index` (signed, `size` 2 or 4 bytes) outside [lower, upper] is a bound range fault (#BR: SIGSEGV at user level). */
+export function helper_bound(s: OpState, size: number, index: number, lower: number, upper: number, eip: number, retired: number): void {
+  const sx = (v: number): number => (size === 2 ? (v << 16) >> 16 : v | 0);
+  if (sx(index) < sx(lower) || sx(index) > sx(upper)) raiseAt(s, EXCP_GP, eip, retired);
+}
+
+/** into: the overflow trap (#OF, SIGSEGV at user level) when OF is set, with eip past the instruction. */
+export function helper_into(s: OpState, nextEip: number, retired: number): void {
+  if ((ccFlags(s.env) & OF) !== 0) raiseAt(s, EXCP_GP, nextEip, retired);
+}
+
+/** The base of the segment selector `sel` names: a TLS entry's of the GDT, else 0 (the flat user segments, null). */
+export function selectorBase(env: Int32Array, sel: number): number {
+  const index = (sel & 0xffff) >>> 3;
+  if ((sel & 4) !== 0 || index < GDT_TLS_FIRST || index >= GDT_TLS_FIRST + GDT_TLS_ENTRIES) return 0;
+  const e = GDT_TLS + 3 * (index - GDT_TLS_FIRST);
+  return (env[e + 2] & GDT_PRESENT) !== 0 ? env[e] : 0;
+}
+
+/**
+ * The second word of the GDT descriptor `sel` names, as qemu-i386's user-mode GDT holds it, or
+ * undefined for none (null, LDT, empty or beyond the table): __USER_CS and __USER_DS (flat, 4 GiB,
+ * DPL 3, accessed: qemu-i386 loaded them at start), the TLS entries from their struct user_desc.
+ */
+function descriptorHigh(env: Int32Array, sel: number): { e2: number; limit: number } | undefined {
+  const index = (sel & 0xffff) >>> 3;
+  if ((sel & 0xfffc) === 0 || (sel & 4) !== 0) return undefined;
+  if (index === 4) return { e2: 0x00cffb00, limit: -1 };
+  if (index === 5) return { e2: 0x00cff300, limit: -1 };
+  if (index < GDT_TLS_FIRST || index >= GDT_TLS_FIRST + GDT_TLS_ENTRIES) return undefined;
+  const at = GDT_TLS + 3 * (index - GDT_TLS_FIRST), f = env[at + 2], lim = env[at + 1] & 0xfffff;
+  if ((f & GDT_PRESENT) === 0) return undefined;
+  const e2 = (lim & 0xf0000) | ((((f >>> 3) & 1) ^ 1) << 9) | (((f >>> 1) & 3) << 10) | ((((f >>> 5) & 1) ^ 1) << 15)
+    | ((f & 1) << 22) | (((f >>> 4) & 1) << 23) | (((f >>> 6) & 1) << 20) | 0x7000 | ((f & GDT_ACCESSED) !== 0 ? 0x100 : 0);
+  return { e2, limit: (f & 0x10) !== 0 ? ((lim << 12) | 0xfff) : lim };
+}
+
+export const DESC_LAR = 0, DESC_LSL = 1, DESC_VERR = 2, DESC_VERW = 3;
+/**
+ * lar, lsl, verr, verw (`kind` DESC_*) of selector `sel` at CPL 3 (QEMU's helper_lar and the
+ * others): ZF says whether the descriptor is there and the check passes, the other flags kept;
+ * the value (access rights, limit) is what lar and lsl write when ZF is set.
+ */
+export function helper_desc(s: OpState, kind: number, sel: number): number {
+  const d = descriptorHigh(s.env, sel);
+  let ok = d !== undefined, value = 0;
+  if (d !== undefined) {
+    const code = (d.e2 & 0x800) !== 0;
+    if (kind === DESC_LAR) value = d.e2 & 0x00f0ff00;
+    else if (kind === DESC_LSL) value = d.limit;
+    else if (kind === DESC_VERR) ok = !code || (d.e2 & 0x200) !== 0;
+    else ok = !code && (d.e2 & 0x200) !== 0;
+  }
+  const flags = ccFlags(s.env) & ~ZF;
+  setCcFlags(s.env, ok ? flags | ZF : flags);
+  return value | 0;
 }

@@ -26,8 +26,14 @@ export const EXCEPTION = 15;
 export const ICOUNT = 16;
 /** Non-zero asks the chained dispatcher to return to the exec loop after the current block. */
 export const EXIT_REQUEST = 17;
-/** The block key's flags word: what translation depends on (constant in 32-bit user mode). */
+/** The block key's flags word: what translation depends on (TBF_*). */
 export const TB_FLAGS = 18;
+/**
+ * TB_FLAGS bit: ds or es has a non-zero base (a TLS descriptor loaded into them), so the default
+ * data segments' bases are added to addresses (QEMU's HF_ADDSEG; while both are 0, as always in
+ * ordinary Linux programs, they are not).
+ */
+export const TBF_ADDSEG = 1;
 /** Address of the last access that faulted. */
 export const FAULT_ADDR = 19;
 /** Segment bases and selectors, in encoding order ES CS SS DS FS GS. */
@@ -37,6 +43,8 @@ export const SEG_ES = 0, SEG_CS = 1, SEG_SS = 2, SEG_DS = 3, SEG_FS = 4, SEG_GS 
 /** The TLS descriptors of the GDT (entries 6..8, set_thread_area): per entry base, limit, flags (struct user_desc's, and GDT_PRESENT). */
 export const GDT_TLS = 32;
 export const GDT_PRESENT = 0x100;
+/** A TLS entry's flags bit: the descriptor's accessed bit (set when a segment register is loaded from it; lar shows it). */
+export const GDT_ACCESSED = 0x200;
 export const GDT_TLS_FIRST = 6, GDT_TLS_ENTRIES = 3;
 /** rdtsc's counter high word (the low word is derived from ICOUNT). */
 export const TSC_HI = 41;

@@ -47,12 +47,15 @@ export type ImmKind =
   | 'is'    // the operand size of the instruction (8, 16 or 32 bits)
   | 'rel8'  // a jump displacement: imm = the target
   | 'relz'
-  | 'moffs' // a 32-bit absolute address (mov al/eax, moffs)
+  | 'moffs' // an absolute address of the address size (mov al/eax, moffs)
+  | 'far'   // a far pointer: an offset of the operand size (imm), then a 16-bit selector (imm2)
   | 'enter';// iw then ib
 
 /** What an entry's opcode is followed by. */
 export interface OperandSpec {
   modrm?: boolean;
+  /** The ModRM byte always names registers, whatever its mod (mov to and from control and debug registers). */
+  modrmReg?: boolean;
   imm?: ImmKind;
   /** Operand size: 'w' the opcode's w bit (0: byte), 'b' byte, 'v' (the default) 16/32 by prefix, 'l' always 32, 'x' word or dword by prefix regardless of w. */
   size?: 'w' | 'b' | 'v' | 'l' | 'x';
@@ -86,13 +89,23 @@ export class InsnReader {
   i32(): number { return this.u8() | (this.u8() << 8) | (this.u8() << 16) | (this.u8() << 24); }
 }
 
-/** Fill `d`'s ModRM fields from the reader (32-bit addressing; 16-bit addressing is not supported yet). */
-export function parseModrm(r: InsnReader, d: Insn): void {
+/** 16-bit addressing (0x67): the base and index registers of each rm (bx+si bx+di bp+si bp+di si di bp bx). */
+const RM16: [number, number][] = [[3, 6], [3, 7], [5, 6], [5, 7], [6, -1], [7, -1], [5, -1], [3, -1]];
+
+/** Fill `d`'s ModRM fields from the reader (32-bit addressing, or 16-bit with the 0x67 prefix). */
+export function parseModrm(r: InsnReader, d: Insn, regOnly = false): void {
   const m = r.u8();
   d.mod = m >>> 6; d.reg = (m >>> 3) & 7; d.rm = m & 7;
   d.base = -1; d.index = -1; d.scale = 0; d.disp = 0; d.sib = 0;
-  if (d.mod === 3) return;
-  if (d.adsize) throw new InvalidInsn('16-bit addressing');
+  if (d.mod === 3 || regOnly) return;
+  if (d.adsize) {
+    // No SIB; mod 0 rm 6 is a bare 16-bit address; displacements are sign-extended, the sum wraps at 64 KiB (genAddr).
+    if (d.mod === 0 && d.rm === 6) { d.disp = r.u16(); return; }
+    [d.base, d.index] = RM16[d.rm];
+    if (d.mod === 1) d.disp = r.s8();
+    else if (d.mod === 2) d.disp = (r.u16() << 16) >> 16;
+    return;
+  }
   let base = d.rm;
   if (d.rm === 4) {
     const sib = r.u8();
@@ -125,8 +138,9 @@ export function parseImm(r: InsnReader, d: Insn, k: ImmKind): void {
       d.imm = d.opsize ? (r.pos + rel) & 0xffff : (r.pos + rel) | 0;
       break;
     }
-    case 'moffs': d.imm = r.i32(); break;
+    case 'moffs': d.imm = d.adsize ? r.u16() : r.i32(); break;
     case 'enter': d.imm = r.u16(); d.imm2 = r.u8(); break;
+    case 'far': d.imm = d.opsize ? r.u16() : r.i32(); d.imm2 = r.u16(); break;
   }
 }
 

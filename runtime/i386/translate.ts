@@ -7,7 +7,7 @@
 import { OPC, OPS } from '../generated/i386/ops.js';
 import * as G from '../generated/i386/ops.js';
 import { structuralOpcodes } from '../op-table.js';
-import { CC_KIND_ADD, CC_KIND_DEC, CC_KIND_INC, CC_KIND_LOGIC, CC_KIND_SBB, CC_KIND_SUB, EXCP_UD, ccOp } from '../../ops/i386/state.js';
+import { CC_KIND_ADD, CC_KIND_DEC, CC_KIND_INC, CC_KIND_LOGIC, CC_KIND_SBB, CC_KIND_SUB, EBP, EDI, ESP, EXCP_UD, SEG_DS, SEG_ES, TBF_ADDSEG, ccOp } from '../../ops/i386/state.js';
 import { CodeReader, DisasContextBase } from '../translator.js';
 import { OpBuffer } from '../op-buffer.js';
 import type { Insn } from './insn.js';
@@ -71,8 +71,25 @@ export class I386Ctx extends DisasContextBase {
   storeRegA0(r: number): void { this.ob.emit0(MOVL_R_A0[r]); }
 
   // --- effective addresses and memory ------------------------------------------------------
-  /** A0 = the instruction's memory operand's address (with a segment override's base). */
+  /** Whether the default data segments' bases are added to addresses (TBF_ADDSEG: ds or es has a non-zero base). */
+  get addseg(): boolean { return (this.flags & TBF_ADDSEG) !== 0; }
+  /**
+   * The segment whose base the instruction's memory operand adds: an override, else (with
+   * TBF_ADDSEG) the default, ds or for an ebp/esp (bp) base ss; -1 for none. ss's base is not
+   * added: the stack is taken as flat (see decode.ts).
+   */
+  dataSeg(): number {
+    const d = this.insn;
+    if (d.seg >= 0) return d.seg;
+    return this.addseg && d.base !== EBP && d.base !== ESP ? SEG_DS : -1;
+  }
+  /** A0 = the instruction's memory operand's address (with its segment's base: dataSeg). */
   genAddr(extra = 0): void {
+    this.genEa(extra);
+    this.addSeg(this.dataSeg());
+  }
+  /** A0 = the memory operand's effective address (no segment base: lea, and what adds more before the base). */
+  genEa(extra = 0): void {
     const d = this.insn, ob = this.ob;
     if (d.base >= 0) {
       ob.emit0(MOVL_A0_R[d.base]);
@@ -81,18 +98,27 @@ export class I386Ctx extends DisasContextBase {
       G.gen_op_movl_A0_im(ob, 0);
       ob.emit0(ADDL_A0_R[d.scale][d.index]);
     } else {
-      G.gen_op_movl_A0_im(ob, (d.disp + extra) | 0);
-      this.addSeg(d.seg);
+      G.gen_op_movl_A0_im(ob, d.adsize ? (d.disp + extra) & 0xffff : (d.disp + extra) | 0);
       return;
     }
     if (((d.disp + extra) | 0) !== 0) G.gen_op_addl_A0_im(ob, (d.disp + extra) | 0);
     if (d.adsize) G.gen_op_andl_A0_ffff(ob);
-    this.addSeg(d.seg);
   }
   /** A0 += the base of segment override `seg` (none: the flat segments' base 0). */
   addSeg(seg: number): void { if (seg >= 0) this.ob.emit0(ADDL_A0_SEG[seg]); }
   /** A0 = register `r` (+ segment `seg`'s base): the string instructions' and the stack's addresses. */
   addrReg(r: number, seg = -1): void { this.ob.emit0(MOVL_A0_R[r]); this.addSeg(seg); }
+  /**
+   * A0 = the string instructions' pointer register `r` (its low 16 bits with the 0x67 prefix) +
+   * a segment's base: esi's the override or ds, edi's always es (with TBF_ADDSEG; else only an override's).
+   */
+  addrStr(r: number): void {
+    this.ob.emit0(MOVL_A0_R[r]);
+    if (this.insn.adsize) G.gen_op_andl_A0_ffff(this.ob);
+    this.addSeg(r === EDI ? (this.addseg ? SEG_ES : -1) : this.defaultDs());
+  }
+  /** The segment of an access whose default is ds (string sources, xlat, moffs): the override, else ds with TBF_ADDSEG. */
+  defaultDs(): number { return this.insn.seg >= 0 ? this.insn.seg : this.addseg ? SEG_DS : -1; }
 
   /** T0 = [A0] of `size` bytes, zero- or sign-extended. */
   ld(size: number, signed = false): void {

@@ -1,8 +1,9 @@
 /**
  * The i386 random-instruction differential generator (test/i386-random.test.ts): random x86
  * byte streams — every opcode-map entry with random fields, operands and prefixes (operand
- * size, segment overrides, rep/repnz, lock), plus raw random bytes — run from random register,
- * flag and memory states in the JIT and in interpreter mode, which must agree on every state
+ * and address size, segment overrides, rep/repnz, lock), plus raw random bytes — run from random register,
+ * flag and memory states (now and then with ds and es based: TBF_ADDSEG; memory below 64 KiB for
+ * 16-bit addresses) in the JIT and in interpreter mode, which must agree on every state
  * word (registers, eip, the lazy flags, DF, segments), the instruction count, the exceptions
  * taken with their addresses, and the code and data memory. An exception is recorded and
  * execution resumes at an instruction start chosen by the number of exceptions so far (the same
@@ -11,12 +12,14 @@
  */
 import { I386Cpu, loadI386Table, PROT_EXEC, PROT_READ, PROT_WRITE } from '../../runtime/i386/cpu.js';
 import { ONE_BYTE, TWO_BYTE, disasInsn, parseInsn, type X86Pattern } from '../../runtime/i386/decode.js';
-import { CC_OP, CC_OP_EFLAGS, CC_SRC, DF, EIP, FAULT_ADDR, I386_STATE_WORDS, SEG_BASE } from '../../ops/i386/state.js';
+import { CC_OP, CC_OP_EFLAGS, CC_SRC, DF, EIP, FAULT_ADDR, I386_STATE_WORDS, SEG_BASE, TB_FLAGS, TBF_ADDSEG } from '../../ops/i386/state.js';
 import { mulberry32 } from './arm-random.js';
 
 const CODE = 0x10f00;          // the code straddles the page boundary at 0x11000
 const CODE_BYTES = 0x500;
 const DATA = 0x20000, DATA_BYTES = 0x10000;
+/** Memory below 64 KiB, where 16-bit addresses (the 0x67 prefix) land. */
+const LOW = 0x1000, LOW_BYTES = 0xf000;
 const BLOCKS_PER_CASE = 48;
 /** Random states each instruction stream runs from. */
 const STATES_PER_CODE = 8;
@@ -37,6 +40,7 @@ function randomInsn(rnd: () => number): number[] {
   const v = fillPattern(p, rnd);
   const prefixes: number[] = [];
   if (rnd() % 4 === 0) prefixes.push(0x66);
+  if (rnd() % 8 === 0) prefixes.push(0x67);
   if (rnd() % 8 === 0) prefixes.push([0x64, 0x65, 0x26, 0x3e][rnd() % 4]);
   if (rnd() % 6 === 0) prefixes.push(rnd() % 2 ? 0xf3 : 0xf2);
   if (rnd() % 16 === 0) prefixes.push(0xf0);
@@ -60,7 +64,7 @@ function parseInsnLength(bytes: number[]): number {
 }
 
 export interface I386Code { code: Uint8Array; starts: number[] }
-export interface I386Case extends I386Code { data: Uint8Array; regs: number[]; flags: number; df: number; fs: number; gs: number }
+export interface I386Case extends I386Code { data: Uint8Array; low: Uint8Array; regs: number[]; flags: number; df: number; fs: number; gs: number; ds: number; es: number }
 
 /** A random instruction stream, run from several random states (its blocks are translated and compiled once). */
 export function makeCode(rnd: () => number): I386Code {
@@ -90,7 +94,13 @@ export function makeCase(rnd: () => number, { code, starts }: I386Code): I386Cas
   const regs = Array.from({ length: 8 }, word);
   regs[1] = rnd() % 2 ? rnd() % 40 : regs[1]; // ecx: often a short rep count
   regs[4] = DATA + 0x8000 + (rnd() % 0x4000) * 2; // esp: in the data
-  return { code, starts, data, regs, flags: rnd() & 0x8d5, df: rnd() % 4 === 0 ? -1 : 1, fs: DATA + rnd() % 0x1000, gs: DATA + 0x1000 + rnd() % 0x1000 };
+  const low = Uint8Array.from({ length: LOW_BYTES }, () => rnd() & 0xff);
+  // Now and then ds and es with non-zero bases (a TLS descriptor loaded into them: TBF_ADDSEG).
+  const based = rnd() % 8 === 0;
+  return {
+    code, starts, data, low, regs, flags: rnd() & 0x8d5, df: rnd() % 4 === 0 ? -1 : 1, fs: DATA + rnd() % 0x1000, gs: DATA + 0x1000 + rnd() % 0x1000,
+    ds: based ? rnd() % 0x2000 : 0, es: based ? rnd() % 0x2000 : 0,
+  };
 }
 
 interface Engine { cpu: I386Cpu; exceptions: string[]; case?: I386Case }
@@ -99,6 +109,7 @@ function makeEngine(table: Awaited<ReturnType<typeof loadI386Table>>, engine: 'j
   const prot = new Uint8Array(1 << 20);
   for (let p = CODE >>> 12; p <= (CODE + CODE_BYTES - 1) >>> 12; p++) prot[p] = PROT_READ | PROT_WRITE | PROT_EXEC;
   for (let p = DATA >>> 12; p < (DATA + DATA_BYTES) >>> 12; p++) prot[p] = PROT_READ | PROT_WRITE;
+  for (let p = LOW >>> 12; p < (LOW + LOW_BYTES) >>> 12; p++) prot[p] = PROT_READ | PROT_WRITE;
   const e: Engine = { cpu: undefined as unknown as I386Cpu, exceptions: [] };
   e.cpu = new I386Cpu(table, {
     engine, pageProt: prot, hotThreshold: engine === 'jit' ? 0 : undefined,
@@ -122,12 +133,16 @@ function load(e: Engine, c: I386Case, newCode: boolean): void {
   const u8 = new Uint8Array(cpu.memory.buffer);
   if (Buffer.compare(u8.subarray(CODE, CODE + CODE_BYTES), c.code) !== 0) cpu.writeHost(CODE, c.code);
   u8.set(c.data, DATA);
+  u8.set(c.low, LOW);
   cpu.env.set(c.regs, 0);
   cpu.env[CC_OP] = CC_OP_EFLAGS;
   cpu.env[CC_SRC] = c.flags;
   cpu.env[DF] = c.df;
   cpu.env[SEG_BASE + 4] = c.fs;
   cpu.env[SEG_BASE + 5] = c.gs;
+  cpu.env[SEG_BASE + 3] = c.ds;
+  cpu.env[SEG_BASE + 0] = c.es;
+  cpu.env[TB_FLAGS] = c.ds | c.es ? TBF_ADDSEG : 0;
   cpu.eip = CODE;
 }
 
@@ -138,7 +153,7 @@ function firstDifference(a: Engine, b: Engine): string | undefined {
   if (a.cpu.icount !== b.cpu.icount) return `instruction count: jit ${a.cpu.icount}, interp ${b.cpu.icount}`;
   if (a.exceptions.join() !== b.exceptions.join()) return `exceptions: jit ${a.exceptions.join(' ')}, interp ${b.exceptions.join(' ')}`;
   const ma = new Uint8Array(a.cpu.memory.buffer), mb = new Uint8Array(b.cpu.memory.buffer);
-  for (const [start, len] of [[CODE, CODE_BYTES], [DATA, DATA_BYTES]]) {
+  for (const [start, len] of [[CODE, CODE_BYTES], [DATA, DATA_BYTES], [LOW, LOW_BYTES]]) {
     for (let i = start; i < start + len; i++) if (ma[i] !== mb[i]) return `memory at ${hex(i)}: jit ${ma[i]}, interp ${mb[i]}`;
   }
   return undefined;

@@ -18,7 +18,8 @@
  * SA_RESTORER (glibc always sets it), else the frame's own retcode, the kernel's
  * `popl %eax; movl $__NR_sigreturn, %eax; int $0x80` (rt: `movl $__NR_rt_sigreturn, %eax; int $0x80`).
  */
-import { DF, EAX, EIP, ESP, SEG_SEL } from '../../../ops/i386/state.js';
+import { DF, EAX, EIP, ESP, SEG_BASE, SEG_CS, SEG_DS, SEG_ES, SEG_FS, SEG_GS, SEG_SEL, SEG_SS, USER_CS, USER_DS } from '../../../ops/i386/state.js';
+import { selectorBase, updateAddseg } from '../../../ops/i386/helpers.js';
 import { readEflags, writeEflags } from '../../i386/eflags.js';
 import { fpuInit, fpuRestoreImage, fpuSaveImage, fpuStatusWord } from '../../../ops/i386/fpu.js';
 import { GuestFault, type GuestMemory } from '../memory.js';
@@ -92,6 +93,10 @@ function readSigcontext(env: Int32Array, mem: GuestMemory, at: number): void {
   const get = (i: number): number => d.getUint32(4 * i, true);
   SC_REGS.forEach((r, i) => { env[r] = get(SC.edi + i); });
   env[EIP] = get(SC.eip);
+  // The segment registers as the context holds them (cs and ss at the user's privilege level, RPL 3).
+  const segs: [number, number][] = [[SEG_GS, get(SC.gs)], [SEG_FS, get(SC.fs)], [SEG_ES, get(SC.es)], [SEG_DS, get(SC.ds)], [SEG_CS, get(SC.cs) | 3], [SEG_SS, get(SC.ss) | 3]];
+  for (const [seg, sel] of segs) loadSegment(env, seg, sel);
+  updateAddseg(env);
   writeEflags(env, get(SC.eflags), FIX_EFLAGS);
   restoreFpstate(env, mem, get(SC.fpstate));
 }
@@ -125,6 +130,15 @@ export function setupSignalFrame(env: Int32Array, mem: GuestMemory, req: SignalF
   env[EIP] = act.handler | 0;
   if (rt) { env[EAX] = info.signo; env[2] = frame + RT_INFO; env[1] = frame + RT_UC; } else env[EAX] = info.signo;
   env[DF] = 1; // the kernel clears DF (and TF) for the handler
+  // The handler runs in the flat user segments whatever the program had loaded in ds, es, ss or cs (fs and gs kept).
+  for (const seg of [SEG_DS, SEG_ES, SEG_SS]) loadSegment(env, seg, USER_DS);
+  loadSegment(env, SEG_CS, USER_CS);
+  updateAddseg(env);
+}
+
+function loadSegment(env: Int32Array, seg: number, sel: number): void {
+  env[SEG_SEL + seg] = sel & 0xffff;
+  env[SEG_BASE + seg] = selectorBase(env, sel);
 }
 
 /** sigreturn (the frame's sc at esp - 8 after its popl) / rt_sigreturn (the frame at esp - 4). */

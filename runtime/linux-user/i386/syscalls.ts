@@ -4,6 +4,7 @@
  * that i386 keeps and the ARM EABI dropped (alarm, time, waitpid), which glibc and busybox use.
  */
 import { GDT_PRESENT, GDT_TLS, GDT_TLS_ENTRIES, GDT_TLS_FIRST, SEG_BASE, SEG_SEL } from '../../../ops/i386/state.js';
+import { updateAddseg } from '../../../ops/i386/helpers.js';
 import { EFAULT, EINVAL, ESRCH } from '../errno.js';
 import { GuestFault, type GuestMemory } from '../memory.js';
 import type { SyscallTable } from '../syscall.js';
@@ -39,6 +40,7 @@ export function setThreadArea(e: Int32Array, mem: GuestMemory, uinfo: number): n
   e[at + 2] = empty || flags & SEG_NOT_PRESENT ? flags & 0x7f : (flags & 0x7f) | GDT_PRESENT;
   const sel = (entry << 3) | 3;
   for (let s = 0; s < 6; s++) if ((e[SEG_SEL + s] & 0xffff) === sel) e[SEG_BASE + s] = e[at + 2] & GDT_PRESENT ? e[at] : 0;
+  updateAddseg(e);
   return 0;
 }
 
