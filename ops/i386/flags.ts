@@ -101,12 +101,14 @@ export function op_test_eflags_cond$(s: OpState, cond: number): void {
 }
 
 /**
- * The same after a 32-bit sub or cmp the translator saw (CC_OP is SUBL): the condition from the
- * operands directly, with no flags computed. Only the conditions that need no PF or AF.
+ * The same after a sub or cmp the translator saw (CC_OP is SUBB, SUBW or SUBL): the condition
+ * from the operands directly, with no flags computed. Only the conditions that need no PF or AF.
+ * P1 = 32 - the operand's bits: shifted to the top of the word, a byte or word operation's
+ * operands give its flags by the 32-bit formulas.
  * @expand cond 0..15
  */
-export function op_test_subl_cond$(s: OpState, cond: number): void {
-  const dst = s.env[CC_DST], src = s.env[CC_SRC];
+export function op_test_sub_cond$(s: OpState, cond: number): void {
+  const dst = s.env[CC_DST] << s.P1, src = s.env[CC_SRC] << s.P1;
   const src1 = (dst + src) | 0;
   const c = cond >> 1;
   let r = false;
@@ -122,11 +124,12 @@ export function op_test_subl_cond$(s: OpState, cond: number): void {
 }
 
 /**
- * After a 32-bit logic operation (CC_OP is LOGICL: CF = OF = 0).
+ * After a logic operation (CC_OP is LOGICB, LOGICW or LOGICL: CF = OF = 0); P1 as for
+ * op_test_sub_cond$.
  * @expand cond 0..15
  */
-export function op_test_logicl_cond$(s: OpState, cond: number): void {
-  const dst = s.env[CC_DST];
+export function op_test_logic_cond$(s: OpState, cond: number): void {
+  const dst = s.env[CC_DST] << s.P1;
   const c = cond >> 1;
   let r = false;
   if (c === 2 || c === 3) r = dst === 0;
@@ -156,6 +159,9 @@ export function op_compute_cf_l_T2_kind$(s: OpState, kind: number): void {
     s.T2 = (carry !== 0 ? (s1 >>> 0) <= (src >>> 0) : (s1 >>> 0) < (src >>> 0)) ? 1 : 0;
   }
 }
+
+/** T0 = T2 ^ P1: jb/jae (P1 0/1) from a CF that op_compute_cf_l_T2_kind$ computed. */
+export function op_test_cf_T2(s: OpState): void { s.T0 = s.T2 ^ s.P1; }
 
 /** T2 = CF after inc/dec (which keep the CF they found, in CC_SRC). */
 export function op_compute_cf_inc_T2(s: OpState): void { s.T2 = s.env[CC_SRC] & 1; }
