@@ -236,7 +236,12 @@ function arith(env: Int32Array, kind: number, a: Parts, b: Parts, dst: number, p
       const s = x + y, bb = s - x, e1 = (x - (s - bb)) + (y - bb);
       const extra = xs[1] + sy * ys[1];
       const t = e1 + extra, b2 = t - e1, e2 = (e1 - (t - b2)) + (extra - b2);
-      if (s === 0) return false; // the sign of an exact zero depends on the rounding: the exact path
+      if (s === 0) {
+        // An exact zero (0 + 0, x - x): at round-to-nearest its sign is the double sum's.
+        if (extra !== 0) return false;
+        setZero(env, dst, signBit(s));
+        return true;
+      }
       return storeRounded(env, dst, s, t, e2, pc64, false);
     }
     case 1: {
