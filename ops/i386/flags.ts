@@ -163,5 +163,16 @@ export function op_compute_cf_l_T2_kind$(s: OpState, kind: number): void {
 /** T0 = T2 ^ P1: jb/jae (P1 0/1) from a CF that op_compute_cf_l_T2_kind$ computed. */
 export function op_test_cf_T2(s: OpState): void { s.T0 = s.T2 ^ s.P1; }
 
+/**
+ * After a 32-bit sbb the translator saw (the high words of a 64-bit compare): T0 = SF != OF,
+ * jl (P1 0) or jge (P1 1), by helper_cc_compute_all's formulas.
+ */
+export function op_test_sbbl_lt(s: OpState): void {
+  const dst = s.env[CC_DST], src = s.env[CC_SRC];
+  const src1 = (dst + src + s.env[CC_SRC2]) | 0;
+  const lt = (dst < 0) !== (((src1 ^ src) & (src1 ^ dst)) < 0);
+  s.T0 = (lt ? 1 : 0) ^ s.P1;
+}
+
 /** T2 = CF after inc/dec (which keep the CF they found, in CC_SRC). */
 export function op_compute_cf_inc_T2(s: OpState): void { s.T2 = s.env[CC_SRC] & 1; }

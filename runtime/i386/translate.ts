@@ -173,6 +173,7 @@ export class I386Ctx extends DisasContextBase {
       G.gen_op_test_cf_T2(ob, cond & 1);
       return;
     }
+    if (cc === ccOp(CC_KIND_SBB, 2) && (cond >> 1) === 6) { G.gen_op_test_sbbl_lt(ob, cond & 1); return; }
     G.gen_op_compute_eflags_T0(ob);
     ob.emit0(TEST_EFLAGS[cond]);
   }
