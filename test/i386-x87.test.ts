@@ -51,6 +51,8 @@ test('the x87 fast path leaves the same state as the exact path', (t) => {
   const ops: { name: string; op: () => number; fcomi?: boolean }[] = [
     { name: 'fld m64', op: () => X87.FLD_M64 },
     { name: 'fld m32', op: () => X87.FLD_M32 },
+    { name: 'fild m32', op: () => X87.FILD_M32 },
+    { name: 'fld1/fldz', op: () => (rnd() & 1 ? X87.FLD1 : X87.FLDZ) },
     { name: 'fst m64', op: () => X87.FST_M64 },
     { name: 'fstp m64', op: () => X87.FSTP_M64 },
     { name: 'arith m64', op: () => X87.ARITH_M64 + [0, 1, 4, 5, 6, 7][rnd() % 6] },
@@ -60,6 +62,7 @@ test('the x87 fast path leaves the same state as the exact path', (t) => {
     { name: 'arithp st(i),st0', op: () => x87Reg(X87.ARITH_STI_ST0_POP + [0, 1, 4, 5, 6, 7][rnd() % 6], 1 + (rnd() % 7)) },
     { name: 'fld st(i)', op: () => x87Reg(X87.FLD_STI, rnd() % 8) },
     { name: 'fstp st(i)', op: () => x87Reg(X87.FSTP_STI, rnd() % 8) },
+    { name: 'fxch st(i)', op: () => x87Reg(X87.FXCH_STI, rnd() % 8) },
     { name: 'fcomi', op: () => ((rnd() % 8) << 3) | (rnd() % 4), fcomi: true },
   ];
   let cases = 0, changed = 0;

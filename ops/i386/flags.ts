@@ -101,12 +101,14 @@ export function op_test_eflags_cond$(s: OpState, cond: number): void {
 }
 
 /**
- * The same after a 32-bit sub or cmp the translator saw (CC_OP is SUBL): the condition from the
- * operands directly, with no flags computed. Only the conditions that need no PF or AF.
+ * The same after a sub or cmp the translator saw (CC_OP is SUBB, SUBW or SUBL): the condition
+ * from the operands directly, with no flags computed. Only the conditions that need no PF or AF.
+ * P1 = 32 - the operand's bits: shifted to the top of the word, a byte or word operation's
+ * operands give its flags by the 32-bit formulas.
  * @expand cond 0..15
  */
-export function op_test_subl_cond$(s: OpState, cond: number): void {
-  const dst = s.env[CC_DST], src = s.env[CC_SRC];
+export function op_test_sub_cond$(s: OpState, cond: number): void {
+  const dst = s.env[CC_DST] << s.P1, src = s.env[CC_SRC] << s.P1;
   const src1 = (dst + src) | 0;
   const c = cond >> 1;
   let r = false;
@@ -122,82 +124,12 @@ export function op_test_subl_cond$(s: OpState, cond: number): void {
 }
 
 /**
- * After a 32-bit logic operation (CC_OP is LOGICL: CF = OF = 0).
+ * After a logic operation (CC_OP is LOGICB, LOGICW or LOGICL: CF = OF = 0); P1 as for
+ * op_test_sub_cond$.
  * @expand cond 0..15
  */
-export function op_test_logicl_cond$(s: OpState, cond: number): void {
-  const dst = s.env[CC_DST];
-  const c = cond >> 1;
-  let r = false;
-  if (c === 2 || c === 3) r = dst === 0;
-  else if (c === 4 || c === 6) r = dst < 0;
-  else if (c === 7) r = dst <= 0;
-  if ((cond & 1) !== 0) r = !r;
-  s.T0 = r ? 1 : 0;
-}
-
-/**
- * After an 8-bit sub or cmp (CC_OP is SUBB): as op_test_subl_cond$ on the operands moved to the
- * top of the word, where carries, signs and overflows fall as in 32 bits.
- * @expand cond 0..15
- */
-export function op_test_subb_cond$(s: OpState, cond: number): void {
-  const dst = s.env[CC_DST] << 24, src = s.env[CC_SRC] << 24;
-  const src1 = (dst + src) | 0;
-  const c = cond >> 1;
-  let r = false;
-  if (c === 0) r = ((src1 ^ src) & (src1 ^ dst)) < 0;
-  else if (c === 1) r = (src1 >>> 0) < (src >>> 0);
-  else if (c === 2) r = dst === 0;
-  else if (c === 3) r = (src1 >>> 0) <= (src >>> 0);
-  else if (c === 4) r = dst < 0;
-  else if (c === 6) r = src1 < src;
-  else r = src1 <= src;
-  if ((cond & 1) !== 0) r = !r;
-  s.T0 = r ? 1 : 0;
-}
-
-/**
- * After a 16-bit sub or cmp (CC_OP is SUBW), as op_test_subb_cond$.
- * @expand cond 0..15
- */
-export function op_test_subw_cond$(s: OpState, cond: number): void {
-  const dst = s.env[CC_DST] << 16, src = s.env[CC_SRC] << 16;
-  const src1 = (dst + src) | 0;
-  const c = cond >> 1;
-  let r = false;
-  if (c === 0) r = ((src1 ^ src) & (src1 ^ dst)) < 0;
-  else if (c === 1) r = (src1 >>> 0) < (src >>> 0);
-  else if (c === 2) r = dst === 0;
-  else if (c === 3) r = (src1 >>> 0) <= (src >>> 0);
-  else if (c === 4) r = dst < 0;
-  else if (c === 6) r = src1 < src;
-  else r = src1 <= src;
-  if ((cond & 1) !== 0) r = !r;
-  s.T0 = r ? 1 : 0;
-}
-
-/**
- * After an 8-bit logic operation (CC_OP is LOGICB: CF = OF = 0).
- * @expand cond 0..15
- */
-export function op_test_logicb_cond$(s: OpState, cond: number): void {
-  const dst = s.env[CC_DST] << 24;
-  const c = cond >> 1;
-  let r = false;
-  if (c === 2 || c === 3) r = dst === 0;
-  else if (c === 4 || c === 6) r = dst < 0;
-  else if (c === 7) r = dst <= 0;
-  if ((cond & 1) !== 0) r = !r;
-  s.T0 = r ? 1 : 0;
-}
-
-/**
- * After a 16-bit logic operation (CC_OP is LOGICW: CF = OF = 0).
- * @expand cond 0..15
- */
-export function op_test_logicw_cond$(s: OpState, cond: number): void {
-  const dst = s.env[CC_DST] << 16;
+export function op_test_logic_cond$(s: OpState, cond: number): void {
+  const dst = s.env[CC_DST] << s.P1;
   const c = cond >> 1;
   let r = false;
   if (c === 2 || c === 3) r = dst === 0;
@@ -226,6 +158,20 @@ export function op_compute_cf_l_T2_kind$(s: OpState, kind: number): void {
     const s1 = (dst + src + carry) | 0;
     s.T2 = (carry !== 0 ? (s1 >>> 0) <= (src >>> 0) : (s1 >>> 0) < (src >>> 0)) ? 1 : 0;
   }
+}
+
+/** T0 = T2 ^ P1: jb/jae (P1 0/1) from a CF that op_compute_cf_l_T2_kind$ computed. */
+export function op_test_cf_T2(s: OpState): void { s.T0 = s.T2 ^ s.P1; }
+
+/**
+ * After a 32-bit sbb the translator saw (the high words of a 64-bit compare): T0 = SF != OF,
+ * jl (P1 0) or jge (P1 1), by helper_cc_compute_all's formulas.
+ */
+export function op_test_sbbl_lt(s: OpState): void {
+  const dst = s.env[CC_DST], src = s.env[CC_SRC];
+  const src1 = (dst + src + s.env[CC_SRC2]) | 0;
+  const lt = (dst < 0) !== (((src1 ^ src) & (src1 ^ dst)) < 0);
+  s.T0 = (lt ? 1 : 0) ^ s.P1;
 }
 
 /** T2 = CF after inc/dec (which keep the CF they found, in CC_SRC). */

@@ -64,9 +64,10 @@ export const enum X87 {
 }
 /** The operation numbers of the fast path (fpu-fast.ts). */
 const FAST_CODES: FastCodes = {
-  regBase: X87.FLD_STI << 3, fldSti: X87.FLD_STI, fstSti: X87.FST_STI, fstpSti: X87.FSTP_STI,
+  regBase: X87.FLD_STI << 3, fldSti: X87.FLD_STI, fxchSti: X87.FXCH_STI, fstSti: X87.FST_STI, fstpSti: X87.FSTP_STI,
+  fld1: X87.FLD1, fldz: X87.FLDZ,
   arithSt0Sti: X87.ARITH_ST0_STI, arithStiSt0: X87.ARITH_STI_ST0, arithStiSt0Pop: X87.ARITH_STI_ST0_POP,
-  fldM64: X87.FLD_M64, fldM32: X87.FLD_M32, fstM64: X87.FST_M64, fstpM64: X87.FSTP_M64, arithM32: X87.ARITH_M32,
+  fldM64: X87.FLD_M64, fldM32: X87.FLD_M32, fildM32: X87.FILD_M32, fstM64: X87.FST_M64, fstpM64: X87.FSTP_M64, arithM32: X87.ARITH_M32,
 };
 /** Register forms: X87 code << 3 | i. */
 export const x87Reg = (code: number, i: number): number => (code << 3) | i;

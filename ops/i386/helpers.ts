@@ -151,31 +151,47 @@ function raiseAt(s: OpState, excp: number, eip: number, retired: number): void {
  */
 export function helper_div(s: OpState, kind: number, divisor: number, eip: number, retired: number): void {
   const env = s.env;
+  const signed = (kind & 1) !== 0;
   // A size index beyond dword (no translator emits one) is taken as dword.
-  const signed = (kind & 1) !== 0, size = Math.min((kind >>> 1) & 3, 2);
-  const bits = 8 << size;
-  let dividend: bigint, d: bigint;
-  if (size === 0) {
-    const ax = env[EAX] & 0xffff;
-    dividend = BigInt(signed ? (ax << 16) >> 16 : ax);
-    d = BigInt(signed ? (divisor << 24) >> 24 : divisor & 0xff);
-  } else if (size === 1) {
-    const v = ((env[EDX] & 0xffff) << 16) | (env[EAX] & 0xffff);
-    dividend = BigInt(signed ? v : v >>> 0);
-    d = BigInt(signed ? (divisor << 16) >> 16 : divisor & 0xffff);
+  if ((kind & 6) < 4) { divSmall(s, signed, (kind & 6) === 0, divisor, eip, retired); return; }
+  // EDX:EAX by a 32-bit divisor, in plain doubles (no BigInt): the magnitudes, then one division
+  // when the dividend is below 2^48, else long division in two 16-bit steps. Every value is an
+  // integer below 2^53 and every quotient is floored at least 2^-48 of itself from the next
+  // integer, so each step is exact.
+  let hi = env[EDX] >>> 0, lo = env[EAX] >>> 0, d = divisor >>> 0;
+  const negN = signed && env[EDX] < 0, negD = signed && divisor < 0;
+  if (negN) { lo = (-lo) >>> 0; hi = (~hi + (lo === 0 ? 1 : 0)) >>> 0; }
+  if (negD) d = (-d) >>> 0;
+  if (hi >= d) { raiseAt(s, EXCP_DE, eip, retired); return; } // a zero divisor, or a quotient beyond 32 bits
+  let qm: number, rm: number;
+  if (hi < 0x10000) {
+    const n = hi * 0x100000000 + lo;
+    qm = Math.floor(n / d); rm = n - qm * d;
   } else {
-    const v = (BigInt(env[EDX] >>> 0) << 32n) | BigInt(env[EAX] >>> 0);
-    dividend = signed ? BigInt.asIntN(64, v) : v;
-    d = BigInt(signed ? divisor | 0 : divisor >>> 0);
+    const n1 = hi * 0x10000 + (lo >>> 16), q1 = Math.floor(n1 / d);
+    const n2 = (n1 - q1 * d) * 0x10000 + (lo & 0xffff), q2 = Math.floor(n2 / d);
+    qm = q1 * 0x10000 + q2; rm = n2 - q2 * d;
   }
-  if (d === 0n) { raiseAt(s, EXCP_DE, eip, retired); return; }
-  const q = dividend / d, r = dividend % d; // BigInt division truncates toward zero, as idiv does
-  const fits = signed ? q >= -(1n << BigInt(bits - 1)) && q < (1n << BigInt(bits - 1)) : q < (1n << BigInt(bits));
+  if (signed && (negN !== negD ? qm > 0x80000000 : qm > 0x7fffffff)) { raiseAt(s, EXCP_DE, eip, retired); return; }
+  env[EAX] = negN !== negD ? -qm | 0 : qm | 0;
+  env[EDX] = negN ? -rm | 0 : rm | 0;
+}
+
+/** div/idiv of AX by a byte (`byte`) or DX:AX by a word: operands below 2^32, so one exact double division. */
+function divSmall(s: OpState, signed: boolean, byte: boolean, divisor: number, eip: number, retired: number): void {
+  const env = s.env;
+  const dividend = byte
+    ? (signed ? ((env[EAX] << 16) >> 16) : env[EAX] & 0xffff)
+    : (signed ? ((env[EDX] << 16) | (env[EAX] & 0xffff)) : ((((env[EDX] & 0xffff) << 16) | (env[EAX] & 0xffff)) >>> 0));
+  const d = byte ? (signed ? (divisor << 24) >> 24 : divisor & 0xff) : (signed ? (divisor << 16) >> 16 : divisor & 0xffff);
+  if (d === 0) { raiseAt(s, EXCP_DE, eip, retired); return; }
+  const q = Math.trunc(dividend / d), r = dividend - q * d; // truncation toward zero, as idiv rounds
+  const bits = byte ? 8 : 16;
+  const fits = signed ? q >= -(2 ** (bits - 1)) && q < 2 ** (bits - 1) : q < 2 ** bits;
   if (!fits) { raiseAt(s, EXCP_DE, eip, retired); return; }
-  const qn = Number(BigInt.asUintN(32, q)), rn = Number(BigInt.asUintN(32, r));
-  if (size === 0) env[EAX] = (env[EAX] & ~0xffff) | (qn & 0xff) | ((rn & 0xff) << 8);
-  else if (size === 1) { env[EAX] = (env[EAX] & ~0xffff) | (qn & 0xffff); env[EDX] = (env[EDX] & ~0xffff) | (rn & 0xffff); }
-  else { env[EAX] = qn | 0; env[EDX] = rn | 0; }
+  const qn = q | 0, rn = r | 0;
+  if (byte) env[EAX] = (env[EAX] & ~0xffff) | (qn & 0xff) | ((rn & 0xff) << 8);
+  else { env[EAX] = (env[EAX] & ~0xffff) | (qn & 0xffff); env[EDX] = (env[EDX] & ~0xffff) | (rn & 0xffff); }
 }
 
 export const ROT_ROL = 0, ROT_ROR = 1, ROT_RCL = 2, ROT_RCR = 3;
@@ -229,31 +245,40 @@ export function helper_shxd(s: OpState, op: number, dst: number, src: number, co
   const c = count & 31;
   if (c === 0) return dst;
   const right = (op & 4) !== 0, bits = (op & 3) === 1 ? 16 : 32;
-  let wide: bigint;
-  const mask = (1n << BigInt(bits)) - 1n;
-  const d = BigInt(dst >>> 0) & mask, sr = BigInt(src >>> 0) & mask;
-  let r: bigint, cf: bigint, before: bigint;
-  if (!right) {
-    wide = (d << BigInt(bits)) | sr;          // dst:src, shift left
-    wide = wide << BigInt(bits);              // and src again (16-bit counts > 16 take from it)
-    wide |= sr;
-    const total = BigInt(3 * bits);
-    const shifted = (wide << BigInt(c)) & ((1n << total) - 1n);
-    r = (shifted >> BigInt(2 * bits)) & mask;
-    before = (((wide << BigInt(c - 1)) & ((1n << total) - 1n)) >> BigInt(2 * bits)) & mask;
-    cf = (wide >> (total - BigInt(c))) & 1n;
+  // OF compares the result with the destination shifted one place less (QEMU's, where the
+  // manuals leave it undefined: counts above 1); AF is clear, as the other shifts leave it.
+  let r: number, cf: number, before: number;
+  if (bits === 32) {
+    if (right) {
+      r = (dst >>> c) | (src << (32 - c));
+      cf = (dst >>> (c - 1)) & 1;
+      before = dst >>> (c - 1);
+    } else {
+      r = (dst << c) | (src >>> (32 - c));
+      cf = (dst >>> (32 - c)) & 1;
+      before = c === 1 ? dst : (dst << (c - 1)) | (src >>> (33 - c));
+    }
   } else {
-    wide = (sr << BigInt(2 * bits)) | (sr << BigInt(bits)) | d; // src:src:dst, shift right
-    r = (wide >> BigInt(c)) & mask;
-    // QEMU's: the destination (in a word shift, the source above it) by one place less.
-    before = bits === 16 ? (((sr << 16n) | d) >> BigInt(c - 1)) & mask : d >> BigInt(c - 1);
-    cf = (wide >> BigInt(c - 1)) & 1n;
+    // 16 bits: counts above 16 take from the source again, so shift the 48-bit dst:src:src
+    // (left) or src:src:dst (right), held exactly in a double, by division by powers of two.
+    const d = dst & 0xffff, sr = src & 0xffff;
+    if (!right) {
+      const wide = d * 2 ** 32 + sr * 0x10000 + sr;
+      r = Math.floor(wide / 2 ** (32 - c)) % 0x10000;
+      cf = Math.floor(wide / 2 ** (48 - c)) % 2;
+      before = Math.floor(wide / 2 ** (33 - c)) % 0x10000;
+    } else {
+      const wide = sr * 2 ** 32 + sr * 0x10000 + d;
+      r = Math.floor(wide / 2 ** c) % 0x10000;
+      cf = Math.floor(wide / 2 ** (c - 1)) % 2;
+      before = Math.floor((sr * 0x10000 + d) / 2 ** (c - 1)) % 0x10000;
+    }
   }
-  const rn = Number(r), sign = 1 << (bits - 1);
-  const of = ((rn ^ Number(before)) & sign) !== 0 ? OF : 0;
-  const flags = Number(cf) | parityFlag(rn) | (rn === 0 ? ZF : 0) | ((rn & sign) !== 0 ? SF : 0) | of;
-  setCcFlags(s.env, flags); // AF: undefined, clear (as QEMU and as the other shifts leave it)
-  return rn | 0;
+  const sign = bits === 32 ? 0x80000000 | 0 : 0x8000;
+  const rm = bits === 32 ? r : r & 0xffff;
+  const of = ((rm ^ before) & sign) !== 0 ? OF : 0;
+  setCcFlags(s.env, cf | parityFlag(rm) | (rm === 0 ? ZF : 0) | ((rm & sign) !== 0 ? SF : 0) | of);
+  return rm | 0;
 }
 
 /**

@@ -27,9 +27,8 @@ const ADDL_A0_R = [0, 1, 2, 3].map((sc) => byName(`addl_A0_r$_s${sc}`, 8));
 const ADDL_A0_SEG = byName('addl_A0_seg$', 6);
 const MOVL_T_IM = [OPC.movl_T0_im, OPC.movl_T1_im, OPC.movl_T2_im];
 const TEST_EFLAGS = byName('test_eflags_cond$', 16);
-/** By size index (byte, word, dword). */
-const TEST_SUB = [byName('test_subb_cond$', 16), byName('test_subw_cond$', 16), byName('test_subl_cond$', 16)];
-const TEST_LOGIC = [byName('test_logicb_cond$', 16), byName('test_logicw_cond$', 16), byName('test_logicl_cond$', 16)];
+const TEST_SUB = byName('test_sub_cond$', 16);
+const TEST_LOGIC = byName('test_logic_cond$', 16);
 /** By CC kind (ADD, ADC, SUB, SBB: 1..4). */
 const COMPUTE_CF_L = [-1, ...[1, 2, 3, 4].map((k) => (OPC as Record<string, number>)[`compute_cf_l_T2_kind${k}`])];
 export const { IF_T0, ENDIF } = structuralOpcodes(OPS.length);
@@ -230,14 +229,25 @@ export class I386Ctx extends DisasContextBase {
     else if (cc >= 0 && (kind === CC_KIND_INC || kind === CC_KIND_DEC)) G.gen_op_compute_cf_inc_T2(ob);
     else G.gen_op_compute_cf_T2(ob);
   }
-  /** T0 = condition `cond` (0..15) of jcc/setcc/cmovcc. */
+  /**
+   * T0 = condition `cond` (0..15) of jcc/setcc/cmovcc, inline where the block knows the last
+   * flag-setting instruction (T2 may be clobbered).
+   */
   genCond(cond: number): void {
-    const cc = this.ccOp, ob = this.ob;
+    const cc = this.ccOp, ob = this.ob, kind = cc >> 2, size = cc & 3;
     const noParity = (cond >> 1) !== 5;
-    if (cc >= 0 && (cc & 3) < 3 && noParity) {
-      if (cc >> 2 === CC_KIND_SUB) { ob.emit0(TEST_SUB[cc & 3][cond]); return; }
-      if (cc >> 2 === CC_KIND_LOGIC) { ob.emit0(TEST_LOGIC[cc & 3][cond]); return; }
+    if (cc >= 0 && size <= 2 && noParity) {
+      const shift = 32 - (8 << size);
+      if (kind === CC_KIND_SUB) { ob.emit1(TEST_SUB[cond], shift); return; }
+      if (kind === CC_KIND_LOGIC) { ob.emit1(TEST_LOGIC[cond], shift); return; }
     }
+    // jb/jae after the 32-bit add/adc/sub/sbb of a 64-bit compare or sum: the carry alone.
+    if (cc >= 0 && size === 2 && kind >= CC_KIND_ADD && kind <= CC_KIND_SBB && (cond >> 1) === 1) {
+      ob.emit0(COMPUTE_CF_L[kind]);
+      G.gen_op_test_cf_T2(ob, cond & 1);
+      return;
+    }
+    if (cc === ccOp(CC_KIND_SBB, 2) && (cond >> 1) === 6) { G.gen_op_test_sbbl_lt(ob, cond & 1); return; }
     G.gen_op_compute_eflags_T0(ob);
     ob.emit0(TEST_EFLAGS[cond]);
   }
