@@ -21,6 +21,7 @@ import type { OpTable } from './op-table.js';
 import { ACCESS_FETCH, ACCESS_READ, ACCESS_WRITE, SoftTlb, type Access } from './softmmu.js';
 import { InterpEngine, JitEngine, TbCache, type Engine, type TranslationBlock } from './tb.js';
 import { decodeBlocks, encodeBlocks } from './tb-transfer.js';
+import type { BlockStore } from './translation-cache.js';
 import { loadFields, saveFields, stateObject, type StateObject, type StateValue } from './vmstate.js';
 import { CodeReader, translatorLoop, type BlockKey, type DisasContextBase, type TranslatorOps } from './translator.js';
 
@@ -125,7 +126,9 @@ export abstract class CpuExec<C extends DisasContextBase = DisasContextBase> imp
   get interruptRequest(): boolean { return this.interruptLine; }
   set interruptRequest(v: boolean) { if (v && !this.interruptLine) this.requestExit(); this.interruptLine = v; }
   private icountBase = 0;
-  readonly stats = { tbsTranslated: 0, insnsTranslated: 0, translateMs: 0, blocksRun: 0, exceptions: 0 };
+  readonly stats = { tbsTranslated: 0, insnsTranslated: 0, translateMs: 0, blocksRun: 0, exceptions: 0, tbsReused: 0, tbsStale: 0 };
+  /** Blocks an earlier run translated (the persistent translation cache), taken before translating anew. */
+  blockStore?: BlockStore;
   readonly log?: Logger;
   readonly bus?: Bus;
 
@@ -332,6 +335,7 @@ export abstract class CpuExec<C extends DisasContextBase = DisasContextBase> imp
     const tb: TranslationBlock = {
       pc: pc >>> 0, flags, phys, ranges: code.ranges, size: rangesSize(code.ranges), insns: ctx.retired, ob: ob.copy(), successors: ctx.successors,
     };
+    if (code.faulted) tb.fetchFault = true;
     this.stats.tbsTranslated++;
     this.stats.insnsTranslated += tb.insns;
     this.stats.translateMs += performance.now() - t0;
@@ -377,10 +381,39 @@ export abstract class CpuExec<C extends DisasContextBase = DisasContextBase> imp
     return this.translateBatch(pc, flags);
   }
 
+  /**
+   * The block at (pc, flags) from the block store, if it has one made from exactly the code
+   * that is there now: each of its ranges at the address pc implies, executable, with the same
+   * bytes. A new block object (it gets its own slot and counters), with a copy of the ops.
+   */
+  private fromStore(pc: number, flags: number): TranslationBlock | undefined {
+    const stored = this.blockStore?.find(pc, flags);
+    if (!stored || this.breakpoints.size) return undefined;
+    const s = stored.tb, u8 = this.u8, code = stored.code;
+    let vaddr = pc >>> 0, at = 0;
+    for (let i = 0; i < s.ranges.length; i += 2) {
+      const start = s.ranges[i], end = s.ranges[i + 1];
+      const host = this.codeHost(vaddr, flags);
+      let same = host !== undefined && host + (vaddr & (PAGE_SIZE - 1)) === start;
+      for (let a = start; same && a < end; a++) same = u8[a] === code[at++];
+      if (!same) { this.stats.tbsStale++; return undefined; }
+      vaddr = (vaddr + end - start) >>> 0;
+    }
+    const tb: TranslationBlock = { pc: s.pc, flags: s.flags, phys: s.phys, ranges: s.ranges, size: s.size, insns: s.insns, ob: s.ob.copy(), successors: s.successors };
+    this.blockStore!.taken(tb);
+    this.stats.tbsReused++;
+    return tb;
+  }
+
+  /** The block at (pc, flags): from the block store if it holds it, else translated. */
+  private translateOrReuse(pc: number, flags: number): TranslationBlock {
+    return this.fromStore(pc, flags) ?? this.translate(pc, flags);
+  }
+
   /** Translate the block at (pc, flags) and, untiered, up to batchSize - 1 static successors; install them. */
   private translateBatch(pc: number, flags: number): TranslationBlock {
     this.tbs.makeRoom(this.hotThreshold > 0 ? 1 : this.batchSize);
-    const first = this.translate(pc, flags);
+    const first = this.translateOrReuse(pc, flags);
     // Nothing executable at pc: the block only raises the fault; it is run once and not kept.
     if (first.ranges.length === 0) return first;
     if (this.hotThreshold > 0) {
@@ -394,7 +427,7 @@ export abstract class CpuExec<C extends DisasContextBase = DisasContextBase> imp
     while (queue.length && batch.length < this.batchSize) {
       const k = queue.shift()!;
       if (this.lookupBlock(k.pc, k.flags) || (k.pc === first.pc && k.flags === first.flags) || this.codeHost(k.pc, k.flags) === undefined) continue;
-      const tb = this.translate(k.pc, k.flags);
+      const tb = this.translateOrReuse(k.pc, k.flags);
       if (tb.ranges.length === 0) continue;
       batch.push(tb);
       for (const s of tb.successors) {

@@ -7,7 +7,7 @@ import { JitEngine, type Engine } from './tb.js';
 
 /** What the counters are read from: any CPU with the exec loop's statistics and a TB cache. */
 export interface CountedCpu {
-  readonly stats: { tbsTranslated: number; insnsTranslated: number; translateMs: number; blocksRun: number; exceptions: number };
+  readonly stats: { tbsTranslated: number; insnsTranslated: number; translateMs: number; blocksRun: number; exceptions: number; tbsReused?: number; tbsStale?: number };
   readonly engine: Engine;
   readonly icount: number;
   readonly tbs: { readonly size: number; readonly flushes: number; readonly invalidations: number };
@@ -21,6 +21,10 @@ export interface ExecCounters {
   icount: number;
   /** Translation blocks translated (decoded into micro-ops). */
   tbsTranslated: number;
+  /** Blocks taken from the persistent translation cache instead (translation-cache.ts). */
+  tbsReused: number;
+  /** Blocks of that cache not taken: the code where they were made is not the same now. */
+  tbsStale: number;
   /** Front-end time: decoding and micro-op emission. */
   translateMs: number;
   /** Blocks executed. */
@@ -54,6 +58,8 @@ export function cpuCounters(cpu: CountedCpu): ExecCounters {
     engine: cpu.engine.name,
     icount: cpu.icount,
     tbsTranslated: st.tbsTranslated,
+    tbsReused: st.tbsReused ?? 0,
+    tbsStale: st.tbsStale ?? 0,
     translateMs: st.translateMs,
     blocksRun: st.blocksRun,
     exceptions: st.exceptions,
@@ -85,6 +91,7 @@ export function statsLines(c: ExecCounters, wallMs: number): string[] {
     `engine              ${c.engine}`,
     `guest instructions  ${n}`,
     `blocks translated   ${c.tbsTranslated} (${c.tbsTranslated ? ((c.translateMs * 1000) / c.tbsTranslated).toFixed(1) : '0'} µs each)`,
+    ...(c.tbsReused || c.tbsStale ? [`blocks from cache   ${c.tbsReused} (the translation cache; ${c.tbsStale} not taken: their code changed)`] : []),
     `blocks executed     ${c.blocksRun}`,
     `exceptions          ${c.exceptions}`,
     `wall time           ${(wallMs / 1000).toFixed(3)} s`,

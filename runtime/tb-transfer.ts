@@ -60,41 +60,58 @@ export function encodeBlocks(table: OpTable, blocks: readonly TranslationBlock[]
   return new Uint8Array(out.buffer);
 }
 
+/** A well-formed block stream's words, and where each block starts in them (blockIndex). */
+export interface BlockIndex {
+  readonly words: Int32Array;
+  /** Each block's first word (its pc). */
+  readonly starts: number[];
+}
+
+/**
+ * Check `bytes` and find its blocks without decoding them: undefined if they were made by
+ * another op table or are not a well-formed block stream. blockAt decodes one.
+ */
+export function blockIndex(table: OpTable, bytes: Uint8Array): BlockIndex | undefined {
+  if (bytes.length % 4 !== 0 || bytes.length < 16) return undefined;
+  const w = new Int32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+  if (w[0] !== MAGIC || w[1] !== VERSION || w[2] >>> 0 !== tableFingerprint(table)) return undefined;
+  const count = w[3];
+  const starts: number[] = [];
+  let at = 4;
+  // Each count must leave the block inside the stream: a damaged count cannot send a reader past it.
+  const skip = (n: number): boolean => { if (n < 0 || at + n > w.length) return false; at += n; return true; };
+  for (let b = 0; b < count; b++) {
+    starts.push(at);
+    if (!skip(6) || !skip(w[at - 1])) return undefined; // the header, the ranges
+    if (!skip(1) || !skip(2 * w[at - 1])) return undefined; // the successors
+    if (!skip(2) || !skip(w[at - 1])) return undefined; // the op count, the ops
+  }
+  return at === w.length ? { words: w, starts } : undefined;
+}
+
+/** The block that starts at word `at` of an indexed stream (blockIndex). */
+export function blockAt(w: Int32Array, at: number): TranslationBlock {
+  const [pc, flags, phys, insns, size, nRanges] = w.subarray(at, at + 6);
+  at += 6;
+  const ranges = Array.from(w.subarray(at, at + nRanges), (r) => r >>> 0);
+  at += nRanges;
+  const nSucc = w[at++];
+  const successors: BlockKey[] = [];
+  for (let i = 0; i < nSucc; i++) successors.push({ pc: w[at + 2 * i] >>> 0, flags: w[at + 2 * i + 1] });
+  at += 2 * nSucc;
+  const opCount = w[at++], opWords = w[at++];
+  const ob = new OpBuffer(0);
+  ob.words = w.slice(at, at + opWords);
+  ob.length = opWords;
+  ob.count = opCount;
+  return { pc: pc >>> 0, flags, phys: phys >>> 0, ranges, size, insns, ob, successors };
+}
+
 /**
  * The blocks of `bytes`, or undefined if they were made by another op table or are not a
  * well-formed block stream (then the receiver just translates, as without them).
  */
 export function decodeBlocks(table: OpTable, bytes: Uint8Array): TranslationBlock[] | undefined {
-  if (bytes.length % 4 !== 0 || bytes.length < 16) return undefined;
-  const w = new Int32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
-  if (w[0] !== MAGIC || w[1] !== VERSION || w[2] >>> 0 !== tableFingerprint(table)) return undefined;
-  const count = w[3];
-  const blocks: TranslationBlock[] = [];
-  let at = 4;
-  const take = (n: number): number => {
-    if (n < 0 || at + n > w.length) throw new RangeError('truncated');
-    const from = at;
-    at += n;
-    return from;
-  };
-  try {
-    for (let b = 0; b < count; b++) {
-      const h = take(6);
-      const [pc, flags, phys, insns, size, nRanges] = w.subarray(h, h + 6);
-      const ranges = Array.from(w.subarray(take(nRanges), at)).map((r) => r >>> 0);
-      const nSucc = w[take(1)];
-      const s = take(2 * nSucc);
-      const successors: BlockKey[] = [];
-      for (let i = 0; i < nSucc; i++) successors.push({ pc: w[s + 2 * i] >>> 0, flags: w[s + 2 * i + 1] });
-      const opCount = w[take(1)], opWords = w[take(1)];
-      const ob = new OpBuffer(0);
-      ob.words = w.slice(take(opWords), at);
-      ob.length = opWords;
-      ob.count = opCount;
-      blocks.push({ pc: pc >>> 0, flags, phys: phys >>> 0, ranges, size, insns, ob, successors });
-    }
-  } catch {
-    return undefined;
-  }
-  return at === w.length ? blocks : undefined;
+  const index = blockIndex(table, bytes);
+  return index?.starts.map((at) => blockAt(index.words, at));
 }

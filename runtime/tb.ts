@@ -24,6 +24,8 @@ export interface TranslationBlock extends BlockKey {
   ob: OpBuffer;
   /** The blocks it may jump to directly (its static successors). */
   successors: readonly BlockKey[];
+  /** Its translation met a page it could not fetch from: it ends in that fault, so it is not kept on disk (translation-cache.ts). */
+  fetchFault?: boolean;
   /** The block function's slot in the JIT's dispatch table. */
   slot?: number;
   /** Its generation and slot in that generation's chain table (dispatch.ts CHAIN_GEN_SHIFT). */

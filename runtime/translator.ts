@@ -27,6 +27,8 @@ export type CodeTranslate = (vaddr: number) => number | undefined;
 export class CodeReader {
   /** Host ranges read, as [start, end) pairs, each within one page. */
   readonly ranges: number[] = [];
+  /** A read found nothing executable: the block ends in a fetch fault, which depends on the mapping, not only on the bytes. */
+  faulted = false;
   private vpage = -1;
   private hostPage = 0;
 
@@ -37,7 +39,7 @@ export class CodeReader {
     const vpage = vaddr >>> PAGE_SHIFT;
     if (vpage !== this.vpage) {
       const h = this.translate((vpage << PAGE_SHIFT) >>> 0);
-      if (h === undefined) return undefined;
+      if (h === undefined) { this.faulted = true; return undefined; }
       this.vpage = vpage;
       this.hostPage = h;
     }

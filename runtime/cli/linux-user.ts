@@ -6,6 +6,7 @@
  * reports it as for a native program (128 + signal).
  */
 import { UsageError, parseAccel } from './options.js';
+import { cacheDir, cacheDisabledByEnv } from '../translation-cache.js';
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ExecError, LinuxProcess, type ProcessEnd } from '../linux-user/process.js';
@@ -51,7 +52,8 @@ Linux user-mode emulation of ${cli.guest}; options follow ${cli.qemu}'s.
                    program's first instruction, as ${cli.qemu} -g does    (env: QEMU_GDB)
   -accel jit|interp
                    execution engine: copy-and-patch WebAssembly (jit, the default) or the micro-op
-                   interpreter; jit,chain=off and jit,hot=N as in dynwasm-system-arm
+                   interpreter; jit,chain=off and jit,hot=N as in dynwasm-system-arm;
+                   ,cache=off: no persistent translation cache (see below)
   -d item[,...]    log items (-d help lists them), to stderr or the -D file
   -D logfile       log file
   -singlestep      one guest instruction per translation block
@@ -69,7 +71,11 @@ killed by a signal ends the emulator with that signal (the shell shows 128 + sig
 
 Environment: DYNWASM_STATS_FILE=path makes every emulator process (forked children too)
 append one JSON line with its execution counters to path when it ends. DYNWASM_FORK_SERVER=0
-starts every forked child afresh instead of handing it to a spare emulator started ahead.`;
+starts every forked child afresh instead of handing it to a spare emulator started ahead.
+The translation cache keeps the blocks a program's run translated for its next run, in
+DYNWASM_CACHE_DIR (default $XDG_CACHE_HOME/dynwasm or ~/.cache/dynwasm); DYNWASM_CACHE=off
+turns it off, and so do -g, -singlestep and the -d items in_asm, op and out_asm (which show
+translations as they are made).`;
 
 
 interface Options {
@@ -82,6 +88,8 @@ interface Options {
   engine: 'jit' | 'interp';
   chain: boolean;
   hotThreshold?: number;
+  /** -accel …,cache=on|off (DYNWASM_CACHE=off too). */
+  cache?: boolean;
   logItems: Set<LogItem>;
   logFile?: string;
   singleStep: boolean;
@@ -120,10 +128,11 @@ function parseArgs(argv: string[]): Options {
       case 'strace': o.strace = true; break;
       case 'g': o.gdb = gdbAddress(value()); break;
       case 'accel': {
-        const a = parseAccel(value());
+        const a = parseAccel(value(), true);
         o.engine = a.engine;
         o.chain = a.chain;
         if (a.hotThreshold !== undefined) o.hotThreshold = a.hotThreshold;
+        if (a.cache !== undefined) o.cache = a.cache;
         break;
       }
       case 'd': {
@@ -247,8 +256,12 @@ export async function runLinuxUser(cli: LinuxUserCli, argv: string[]): Promise<v
   if (o.logItems.size) {
     try { log = new Logger(o.logItems, o.logFile); } catch (e) { fail(`-D ${o.logFile}: ${(e as Error).message}`); }
   }
+  // The translation cache, unless asked not to or a translation must be seen as it is made.
+  const cacheOn = o.cache !== false && !cacheDisabledByEnv() && !o.gdb && !o.singleStep
+    && !['in_asm', 'op', 'out_asm'].some((i) => o.logItems.has(i as LogItem));
   const proc = await LinuxProcess.create({
     target: TARGET, forkScript: FORK_SCRIPT, engine: o.engine, sysroot: o.sysroot, strace: o.strace, log, chain: o.chain, hotThreshold: o.hotThreshold, singleStep: o.singleStep, qemuLayout: o.qemuLayout, seed: o.seed,
+    ...(cacheOn ? { translationCache: cacheDir() } : {}),
   });
   try {
     proc.exec(o.program, [o.argv0 ?? o.program, ...o.args], guestEnv(o));

@@ -8,10 +8,12 @@ export interface AccelOptions {
   chain: boolean;
   /** JIT: interpreted runs before a block is compiled (hot=N). */
   hotThreshold?: number;
+  /** User mode: the persistent translation cache (cache=on|off; default on). */
+  cache?: boolean;
 }
 
-/** `-accel jit|tcg|interp[,chain=on|off][,hot=N]`. */
-export function parseAccel(spec: string): AccelOptions {
+/** `-accel jit|tcg|interp[,chain=on|off][,hot=N]`, and in user mode `[,cache=on|off]`. */
+export function parseAccel(spec: string, userMode = false): AccelOptions {
   const [v, ...props] = spec.split(',');
   let engine: 'jit' | 'interp';
   if (v === 'jit' || v === 'tcg') engine = 'jit';
@@ -22,7 +24,8 @@ export function parseAccel(spec: string): AccelOptions {
     const hot = /^hot=(\d+)$/.exec(p);
     if (p === 'chain=on' || p === 'chain=off') o.chain = p === 'chain=on';
     else if (hot) o.hotThreshold = Number(hot[1]);
-    else throw new UsageError(`-accel ${v}: unknown property '${p}' (jit takes chain=on|off and hot=N)`);
+    else if (userMode && (p === 'cache=on' || p === 'cache=off')) o.cache = p === 'cache=on';
+    else throw new UsageError(`-accel ${v}: unknown property '${p}' (${userMode ? 'it takes chain=on|off, hot=N and cache=on|off' : 'jit takes chain=on|off and hot=N'})`);
   }
   return o;
 }

@@ -77,6 +77,8 @@ export interface ForkState {
   vforkFd?: number;
   /** Where the parent's translated blocks are (CpuExec.exportBlocks), if it gives them. */
   blocks?: { off: number; len: number };
+  /** The program's persistent translation cache, if the parent uses one (the child runs the same program). */
+  translationCache?: { file: string; key: string };
 }
 
 /** Where state files go: tmpfs when there is one. */
@@ -215,6 +217,7 @@ function spawnChild(p: LinuxProcess, clone: CloneRequest, fds: [number, OpenFile
     fds: fds.map(([n, { host: _h, dir, ...f }]) => [n, { ...f, dirPos: dir?.pos ?? f.dirPos }]),
     signals: p.signals.serialize(), exePath: p.exePath, exeHostPath: p.exeHostPath, argv: p.argv,
     clearChildTid: p.clearChildTid, clone,
+    ...(p.translationCache ? { translationCache: { file: p.translationCache.file, key: p.translationCache.key } } : {}),
     ...(vforkPipe ? { vforkFd: fdMap.length - 1 } : {}), // the state file's descriptor comes after it
   };
   // The data part starts at the first page boundary after the header; offsets are from there.

@@ -21,6 +21,7 @@ import { addCounters, cpuCounters, type ExecCounters } from '../stats.js';
 import type { CpuEvent, LinuxCpu, LinuxCpuOptions, LinuxTarget } from './target.js';
 import { EIO } from './errno.js';
 import type { GdbStub } from '../gdbstub.js';
+import { cacheFileFor, TranslationCache } from '../translation-cache.js';
 
 /** How a process is run; all of it but the target and the log is carried into a forked child (fork.ts). */
 export interface ProcessOptions {
@@ -43,6 +44,8 @@ export interface ProcessOptions {
   qemuLayout?: boolean;
   /** -seed: AT_RANDOM's bytes from this seed (a decimal or 0x number, as qemu-user's -seed), not the host's. */
   seed?: string;
+  /** The persistent translation cache's directory (translation-cache.ts); none: the cache is off. */
+  translationCache?: string;
 }
 
 /** How the process ended: exit_group status, or the signal that killed it. */
@@ -89,6 +92,8 @@ export class LinuxProcess {
   private readonly internalErrorsShown = new Set<string>();
   /** The process this emulator runs (one per emulator process), for the exit statistics. */
   static current?: LinuxProcess;
+  /** The running program's persistent translation cache, when it is on. */
+  translationCache?: TranslationCache;
 
   private constructor(
     readonly opts: ProcessOptions,
@@ -166,11 +171,35 @@ export class LinuxProcess {
     return guestPath;
   }
 
+  /**
+   * Use the translation cache in `file` (of `key`) for the program's code: at the start and
+   * execve (by the binary, openTranslationCache), in a forked child (the parent's file).
+   */
+  useTranslationCache(file: string, key: string): void {
+    this.translationCache = new TranslationCache(file, key, this.cpu.table);
+    this.cpu.blockStore = this.translationCache;
+  }
+
+  /** Open the translation cache of the program whose binary is `bytes`, if the cache is on. */
+  private openTranslationCache(path: string, bytes: Uint8Array): void {
+    this.translationCache = undefined;
+    const dir = this.opts.translationCache;
+    if (!dir) return;
+    const f = cacheFileFor(dir, path, { target: this.target.name, table: this.cpu.table, binary: bytes, settings: this.opts.singleStep ? 'singlestep' : '' });
+    if (f) this.useTranslationCache(f.file, f.key);
+  }
+
+  /** Keep what this run translated for the next run of the program (at exit and execve). */
+  saveTranslationCache(): void {
+    this.translationCache?.save(this.cpu.tbs.liveBlocks(), this.mem.u8);
+  }
+
   /** Load `path` with `argv` and `env` into a fresh address space (the start, and execve). */
   exec(path: string, argv: string[], env: string[], hostFile = this.hostPath(path)): void {
-    const { elf } = readElf(hostFile, path, this.target.elfMachine);
+    const { elf, bytes } = readElf(hostFile, path, this.target.elfMachine);
     const old = this.cpu;
     if (old) {
+      this.saveTranslationCache();
       this.sharedMaps.clear(this.mem);
       const c = cpuCounters(old);
       this.retired = this.retired ? addCounters(this.retired, c) : c;
@@ -178,6 +207,7 @@ export class LinuxProcess {
     }
     this.newMachine();
     if (old) old.halted = true; // execve from inside the old CPU's loop: it must stop there
+    this.openTranslationCache(path, bytes);
     const image = loadProgram(this.mem, this.target, {
       path, argv, env, hostPath: (p) => this.hostPath(p), random: this.randomBytes(16), qemuLayout: this.opts.qemuLayout,
       ids: { uid: process.getuid!(), euid: process.geteuid!(), gid: process.getgid!(), egid: process.getegid!() },
@@ -224,6 +254,7 @@ export class LinuxProcess {
   /** End the process: exit_group, or a signal's default action. Does not return. */
   terminate(end: ProcessEnd): never {
     if (this.sharedMaps.active) this.sharedMaps.syncOut(this.mem);
+    this.saveTranslationCache();
     this.end = end;
     this.cpu.halted = true;
     throw new ProcessExit(end);

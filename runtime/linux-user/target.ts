@@ -13,6 +13,9 @@ import type { AltStack, SigAction, SigInfo } from './signal.js';
 import type { SyscallTable } from './syscall.js';
 import type { GdbArch, GdbCpu } from '../gdbstub.js';
 import type { RunResult } from '../exec.js';
+import type { OpTable } from '../op-table.js';
+import type { TranslationBlock } from '../tb.js';
+import type { BlockStore } from '../translation-cache.js';
 
 /** The CPU as user mode sees it: run it, stop it, keep its page flags and translated code in step with memory. */
 export interface LinuxCpu extends CountedCpu, GdbCpu {
@@ -24,7 +27,11 @@ export interface LinuxCpu extends CountedCpu, GdbCpu {
   halted: boolean;
   /** Recompute the page flags of pages [firstPage, firstPage + count) from their permissions. */
   updatePageFlags(firstPage: number, count: number): void;
-  readonly tbs: CountedCpu['tbs'] & { invalidatePage(page: number): void };
+  readonly tbs: CountedCpu['tbs'] & { invalidatePage(page: number): void; liveBlocks(): TranslationBlock[] };
+  /** The op table its blocks are made of (the translation cache's key). */
+  readonly table: OpTable;
+  /** Blocks of an earlier run of the program (the persistent translation cache), taken before translating. */
+  blockStore?: BlockStore;
   /** The translated blocks, for a forked child (CpuExec.exportBlocks). */
   exportBlocks(): Uint8Array | undefined;
   /** Take a fork parent's blocks (CpuExec.adoptBlocks); returns how many. */

@@ -48,9 +48,17 @@ export interface RunOptions {
   timeout?: number;
 }
 
+/**
+ * The emulators' persistent translation cache during a test file's runs: one directory of its
+ * own, so that its runs share it (the first run of a program fills it, the others take from
+ * it, concurrent runs write it at once) and nothing of the user's cache is used or changed.
+ */
+export const TEST_CACHE_DIR = mkdtempSync(join(tmpdir(), 'dynwasm-tcache-'));
+process.on('exit', () => rmSync(TEST_CACHE_DIR, { recursive: true, force: true }));
+
 /** A fixed environment, so that the guests see the same one under every runner. */
 export function baseEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C', HOME: '/nonexistent', ...extra };
+  return { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C', HOME: '/nonexistent', DYNWASM_CACHE_DIR: TEST_CACHE_DIR, ...extra };
 }
 
 export const QEMU_ARM = which(TOOLS.qemuArm.command);
