@@ -9,6 +9,9 @@
 //   node scripts/bench.mjs [--quick] [--only w1,w2] [--engines jit,interp,browser,qemu,native]
 //                          [--runs N] [--interp-runs N] [--interp-all] [--mb N] [--list]
 //                          [--baseline DIR]
+// The engine `nocache` is the JIT with its persistent translation cache off (-accel jit,cache=off);
+// the other dynwasm engines use a cache of the bench's own (build/bench/translation-cache,
+// emptied at the start), so each row's first run fills it and the later runs take from it.
 // --baseline DIR adds the engine `base`: the JIT of another built checkout of dynwasm (a git
 // worktree of an older commit, after its `npm run gen`), run interleaved with this one, for
 // before/after figures of a change.
@@ -54,7 +57,7 @@ if (flag('baseline') && (!BASELINE || !existsSync(join(BASELINE, 'bin/dynwasm-ar
   process.exit(2);
 }
 const ENGINE_NAMES = opt('engines', BASELINE ? 'base,jit,interp,browser,qemu,native' : 'jit,interp,browser,qemu,native').split(',');
-for (const e of ENGINE_NAMES) if (!['jit', 'interp', 'browser', 'qemu', 'native', 'base'].includes(e) || (e === 'base' && !BASELINE)) { console.error(`bench: unknown engine ${e}${e === 'base' ? ' (it needs --baseline DIR)' : ''}`); process.exit(2); }
+for (const e of ENGINE_NAMES) if (!['jit', 'nocache', 'interp', 'browser', 'qemu', 'native', 'base'].includes(e) || (e === 'base' && !BASELINE)) { console.error(`bench: unknown engine ${e}${e === 'base' ? ' (it needs --baseline DIR)' : ''}`); process.exit(2); }
 
 const say = (s) => process.stderr.write(`${s}\n`);
 const red = (s) => (process.stderr.isTTY ? `\x1b[1;31m${s}\x1b[0m` : s);
@@ -125,6 +128,9 @@ const hostTool = (t) => which(t);
 
 // ---------------------------------------------------------------- inputs
 mkdirSync(WORK, { recursive: true });
+// The emulators' persistent translation cache: the bench's own, empty at the start.
+process.env.DYNWASM_CACHE_DIR = join(BUILD, 'translation-cache');
+rmSync(process.env.DYNWASM_CACHE_DIR, { recursive: true, force: true });
 
 /** Deterministic text (compresses like text, ~3:1), as scripts/measure-user-gzip.mjs made it. */
 function generateText(bytes, vocabulary) {
@@ -444,6 +450,7 @@ function withI386Twins(list) {
 // ---------------------------------------------------------------- engines
 const ENGINES = {
   jit: { label: 'dynwasm jit', prefix: [process.execPath, join(ROOT, 'bin/dynwasm-arm.js'), '-accel', 'jit'], emulator: true },
+  nocache: { label: 'dynwasm jit, cache=off', prefix: [process.execPath, join(ROOT, 'bin/dynwasm-arm.js'), '-accel', 'jit,cache=off'], emulator: true },
   interp: { label: 'dynwasm interp', prefix: [process.execPath, join(ROOT, 'bin/dynwasm-arm.js'), '-accel', 'interp'], emulator: true },
   qemu: { label: 'qemu-arm', prefix: QEMU ? [QEMU] : [], emulator: false },
   native: { label: 'native x86-64', prefix: [], emulator: false },
@@ -453,6 +460,7 @@ const ENGINES = {
 /** The i386 user-mode emulators of each engine, for the i386 twins. */
 const I386_PREFIX = {
   jit: [process.execPath, join(ROOT, GUESTS.i386.emulator), '-accel', 'jit'],
+  nocache: [process.execPath, join(ROOT, GUESTS.i386.emulator), '-accel', 'jit,cache=off'],
   interp: [process.execPath, join(ROOT, GUESTS.i386.emulator), '-accel', 'interp'],
   qemu: QEMU_I386 ? [QEMU_I386] : [],
   base: BASELINE ? [process.execPath, join(BASELINE, GUESTS.i386.emulator), '-accel', 'jit'] : [],
@@ -560,6 +568,7 @@ const qemuMissing = (w) => (!w.system && !GUESTS[w.guestArch ?? 'arm'].qemu ? `$
 const nativeMissing = (w) => (w.nativeTool && w.nativeTool !== 'busybox' && !which(w.nativeTool) ? `host ${w.nativeTool}: not installed` : undefined);
 function plannedRuns(w, e) {
   if (e === 'browser') return !w.bare || missing.browser ? 0 : RUNS ?? (QUICK ? 1 : 5);
+  if (e === 'nocache' && (w.system || w.bare)) return 0;
   if (w.system && (e === 'native' || (e === 'qemu' && !QEMU_SYSTEM))) return 0;
   if (e === 'qemu' && (qemuMissing(w) || w.qemu)) return 0;
   if (e === 'native' && nativeMissing(w)) return 0;
@@ -571,6 +580,7 @@ function plannedRuns(w, e) {
 }
 function skipReason(w, e) {
   if (e === 'browser') return missing.browser ?? 'n/a: the browser runs the bare-metal rows only';
+  if (e === 'nocache') return 'n/a: the translation cache is user mode\'s';
   if (w.system && e === 'native') return 'n/a: a whole machine';
   if (w.system && e === 'qemu' && !QEMU_SYSTEM) return 'qemu-system-arm: not installed';
   if (e === 'qemu' && qemuMissing(w)) return qemuMissing(w);
@@ -637,7 +647,7 @@ for (const [wi, w] of all.entries()) {
     }
   }
   // The emulators run the same binary: their raw outputs must be byte-identical too.
-  const raws = ['jit', 'interp', 'browser', 'qemu', 'base'].map((e) => rec.engines[e]?.raw).filter((x) => x !== undefined);
+  const raws = ['jit', 'nocache', 'interp', 'browser', 'qemu', 'base'].map((e) => rec.engines[e]?.raw).filter((x) => x !== undefined);
   if (new Set(raws).size > 1) {
     failures++;
     say(red(`MISMATCH: ${w.name}: the emulators' outputs are not byte-identical`));
@@ -680,6 +690,7 @@ function rows() {
         vsNode: e === 'browser' && ms && t('jit') ? ms / t('jit') : undefined,
         processes: s?.processes,
         tbs: s?.tbsTranslated,
+        tbsCached: s?.tbsReused,
         insnsPerTb: s?.tbsTranslated ? s.insnsTranslated / s.tbsTranslated : undefined,
         usPerTb: s?.tbsTranslated ? ((s.translateMs + s.compileMs) * 1000) / s.tbsTranslated : undefined,
         wasmPerInsn: s?.insnsCompiled ? s.wasmBytes / s.insnsCompiled : undefined,
@@ -706,6 +717,7 @@ const COLS = [
   ...(engines.includes('browser') ? [['browser / node', 'vsNode', (c) => ratio(c.vsNode)]] : []),
   ['procs', 'processes', (c) => (c.processes ? String(c.processes) : '')],
   ['TBs', 'tbs', (c) => (c.tbs !== undefined ? String(c.tbs) : '')],
+  ['TBs cached', 'tbsCached', (c) => (c.tbsCached ? String(c.tbsCached) : '')],
   ['insns/TB', 'insnsPerTb', (c) => fmt(c.insnsPerTb, 1)],
   ['µs/TB', 'usPerTb', (c) => fmt(c.usPerTb, 1)],
   ['wasm B/insn', 'wasmPerInsn', (c) => fmt(c.wasmPerInsn, 1)],
@@ -713,14 +725,14 @@ const COLS = [
   ['flush/inval', 'flushes', (c) => (c.flushes !== undefined ? `${c.flushes}/${c.invalidations}` : '')],
   ['status', 'status', (c) => c.status],
 ];
-const NUMERIC = new Set(['runs', 's', 'minsns', 'mips', 'vsInterp', 'vsQemu', 'vsNative', 'vsBase', 'vsNode', 'processes', 'tbs', 'insnsPerTb', 'usPerTb', 'wasmPerInsn', 'modules', 'flushes']);
+const NUMERIC = new Set(['runs', 's', 'minsns', 'mips', 'vsInterp', 'vsQemu', 'vsNative', 'vsBase', 'vsNode', 'processes', 'tbs', 'tbsCached', 'insnsPerTb', 'usPerTb', 'wasmPerInsn', 'modules', 'flushes']);
 
 const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, Linux ${release()}, Node ${process.version}${browserVersion ? `, Chromium ${browserVersion}` : ''}${QEMU ? `, ${execFileSync(QEMU, ['--version'], { encoding: 'utf8' }).split('\n')[0]}` : ''}; load average ${loadStart.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end`;
 const notes = [
   `Medians of wall time over the runs, runs interleaved (engine after engine, run after run). ${QUICK ? '--quick: small sizes, 1 run; outputs are checked, speed means little.' : ''}`,
   'MIPS: guest instructions (dynwasm\'s exact count, summed over every emulator process of the run) per second of wall time, Node start-up included; qemu-arm\'s MIPS use the same count (the same binary and input).',
   'speed-up vs interp: interpreter time / this time. time / qemu, time / native: this time / theirs (above 1: slower).',
-  'TBs, insns/TB, µs/TB (front-end + WebAssembly compilation per translated block), wasm B/insn (per guest instruction compiled), modules, flush/inval: the last run\'s translation counters, all processes summed.',
+  'TBs, insns/TB, µs/TB (front-end + WebAssembly compilation per translated block), wasm B/insn (per guest instruction compiled), modules, flush/inval: the last run\'s translation counters, all processes summed. TBs cached: blocks the last run took from the persistent translation cache instead of translating them (the bench\'s own cache, empty at its start: a row\'s first run fills it). nocache: the JIT with the cache off (-accel jit,cache=off).',
   'i386-*: the row above it on the i386 builds (i686-linux-gnu-gcc -O2 -static, Debian\'s i386 busybox-static) under dynwasm-i386 and qemu-i386 (its time / qemu column: against qemu-i386); i386-float\'s output is checked against qemu-i386\'s (x87 doubles), not native\'s.',
   'native: the C benchmarks built with gcc -O2 for x86-64 from the same source; for the busybox workloads, the host\'s own tools (gzip, gunzip, sha256sum, bzip2, tar: not the same program) and for applets the same busybox version built for the host.',
   'linux-gzip, linux-sha256sum, linux-forks: the time the booted guest measured for the workload alone (/proc/uptime, 10 ms steps; dynwasm\'s guest clock is host time, as QEMU\'s without -icount), one boot per engine and run serving all three.',
