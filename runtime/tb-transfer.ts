@@ -39,32 +39,45 @@ export function tableFingerprint(table: OpTable): number {
   return h;
 }
 
+/** One block's words in the stream's layout (blockAt reads them back). */
+export function blockWords(tb: TranslationBlock): Int32Array {
+  const out = new Int32Array(9 + tb.ranges.length + 2 * tb.successors.length + tb.ob.length);
+  let at = 0;
+  out[at++] = tb.pc; out[at++] = tb.flags; out[at++] = tb.phys; out[at++] = tb.insns; out[at++] = tb.size;
+  out[at++] = tb.ranges.length;
+  for (const r of tb.ranges) out[at++] = r;
+  out[at++] = tb.successors.length;
+  for (const k of tb.successors) { out[at++] = k.pc; out[at++] = k.flags; }
+  out[at++] = tb.ob.count;
+  out[at++] = tb.ob.length;
+  out.set(tb.ob.words.subarray(0, tb.ob.length), at);
+  return out;
+}
+
+/** A stream of blocks given by their words (blockWords, or indexedBlockWords of another stream). */
+export function encodeBlockWords(table: OpTable, blocks: readonly Int32Array[]): Uint8Array {
+  const out = new Int32Array(4 + blocks.reduce((n, b) => n + b.length, 0));
+  out[0] = MAGIC; out[1] = VERSION; out[2] = tableFingerprint(table); out[3] = blocks.length;
+  let at = 4;
+  for (const b of blocks) { out.set(b, at); at += b.length; }
+  return new Uint8Array(out.buffer);
+}
+
 /** The blocks as one byte array (see the layout above). */
 export function encodeBlocks(table: OpTable, blocks: readonly TranslationBlock[]): Uint8Array {
-  let words = 4;
-  for (const tb of blocks) words += 9 + tb.ranges.length + 2 * tb.successors.length + tb.ob.length;
-  const out = new Int32Array(words);
-  let at = 0;
-  out[at++] = MAGIC; out[at++] = VERSION; out[at++] = tableFingerprint(table); out[at++] = blocks.length;
-  for (const tb of blocks) {
-    out[at++] = tb.pc; out[at++] = tb.flags; out[at++] = tb.phys; out[at++] = tb.insns; out[at++] = tb.size;
-    out[at++] = tb.ranges.length;
-    for (const r of tb.ranges) out[at++] = r;
-    out[at++] = tb.successors.length;
-    for (const k of tb.successors) { out[at++] = k.pc; out[at++] = k.flags; }
-    out[at++] = tb.ob.count;
-    out[at++] = tb.ob.length;
-    out.set(tb.ob.words.subarray(0, tb.ob.length), at);
-    at += tb.ob.length;
-  }
-  return new Uint8Array(out.buffer);
+  return encodeBlockWords(table, blocks.map(blockWords));
 }
 
 /** A well-formed block stream's words, and where each block starts in them (blockIndex). */
 export interface BlockIndex {
   readonly words: Int32Array;
-  /** Each block's first word (its pc). */
+  /** Each block's first word (its pc), and (last) the stream's end. */
   readonly starts: number[];
+}
+
+/** The words of block `i` of an index, as blockWords made them. */
+export function indexedBlockWords(index: BlockIndex, i: number): Int32Array {
+  return index.words.subarray(index.starts[i], index.starts[i + 1]);
 }
 
 /**
@@ -86,6 +99,7 @@ export function blockIndex(table: OpTable, bytes: Uint8Array): BlockIndex | unde
     if (!skip(1) || !skip(2 * w[at - 1])) return undefined; // the successors
     if (!skip(2) || !skip(w[at - 1])) return undefined; // the op count, the ops
   }
+  starts.push(at);
   return at === w.length ? { words: w, starts } : undefined;
 }
 
@@ -113,5 +127,5 @@ export function blockAt(w: Int32Array, at: number): TranslationBlock {
  */
 export function decodeBlocks(table: OpTable, bytes: Uint8Array): TranslationBlock[] | undefined {
   const index = blockIndex(table, bytes);
-  return index?.starts.map((at) => blockAt(index.words, at));
+  return index?.starts.slice(0, -1).map((at) => blockAt(index.words, at));
 }

@@ -28,7 +28,7 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { OpTable } from './op-table.js';
 import type { TranslationBlock } from './tb.js';
-import { blockAt, blockIndex, encodeBlocks, tableFingerprint } from './tb-transfer.js';
+import { blockAt, blockIndex, blockWords, encodeBlockWords, indexedBlockWords, tableFingerprint } from './tb-transfer.js';
 
 const MAGIC = 0x43545744; // "DWTC"
 const FORMAT = 1;
@@ -124,9 +124,15 @@ export function cacheFileFor(dir: string, name: string, key: CacheKey, build = b
 
 const keyOf = (pc: number, flags: number): string => `${pc >>> 0}/${flags | 0}`;
 
+/** A block of the file: its words in the stream (tb-transfer.ts), decoded when first asked for (a process uses a fraction of them). */
+interface Entry {
+  readonly words: Int32Array;
+  readonly code: Uint8Array;
+  stored?: StoredBlock;
+}
+
 export class TranslationCache implements BlockStore {
-  /** The file's blocks by key: decoded when first asked for (a process uses a fraction of them). */
-  private readonly blocks = new Map<string, StoredBlock | (() => StoredBlock)>();
+  private readonly blocks = new Map<string, Entry>();
   /** Why the file was not used, if it was not (for tests and DYNWASM_CACHE=verbose). */
   readonly rejected?: string;
   /** Blocks taken from the file in this run. */
@@ -160,23 +166,21 @@ export class TranslationCache implements BlockStore {
     if (4 + streamLength > payload.length) return 'damaged';
     const index = blockIndex(this.table, payload.subarray(4, 4 + streamLength));
     if (!index) return 'another op table';
-    const w = index.words;
     let at = 4 + streamLength;
-    for (const start of index.starts) {
-      const size = w[start + 4];
+    for (let i = 0; i + 1 < index.starts.length; i++) {
+      const words = indexedBlockWords(index, i);
+      const size = words[4];
       if (size < 0 || at + size > payload.length) return 'damaged';
-      const code = payload.subarray(at, at + size);
-      this.blocks.set(keyOf(w[start], w[start + 1]), () => ({ tb: blockAt(w, start), code }));
+      this.blocks.set(keyOf(words[0], words[1]), { words, code: payload.subarray(at, at + size) });
       at += size;
     }
     return at === payload.length ? undefined : 'damaged';
   }
 
   find(pc: number, flags: number): StoredBlock | undefined {
-    const k = keyOf(pc, flags);
-    let b = this.blocks.get(k);
-    if (typeof b === 'function') this.blocks.set(k, b = b());
-    return b;
+    const e = this.blocks.get(keyOf(pc, flags));
+    if (e) e.stored ??= { tb: blockAt(e.words, 0), code: e.code };
+    return e?.stored;
   }
 
   taken(): void {
@@ -192,15 +196,15 @@ export class TranslationCache implements BlockStore {
   save(live: readonly TranslationBlock[], u8: Uint8Array): boolean {
     // Blocks it has (taken from it, or handed over by a fork parent that had them) are not news.
     if (!live.some((tb) => storable(tb) && !this.blocks.has(keyOf(tb.pc, tb.flags)))) return false;
-    const chosen: StoredBlock[] = [];
+    const chosen: Entry[] = [];
     const seen = new Set<string>();
     let fileBytes = HEADER_BYTES + 20;
-    const add = (b: StoredBlock): void => {
-      const k = keyOf(b.tb.pc, b.tb.flags);
-      const bytes = b.tb.size + 4 * (b.tb.ob.length + b.tb.ranges.length + 2 * b.tb.successors.length + 9);
+    const add = (e: Entry): void => {
+      const k = keyOf(e.words[0], e.words[1]);
+      const bytes = e.code.length + 4 * e.words.length;
       if (seen.has(k) || chosen.length >= MAX_BLOCKS || fileBytes + bytes > MAX_FILE_BYTES) return;
       seen.add(k);
-      chosen.push(b);
+      chosen.push(e);
       fileBytes += bytes;
     };
     for (const tb of live) {
@@ -211,13 +215,13 @@ export class TranslationCache implements BlockStore {
         code.set(u8.subarray(tb.ranges[i], tb.ranges[i + 1]), at);
         at += tb.ranges[i + 1] - tb.ranges[i];
       }
-      add({ tb, code });
+      add({ words: blockWords(tb), code });
     }
     // What other processes of the program (a fork's children above all) wrote since this one
     // read the file comes next, then what it read.
     const now = new TranslationCache(this.file, this.key, this.table);
-    for (const group of [now.blocks, this.blocks]) for (const b of group.values()) add(typeof b === 'function' ? b() : b);
-    const stream = encodeBlocks(this.table, chosen.map((b) => b.tb));
+    for (const group of [now.blocks, this.blocks]) for (const e of group.values()) add(e);
+    const stream = encodeBlockWords(this.table, chosen.map((e) => e.words));
     const payload = Buffer.alloc(4 + stream.length + chosen.reduce((n, b) => n + b.code.length, 0));
     payload.writeUInt32LE(stream.length, 0);
     payload.set(stream, 4);
