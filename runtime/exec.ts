@@ -400,7 +400,6 @@ export abstract class CpuExec<C extends DisasContextBase = DisasContextBase> imp
       vaddr = (vaddr + end - start) >>> 0;
     }
     const tb: TranslationBlock = { pc: s.pc, flags: s.flags, phys: s.phys, ranges: s.ranges, size: s.size, insns: s.insns, ob: s.ob.copy(), successors: s.successors };
-    this.blockStore!.taken(tb);
     this.stats.tbsReused++;
     return tb;
   }

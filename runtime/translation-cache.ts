@@ -47,8 +47,6 @@ export interface StoredBlock {
 /** Where blocks an earlier run translated can be found (CpuExec.blockStore). */
 export interface BlockStore {
   find(pc: number, flags: number): StoredBlock | undefined;
-  /** CpuExec took one of its blocks. */
-  taken(tb: TranslationBlock): void;
 }
 
 /** The cache directory: DYNWASM_CACHE_DIR, else $XDG_CACHE_HOME/dynwasm, else ~/.cache/dynwasm. */
@@ -133,10 +131,8 @@ interface Entry {
 
 export class TranslationCache implements BlockStore {
   private readonly blocks = new Map<string, Entry>();
-  /** Why the file was not used, if it was not (for tests and DYNWASM_CACHE=verbose). */
+  /** Why the file was not used, if it was not. */
   readonly rejected?: string;
-  /** Blocks taken from the file in this run. */
-  hits = 0;
 
   /** The cache in `file` for `key` (empty if there is none, or it is not a good one). Never throws. */
   constructor(readonly file: string, readonly key: string, private readonly table: OpTable) {
@@ -181,10 +177,6 @@ export class TranslationCache implements BlockStore {
     const e = this.blocks.get(keyOf(pc, flags));
     if (e) e.stored ??= { tb: blockAt(e.words, 0), code: e.code };
     return e?.stored;
-  }
-
-  taken(): void {
-    this.hits++;
   }
 
   /**

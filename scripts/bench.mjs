@@ -692,7 +692,8 @@ function rows() {
         tbs: s?.tbsTranslated,
         tbsCached: s?.tbsReused,
         insnsPerTb: s?.tbsTranslated ? s.insnsTranslated / s.tbsTranslated : undefined,
-        usPerTb: s?.tbsTranslated ? ((s.translateMs + s.compileMs) * 1000) / s.tbsTranslated : undefined,
+        // Per block the run had to get: translated, or taken from the translation cache.
+        usPerTb: s?.tbsTranslated || s?.tbsReused ? ((s.translateMs + s.compileMs) * 1000) / (s.tbsTranslated + (s.tbsReused ?? 0)) : undefined,
         wasmPerInsn: s?.insnsCompiled ? s.wasmBytes / s.insnsCompiled : undefined,
         modules: s && e === 'jit' ? s.modules : undefined,
         flushes: s?.tbFlushes, invalidations: s?.tbInvalidations,
@@ -732,7 +733,7 @@ const notes = [
   `Medians of wall time over the runs, runs interleaved (engine after engine, run after run). ${QUICK ? '--quick: small sizes, 1 run; outputs are checked, speed means little.' : ''}`,
   'MIPS: guest instructions (dynwasm\'s exact count, summed over every emulator process of the run) per second of wall time, Node start-up included; qemu-arm\'s MIPS use the same count (the same binary and input).',
   'speed-up vs interp: interpreter time / this time. time / qemu, time / native: this time / theirs (above 1: slower).',
-  'TBs, insns/TB, µs/TB (front-end + WebAssembly compilation per translated block), wasm B/insn (per guest instruction compiled), modules, flush/inval: the last run\'s translation counters, all processes summed. TBs cached: blocks the last run took from the persistent translation cache instead of translating them (the bench\'s own cache, empty at its start: a row\'s first run fills it). nocache: the JIT with the cache off (-accel jit,cache=off).',
+  'TBs, insns/TB, µs/TB (front-end + WebAssembly compilation per block, translated or taken from the translation cache), wasm B/insn (per guest instruction compiled), modules, flush/inval: the last run\'s translation counters, all processes summed. TBs cached: blocks the last run took from the persistent translation cache instead of translating them (the bench\'s own cache, empty at its start: a row\'s first run fills it). nocache: the JIT with the cache off (-accel jit,cache=off).',
   'i386-*: the row above it on the i386 builds (i686-linux-gnu-gcc -O2 -static, Debian\'s i386 busybox-static) under dynwasm-i386 and qemu-i386 (its time / qemu column: against qemu-i386); i386-float\'s output is checked against qemu-i386\'s (x87 doubles), not native\'s.',
   'native: the C benchmarks built with gcc -O2 for x86-64 from the same source; for the busybox workloads, the host\'s own tools (gzip, gunzip, sha256sum, bzip2, tar: not the same program) and for applets the same busybox version built for the host.',
   'linux-gzip, linux-sha256sum, linux-forks: the time the booted guest measured for the workload alone (/proc/uptime, 10 ms steps; dynwasm\'s guest clock is host time, as QEMU\'s without -icount), one boot per engine and run serving all three.',
