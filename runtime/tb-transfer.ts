@@ -72,7 +72,7 @@ export function encodeBlocks(table: OpTable, blocks: readonly TranslationBlock[]
 export interface BlockIndex {
   readonly words: Int32Array;
   /** Each block's first word (its pc), and (last) the stream's end. */
-  readonly starts: number[];
+  readonly starts: Int32Array;
 }
 
 /** The words of block `i` of an index, as blockWords made them. */
@@ -82,25 +82,32 @@ export function indexedBlockWords(index: BlockIndex, i: number): Int32Array {
 
 /**
  * Check `bytes` and find its blocks without decoding them: undefined if they were made by
- * another op table or are not a well-formed block stream. blockAt decodes one.
+ * another op table or are not a well-formed block stream. blockAt decodes one. The words are
+ * a view of `bytes` where it is 4-byte aligned (a copy otherwise).
  */
 export function blockIndex(table: OpTable, bytes: Uint8Array): BlockIndex | undefined {
   if (bytes.length % 4 !== 0 || bytes.length < 16) return undefined;
-  const w = new Int32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+  const w = bytes.byteOffset % 4 === 0
+    ? new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4)
+    : new Int32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
   if (w[0] !== MAGIC || w[1] !== VERSION || w[2] >>> 0 !== tableFingerprint(table)) return undefined;
-  const count = w[3];
-  const starts: number[] = [];
+  const count = w[3], end = w.length;
+  if (count < 0 || count > (end - 4) / 9) return undefined;
+  const starts = new Int32Array(count + 1);
   let at = 4;
   // Each count must leave the block inside the stream: a damaged count cannot send a reader past it.
-  const skip = (n: number): boolean => { if (n < 0 || at + n > w.length) return false; at += n; return true; };
   for (let b = 0; b < count; b++) {
-    starts.push(at);
-    if (!skip(6) || !skip(w[at - 1])) return undefined; // the header, the ranges
-    if (!skip(1) || !skip(2 * w[at - 1])) return undefined; // the successors
-    if (!skip(2) || !skip(w[at - 1])) return undefined; // the op count, the ops
+    starts[b] = at;
+    if (at + 6 > end) return undefined;
+    const ranges = w[at + 5]; // the header, then the ranges
+    if (ranges < 0 || (at += 6 + ranges) + 1 > end) return undefined;
+    const successors = w[at]; // their count, then (pc, flags) pairs
+    if (successors < 0 || (at += 1 + 2 * successors) + 2 > end) return undefined;
+    const ops = w[at + 1]; // the op count, the op words, then the ops
+    if (ops < 0 || (at += 2 + ops) > end) return undefined;
   }
-  starts.push(at);
-  return at === w.length ? { words: w, starts } : undefined;
+  starts[count] = at;
+  return at === end ? { words: w, starts } : undefined;
 }
 
 /** The block that starts at word `at` of an indexed stream (blockIndex). */
@@ -127,5 +134,5 @@ export function blockAt(w: Int32Array, at: number): TranslationBlock {
  */
 export function decodeBlocks(table: OpTable, bytes: Uint8Array): TranslationBlock[] | undefined {
   const index = blockIndex(table, bytes);
-  return index?.starts.slice(0, -1).map((at) => blockAt(index.words, at));
+  return index && Array.from(index.starts.subarray(0, -1), (at) => blockAt(index.words, at));
 }
