@@ -62,7 +62,7 @@ export async function resumeForkedChild(target: LinuxTarget, forkScript: string,
         readAll(fd, blocks, 0, blocks.length, dataOff + s.blocks.off);
         adopted = p.cpu.adoptBlocks(blocks);
       }
-      if (s.translationCache) p.useTranslationCache(s.translationCache.file, s.translationCache.key);
+      if (s.translationCache) p.useTranslationCache(s.translationCache);
 
       const fds = new FdTable();
       for (const [n, f] of s.fds) fds.set(n, { host: spare?.hostFds.get(n) ?? n, ...f });

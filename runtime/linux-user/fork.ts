@@ -31,7 +31,7 @@ import { join } from 'node:path';
 import { PAGE_SHIFT, PAGE_SIZE } from '../../ops/core.js';
 import type { OpenFile } from './fd-table.js';
 import { host } from './host.js';
-import type { LinuxProcess, ProcessOptions } from './process.js';
+import type { LinuxProcess, ProcessOptions, TranslationCacheId } from './process.js';
 import { EAGAIN, EINTR } from './errno.js';
 import { handOverToSpare, startSpare } from './fork-server.js';
 
@@ -78,7 +78,7 @@ export interface ForkState {
   /** Where the parent's translated blocks are (CpuExec.exportBlocks), if it gives them. */
   blocks?: { off: number; len: number };
   /** The program's persistent translation cache, if the parent uses one (the child runs the same program). */
-  translationCache?: { file: string; key: string };
+  translationCache?: TranslationCacheId;
 }
 
 /** Where state files go: tmpfs when there is one. */
@@ -217,7 +217,7 @@ function spawnChild(p: LinuxProcess, clone: CloneRequest, fds: [number, OpenFile
     fds: fds.map(([n, { host: _h, dir, ...f }]) => [n, { ...f, dirPos: dir?.pos ?? f.dirPos }]),
     signals: p.signals.serialize(), exePath: p.exePath, exeHostPath: p.exeHostPath, argv: p.argv,
     clearChildTid: p.clearChildTid, clone,
-    ...(p.translationCache ? { translationCache: { file: p.translationCache.file, key: p.translationCache.key } } : {}),
+    ...(p.translationCache && p.translationCacheId ? { translationCache: p.translationCacheId } : {}),
     ...(vforkPipe ? { vforkFd: fdMap.length - 1 } : {}), // the state file's descriptor comes after it
   };
   // The data part starts at the first page boundary after the header; offsets are from there.

@@ -4,7 +4,7 @@
  * guest code and turns the CPU's events into system calls and signals.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, writeSync } from 'node:fs';
+import { existsSync, statSync, writeSync } from 'node:fs';
 import { posix } from 'node:path';
 import type { Logger } from '../log.js';
 import { FdTable } from './fd-table.js';
@@ -47,6 +47,9 @@ export interface ProcessOptions {
   /** The persistent translation cache's directory (translation-cache.ts); none: the cache is off. */
   translationCache?: string;
 }
+
+/** A program's translation cache file, and the identity (device, inode, size, time) of the binary it is for. */
+export interface TranslationCacheId { binary: string; file: string; key: string }
 
 /** How the process ended: exit_group status, or the signal that killed it. */
 export type ProcessEnd = { exitCode: number } | { signal: number; core: boolean };
@@ -172,34 +175,53 @@ export class LinuxProcess {
   }
 
   /**
-   * Use the translation cache in `file` (of `key`) for the program's code: at the start and
-   * execve (by the binary, openTranslationCache), in a forked child (the parent's file).
+   * The running program's translation cache file: its key and the host file's identity it
+   * was computed for (so that an execve of the same binary, busybox's applets above all, does
+   * not hash it again; a forked child gets it from its parent).
    */
-  useTranslationCache(file: string, key: string): void {
-    this.translationCache = new TranslationCache(file, key, this.cpu.table);
+  translationCacheId?: TranslationCacheId;
+
+  /** Use the translation cache of `id` for the program's code (a forked child: its parent's). */
+  useTranslationCache(id: TranslationCacheId): void {
+    this.translationCacheId = id;
+    this.translationCache = new TranslationCache(id.file, id.key, this.cpu.table);
     this.cpu.blockStore = this.translationCache;
   }
 
-  /** Open the translation cache of the program whose binary is `bytes`, if the cache is on. */
-  private openTranslationCache(path: string, bytes: Uint8Array): void {
-    this.translationCache = undefined;
+  /**
+   * At the start and execve: the translation cache of the program in `hostFile` (its contents
+   * `bytes`), if the cache is on. The same program as before keeps the cache already read,
+   * unless the old image has just written new blocks to it (`wrote`).
+   */
+  private openTranslationCache(path: string, hostFile: string, bytes: Uint8Array, wrote: boolean): void {
     const dir = this.opts.translationCache;
     if (!dir) return;
-    const f = cacheFileFor(dir, path, { target: this.target.name, table: this.cpu.table, binary: bytes, settings: this.opts.singleStep ? 'singlestep' : '' });
-    if (f) this.useTranslationCache(f.file, f.key);
+    let binary = '';
+    try { const st = statSync(hostFile); binary = `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}`; } catch { /* hashed below */ }
+    let id = this.translationCacheId;
+    if (!id || !binary || id.binary !== binary) {
+      const f = cacheFileFor(dir, path, { target: this.target.name, table: this.cpu.table, binary: bytes, settings: this.opts.singleStep ? 'singlestep' : '' });
+      if (!f) { this.translationCache = this.translationCacheId = undefined; return; }
+      id = { binary, ...f };
+    }
+    if (this.translationCache && this.translationCache.file === id.file && !wrote) {
+      this.cpu.blockStore = this.translationCache;
+      this.translationCacheId = id;
+    } else this.useTranslationCache(id);
   }
 
-  /** Keep what this run translated for the next run of the program (at exit and execve). */
-  saveTranslationCache(): void {
-    this.translationCache?.save(this.cpu.tbs.liveBlocks(), this.mem.u8);
+  /** Keep what this run translated for the next run of the program (at exit and execve); whether it wrote. */
+  saveTranslationCache(): boolean {
+    return this.translationCache?.save(this.cpu.tbs.liveBlocks(), this.mem.u8) ?? false;
   }
 
   /** Load `path` with `argv` and `env` into a fresh address space (the start, and execve). */
   exec(path: string, argv: string[], env: string[], hostFile = this.hostPath(path)): void {
     const { elf, bytes } = readElf(hostFile, path, this.target.elfMachine);
     const old = this.cpu;
+    let wrote = false;
     if (old) {
-      this.saveTranslationCache();
+      wrote = this.saveTranslationCache();
       this.sharedMaps.clear(this.mem);
       const c = cpuCounters(old);
       this.retired = this.retired ? addCounters(this.retired, c) : c;
@@ -207,7 +229,7 @@ export class LinuxProcess {
     }
     this.newMachine();
     if (old) old.halted = true; // execve from inside the old CPU's loop: it must stop there
-    this.openTranslationCache(path, bytes);
+    this.openTranslationCache(path, hostFile, bytes, wrote);
     const image = loadProgram(this.mem, this.target, {
       path, argv, env, hostPath: (p) => this.hostPath(p), random: this.randomBytes(16), qemuLayout: this.opts.qemuLayout,
       ids: { uid: process.getuid!(), euid: process.geteuid!(), gid: process.getgid!(), egid: process.getegid!() },
