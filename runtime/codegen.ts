@@ -280,10 +280,11 @@ export function buildRegionModule(codegen: CopyPatchCodegen, blocks: readonly Re
     bw.byte(OP.i32_const); bw.sleb(REGION_MAX_BLOCKS); bw.byte(OP.i32_gt_s);
     bw.byte(OP.if); bw.byte(0x40); bw.byte(OP.i32_const); bw.sleb(REGION_MAX_BLOCKS); bw.byte(OP.local_set); bw.uleb(LIMIT); bw.byte(OP.end);
     codegen.loadWords(bw, masks.uses);
-    // Blocks that end in an indirect jump (a return, a switch) look their target up among the
-    // region's blocks: slot n of the dispatch holds that lookup, a binary search on the key.
-    const indirect = members.map((b) => chain && blocks[b].successors.length === 0);
-    const lookup = n > 1 && indirect.some((x) => x);
+    // A block whose next pc is none of its static successors in the region (an indirect jump:
+    // a return, a switch, also a conditional one, which has a static successor as well) looks
+    // its target up among the region's blocks: slot n of the dispatch holds that lookup, a
+    // binary search on the key.
+    const lookup = chain && n > 1;
     const slots = n + (lookup ? 1 : 0);
     bw.byte(OP.block); bw.byte(0x40);                     // $leave
     bw.byte(OP.loop); bw.byte(0x40);                      // $top
@@ -304,10 +305,10 @@ export function buildRegionModule(codegen: CopyPatchCodegen, blocks: readonly Re
       envLoad(bw, words.exitRequest); bw.byte(OP.i32_or);
       bw.byte(OP.br_if); bw.uleb(leave);
       const succ = inBatch[members[i]];
+      // A block that cannot change the flags words leaves with its own flags: its successors
+      // are told apart by pc alone, and those with other flags cannot be next.
+      const sameFlags = succ.length > 0 && flagsKept(block.ob);
       if (succ.length) {
-        // A block that cannot change the flags words leaves with its own flags: its successors
-        // are told apart by pc alone, and those with other flags cannot be next.
-        const sameFlags = flagsKept(block.ob);
         keyFromState(bw, !sameFlags);
         for (const j of succ) {
           if (sameFlags && blocks[j].flags !== block.flags) continue;
@@ -318,8 +319,9 @@ export function buildRegionModule(codegen: CopyPatchCodegen, blocks: readonly Re
           bw.byte(OP.end);
         }
       }
-      if (lookup && indirect[i]) {
-        keyFromState(bw);
+      if (lookup) {
+        if (!succ.length) keyFromState(bw);
+        else if (sameFlags) { bw.byte(OP.i32_const); bw.sleb(block.flags | 0); bw.byte(OP.local_set); bw.uleb(FLAGS); }
         bw.byte(OP.i32_const); bw.sleb(n); bw.byte(OP.local_set); bw.uleb(NEXT);
         bw.byte(OP.br); bw.uleb(top);
       } else {
