@@ -93,9 +93,13 @@ export const MAX_TB_INSNS = 128;
  */
 const HOT_WAIT = 12;
 
-/** Bounds on recompiling compiled regions with a new batch (CpuExec.withConnectedRegions). */
-const MERGE_MAX_BLOCKS = 256;
-const MERGE_MAX_RECOMPILES = 4;
+/**
+ * Bounds on recompiling compiled regions with a new batch (CpuExec.withConnectedRegions): 256
+ * blocks and 4 recompilations made strings (libc's string functions, all one call graph) 9 %
+ * slower than no merging; 64 and 1 lost half of bytecode's gain (docs/performance.md).
+ */
+const MERGE_MAX_BLOCKS = 128;
+const MERGE_MAX_RECOMPILES = 2;
 
 export abstract class CpuExec<C extends DisasContextBase = DisasContextBase> implements SlowMemory {
   readonly memory: WebAssembly.Memory;
