@@ -23,7 +23,7 @@ import { InterpEngine, JitEngine, TbCache, type Engine, type TranslationBlock } 
 import { decodeBlocks, encodeBlocks } from './tb-transfer.js';
 import type { BlockStore } from './translation-cache.js';
 import { loadFields, saveFields, stateObject, type StateObject, type StateValue } from './vmstate.js';
-import { CodeReader, translatorLoop, type BlockKey, type DisasContextBase, type TranslatorOps } from './translator.js';
+import { CodeReader, keyNumber, translatorLoop, type BlockKey, type DisasContextBase, type TranslatorOps } from './translator.js';
 
 export interface CpuExecOptions {
   engine: 'jit' | 'interp';
@@ -92,6 +92,14 @@ export const MAX_TB_INSNS = 128;
  * program (docs/performance.md).
  */
 const HOT_WAIT = 12;
+
+/**
+ * Bounds on recompiling compiled regions with a new batch (CpuExec.withConnectedRegions): 256
+ * blocks and 4 recompilations made strings (libc's string functions, all one call graph) 9 %
+ * slower than no merging; 64 and 1 lost half of bytecode's gain (docs/performance.md).
+ */
+const MERGE_MAX_BLOCKS = 128;
+const MERGE_MAX_RECOMPILES = 2;
 
 export abstract class CpuExec<C extends DisasContextBase = DisasContextBase> implements SlowMemory {
   readonly memory: WebAssembly.Memory;
@@ -471,8 +479,54 @@ export abstract class CpuExec<C extends DisasContextBase = DisasContextBase> imp
         if (tb && tb.fn === undefined && tb.hits && !taken.has(tb)) { taken.add(tb); batch.push(tb); }
       }
     }
+    if (this.chain) batch = this.withConnectedRegions(batch);
     if (this.tbs.makeRoom(batch.length)) batch = [];
-    if (batch.length) this.install(batch);
+    if (batch.length) { this.install(batch); this.notePredecessors(batch); }
+  }
+
+  /**
+   * Compiled blocks by the keys they jump to statically (keyNumber), so that a batch can find
+   * the compiled blocks that jump into it; emptied when the cache is flushed.
+   */
+  private readonly preds = new Map<number, Set<TranslationBlock>>();
+  private predsFlushes = 0;
+
+  private notePredecessors(batch: readonly TranslationBlock[]): void {
+    for (const tb of batch) for (const k of tb.successors) {
+      const key = keyNumber(k.pc, k.flags);
+      let set = this.preds.get(key);
+      if (!set) { set = new Set(); this.preds.set(key, set); }
+      set.add(tb);
+    }
+  }
+
+  /**
+   * The batch and the compiled regions it is connected to by static jumps, either way, to be
+   * compiled again as one module: a loop or a call whose blocks became hot at different times
+   * would otherwise be split across modules, and every jump between them leaves a region
+   * (stores the locals, looks the target up, tail-calls it, loads them again). Whole regions
+   * are taken, so that no old region function keeps a stale copy that jumps into a recompiled
+   * block; each block is recompiled at most MERGE_MAX_RECOMPILES times and a batch grows to at
+   * most MERGE_MAX_BLOCKS, which bounds the cost on programs whose code is all one graph.
+   */
+  private withConnectedRegions(batch: TranslationBlock[]): TranslationBlock[] {
+    if (this.predsFlushes !== this.tbs.flushes) { this.preds.clear(); this.predsFlushes = this.tbs.flushes; }
+    const taken = new Set(batch);
+    const take = (tb: TranslationBlock | undefined): void => {
+      if (tb === undefined || tb.fn === undefined || tb.dead || taken.has(tb)) return;
+      const members = tb.region ?? [tb];
+      if (batch.length + members.length > MERGE_MAX_BLOCKS) return;
+      // A block compiled under another mapping of its page (system mode) is not the one at its pc now.
+      for (const m of members) if (m.dead || (m.recompiles ?? 0) >= MERGE_MAX_RECOMPILES || this.lookupBlock(m.pc, m.flags) !== m) return;
+      for (const m of members) { m.recompiles = (m.recompiles ?? 0) + 1; taken.add(m); batch.push(m); }
+    };
+    for (let i = 0; i < batch.length; i++) {
+      const tb = batch[i];
+      for (const k of tb.successors) take(this.lookupBlock(k.pc, k.flags));
+      const preds = this.preds.get(keyNumber(tb.pc, tb.flags));
+      if (preds) for (const p of preds) { if (p.dead) preds.delete(p); else take(p); }
+    }
+    return batch;
   }
 
   // --- the exec loop -------------------------------------------------------------------------

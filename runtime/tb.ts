@@ -39,6 +39,8 @@ export interface TranslationBlock extends BlockKey {
    * the jump cache, so when one is invalidated the cache drops them all.
    */
   region?: TranslationBlock[];
+  /** Times compiled again with a later batch (the JIT's region merging, exec.ts). */
+  recompiles?: number;
   /** Dropped from the cache (a page list may still hold it until that page is next looked at). */
   dead?: boolean;
 }
@@ -177,7 +179,7 @@ export class JitEngine implements Engine {
     const exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), this.chainInRegion ? this.generationImports : this.imports).exports;
     for (const members of regions) {
       const region = members.map((i) => tbs[i]);
-      if (region.length > 1) for (const tb of region) tb.region = region;
+      for (const tb of region) tb.region = region.length > 1 ? region : undefined;
     }
     tbs.forEach((tb, i) => {
       tb.fn = exports[`f${i}`] as () => number;
