@@ -15,6 +15,7 @@
 // Run by `npm run gen` and `npm run build`, after tsc.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -31,7 +32,24 @@ try {
 /** The inputs of an esbuild build, absolute. */
 const inputsOf = (r) => Object.keys(r.metafile.inputs).filter((f) => !f.includes(':')).map((f) => resolve(ROOT, f));
 
-/** koffi in the snapshot's bundle: loaded from the project at its first use (after the start). */
+/**
+ * koffi's native module, as koffi's loader finds it here (the snapshot loads it straight with
+ * process.dlopen: koffi's loader, which looks for the host's C library and its own files, costs
+ * ~10 ms of every start), and koffi's version; undefined without koffi.
+ */
+function koffiNative() {
+  try {
+    const require = createRequire(join(ROOT, 'package.json'));
+    const { version } = require('koffi');
+    const file = Object.keys(require.cache).find((f) => f.endsWith('.node') && require.cache[f].exports?.version === version);
+    return file && { file, version };
+  } catch {
+    return undefined;
+  }
+}
+const KOFFI = koffiNative();
+
+/** koffi in the snapshot's bundle: loaded at its first use (after the start), koffi's loader if the native module is not where it was. */
 const koffiAtFirstUse = {
   name: 'koffi-at-first-use',
   setup(b) {
@@ -39,7 +57,12 @@ const koffiAtFirstUse = {
     b.onLoad({ filter: /.*/, namespace: 'koffi-at-first-use' }, () => ({
       loader: 'js', resolveDir: ROOT,
       contents: `let koffi;
-const load = () => koffi ??= require('node:module').createRequire(${JSON.stringify(join(ROOT, 'package.json'))})('koffi');
+function native() {
+  const m = { exports: {} };
+  try { process.dlopen(m, ${JSON.stringify(KOFFI?.file ?? '')}); } catch { return undefined; }
+  return m.exports.version === ${JSON.stringify(KOFFI?.version ?? '')} ? m.exports : undefined;
+}
+const load = () => koffi ??= native() ?? require('node:module').createRequire(${JSON.stringify(join(ROOT, 'package.json'))})('koffi');
 module.exports = new Proxy({}, { get: (_, name) => load()[name] });`,
     }));
   },
@@ -66,7 +89,7 @@ async function buildSnapshot(cli) {
     return;
   }
   renameSync(tmp, blob);
-  const inputs = [...inputsOf(r), join(ROOT, 'package.json')];
+  const inputs = [...inputsOf(r), join(ROOT, 'package.json'), ...(KOFFI ? [KOFFI.file] : [])];
   writeFileSync(`${blob}.json`, JSON.stringify({ node: process.version, execPath: process.execPath, size: statSync(blob).size, inputs }));
   // The same for bin/launch.sh, which chooses the snapshot before Node starts.
   const sh = (s) => `'${s.replaceAll("'", "'\\''")}'`;

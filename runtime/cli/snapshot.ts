@@ -94,8 +94,10 @@ function ownBlob(): string {
  * command line in process.argv[1...]: there is no script).
  */
 export function buildLinuxUserSnapshot(cli: Omit<LinuxUserCli, 'forkScript'>): void {
-  // The op table (the generated snippets and their metadata).
+  // The op table (the generated snippets and their metadata), and the translator's functions
+  // and tables (Node takes the snapshot once nothing is left to run).
   void cli.target.loadCpu();
+  if (process.env.DYNWASM_SNAPSHOT_WARM !== '0') void cli.target.warmUp?.();
   v8.startupSnapshot.setDeserializeMainFunction(() => {
     void runLinuxUser({ ...cli, forkScript: ownBlob() }, process.argv.slice(1));
   });
