@@ -77,8 +77,10 @@ async function buildSnapshot(cli) {
   if (process.env.DYNWASM_SNAPSHOT === '0' || !existsSync(entry)) return;
   const r = await esbuild.build({
     entryPoints: [entry], outfile: script, bundle: true, platform: 'node', format: 'cjs', target: 'node20',
-    // Code that reads files beside itself reads them when the snapshot is built.
-    define: { 'import.meta.url': JSON.stringify(pathToFileURL(entry).href) },
+    // Code that reads files beside itself reads them when the snapshot is built, as the ES
+    // module bundle beside it, made from the same files (translation-cache.ts's buildIdentity is
+    // that bundle's, so the cache's files are the same whichever way the CLI starts).
+    define: { 'import.meta.url': JSON.stringify(pathToFileURL(join(CLI_DIR, `${cli}.bundle.mjs`)).href) },
     plugins: [koffiAtFirstUse], metafile: true, logLevel: 'warning',
   });
   const tmp = `${blob}.tmp`;
@@ -89,7 +91,7 @@ async function buildSnapshot(cli) {
     return;
   }
   renameSync(tmp, blob);
-  const inputs = [...inputsOf(r), join(ROOT, 'package.json'), ...(KOFFI ? [KOFFI.file] : [])];
+  const inputs = [...inputsOf(r), join(CLI_DIR, `${cli}.bundle.mjs`), join(ROOT, 'package.json'), ...(KOFFI ? [KOFFI.file] : [])];
   writeFileSync(`${blob}.json`, JSON.stringify({ node: process.version, execPath: process.execPath, size: statSync(blob).size, inputs }));
   // The same for bin/launch.sh, which chooses the snapshot before Node starts.
   const sh = (s) => `'${s.replaceAll("'", "'\\''")}'`;

@@ -10,6 +10,7 @@
  */
 import { resolve } from 'node:path';
 import v8 from 'node:v8';
+import { buildIdentity } from '../translation-cache.js';
 import { runLinuxUser, type LinuxUserCli } from './linux-user.js';
 
 /** The blob this process started from (`--snapshot-blob path`), absolute. */
@@ -32,6 +33,9 @@ export function buildLinuxUserSnapshot(cli: Omit<LinuxUserCli, 'forkScript'>): v
   // and tables (Node takes the snapshot once nothing is left to run; DYNWASM_SNAPSHOT_WARM=0
   // while it is built leaves the warm-up out, to measure what it saves).
   void cli.target.loadCpu();
+  // The build's identity for the translation cache: the snapshot keeps it (its hash of our code
+  // would otherwise be made again by every process).
+  buildIdentity();
   if (process.env.DYNWASM_SNAPSHOT_WARM !== '0') void cli.target.warmUp?.();
   v8.startupSnapshot.setDeserializeMainFunction(() => {
     void runLinuxUser({ ...cli, forkScript: ownBlob() }, process.argv.slice(1));
