@@ -6,7 +6,8 @@
  * file descriptors directly, ends its process with the guest's exit status or signal, and
  * forks by spawning emulator processes (docs/linux-user.md), none of which can be done inside
  * the caller's process. The child is `node` running the package's own CLI
- * (dist/runtime/cli/arm-linux.js), so it costs one Node start-up (~50 ms) on top of the run.
+ * (dist/runtime/cli/arm-linux.js, or its V8 start-up snapshot where `npm run gen` made a fresh
+ * one), so it costs one Node start-up on top of the run.
  *
  * @packageDocumentation
  */
@@ -17,6 +18,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EM_ARM, ElfError, isElf, parseElf } from '../runtime/elf.js';
 import type { ExecCounters } from '../runtime/stats.js';
+import { freshSnapshot } from '../runtime/cli/snapshot-file.js';
 import { ArgumentError, ImageError } from './errors.js';
 
 export { DynwasmError, ArgumentError, ImageError, MemoryAccessError, StateError, type DynwasmErrorCode } from './errors.js';
@@ -208,7 +210,9 @@ export async function runLinuxProgram(program: string, options: LinuxProgramOpti
   }
 
   const script = fileURLToPath(new URL(`../runtime/cli/${CLI[arch].script}`, import.meta.url));
-  const child = spawn(process.execPath, [script, ...flags, program, ...args], {
+  // The child gets no Node options of ours, only the environment's.
+  const blob = freshSnapshot(script.replace(/\.js$/, '.blob'), [], env);
+  const child = spawn(process.execPath, [...(blob ? ['--snapshot-blob', blob, '--'] : [script]), ...flags, program, ...args], {
     cwd, env,
     stdio: [stdin === 'inherit' ? 'inherit' : 'pipe', output === 'inherit' ? 'inherit' : 'pipe', output === 'inherit' ? 'inherit' : 'pipe'],
     signal: options.signal, killSignal: 'SIGKILL',

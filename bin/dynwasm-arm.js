@@ -1,3 +1,5 @@
-#!/usr/bin/env node
+#!/bin/sh
+':' //; p=$0; [ -L "$p" ] && p=$(readlink -f -- "$p"); [ "${p#*/}" = "$p" ] && p=./$p; cli=arm-linux; . "${p%/*}/launch.sh"; exec node "$p" "$@"
+// The line above is the shell's (bin/launch.sh: start from the V8 start-up snapshot); to Node it is a string and a comment.
 import { launch } from './launch.js';
 await launch('dynwasm-arm', 'arm-linux');

@@ -448,22 +448,25 @@ function withI386Twins(list) {
 }
 
 // ---------------------------------------------------------------- engines
+// The user-mode emulators run as commands, as a user runs them (their bin scripts start Node
+// from the CLI's V8 start-up snapshot while it is fresh: bin/launch.sh), with this Node first on
+// PATH (runProcess), so that they run on it.
 const ENGINES = {
-  jit: { label: 'dynwasm jit', prefix: [process.execPath, join(ROOT, 'bin/dynwasm-arm.js'), '-accel', 'jit'], emulator: true },
-  nocache: { label: 'dynwasm jit, cache=off', prefix: [process.execPath, join(ROOT, 'bin/dynwasm-arm.js'), '-accel', 'jit,cache=off'], emulator: true },
-  interp: { label: 'dynwasm interp', prefix: [process.execPath, join(ROOT, 'bin/dynwasm-arm.js'), '-accel', 'interp'], emulator: true },
+  jit: { label: 'dynwasm jit', prefix: [join(ROOT, 'bin/dynwasm-arm.js'), '-accel', 'jit'], emulator: true },
+  nocache: { label: 'dynwasm jit, cache=off', prefix: [join(ROOT, 'bin/dynwasm-arm.js'), '-accel', 'jit,cache=off'], emulator: true },
+  interp: { label: 'dynwasm interp', prefix: [join(ROOT, 'bin/dynwasm-arm.js'), '-accel', 'interp'], emulator: true },
   qemu: { label: 'qemu-arm', prefix: QEMU ? [QEMU] : [], emulator: false },
   native: { label: 'native x86-64', prefix: [], emulator: false },
   browser: { label: 'dynwasm jit, Chromium worker', prefix: [], emulator: true },
-  base: { label: `dynwasm jit (baseline ${BASELINE})`, prefix: BASELINE ? [process.execPath, join(BASELINE, 'bin/dynwasm-arm.js'), '-accel', 'jit'] : [], emulator: true },
+  base: { label: `dynwasm jit (baseline ${BASELINE})`, prefix: BASELINE ? [join(BASELINE, 'bin/dynwasm-arm.js'), '-accel', 'jit'] : [], emulator: true },
 };
 /** The i386 user-mode emulators of each engine, for the i386 twins. */
 const I386_PREFIX = {
-  jit: [process.execPath, join(ROOT, GUESTS.i386.emulator), '-accel', 'jit'],
-  nocache: [process.execPath, join(ROOT, GUESTS.i386.emulator), '-accel', 'jit,cache=off'],
-  interp: [process.execPath, join(ROOT, GUESTS.i386.emulator), '-accel', 'interp'],
+  jit: [join(ROOT, GUESTS.i386.emulator), '-accel', 'jit'],
+  nocache: [join(ROOT, GUESTS.i386.emulator), '-accel', 'jit,cache=off'],
+  interp: [join(ROOT, GUESTS.i386.emulator), '-accel', 'interp'],
   qemu: QEMU_I386 ? [QEMU_I386] : [],
-  base: BASELINE ? [process.execPath, join(BASELINE, GUESTS.i386.emulator), '-accel', 'jit'] : [],
+  base: BASELINE ? [join(BASELINE, GUESTS.i386.emulator), '-accel', 'jit'] : [],
 };
 /** The system emulators of each engine, for the `system` workloads. */
 const QEMU_SYSTEM = which('qemu-system-arm');
@@ -505,6 +508,7 @@ function runProcess(w, engine) {
   const statsFile = join(WORK, `stats-${process.pid}-${runCounter++}.jsonl`);
   rmSync(statsFile, { force: true });
   const env = { ...process.env, ...spec.env };
+  env.PATH = `${dirname(process.execPath)}:${env.PATH ?? ''}`;
   delete env.DYNWASM_STATS_FILE;
   if (ENGINES[engine].emulator) env.DYNWASM_STATS_FILE = statsFile;
   const outFd = spec.stdoutFile ? openSync(spec.stdoutFile, 'w') : 'pipe';

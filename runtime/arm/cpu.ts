@@ -23,6 +23,7 @@ import { disasArm, translateArmInsn } from './decode-arm.js';
 import { disasThumb, isThumbBlPrefix, translateThumbInsn } from './decode-thumb.js';
 import type { Bus } from '../bus.js';
 import { latin1String } from '../host.js';
+import { pseudoRandomWords, warmTranslator } from '../warm-up.js';
 
 /** What the machine around the CPU provides: its devices (runtime/bus.ts). */
 export type ArmBus = Bus;
@@ -98,6 +99,17 @@ const ARM_TRANSLATOR: TranslatorOps<DisasContext> = {
 
 /** Where the exec loop finds the ARM state it reads: the block key is pc with the Thumb bit. */
 const ARM_WORDS: CpuWords = { pc: PC, flags: [THUMB, TB_FLAGS], exception: EXCEPTION, exitRequest: EXIT_REQUEST, icount: ICOUNT };
+
+/**
+ * Run the ARM translator over pseudo-random ARM code (mostly with the condition "always", as
+ * real code is) without a machine, for a V8 start-up snapshot (runtime/warm-up.ts). Not Thumb:
+ * its decoder's tables are built only for programs that run Thumb code.
+ */
+export async function warmArmTranslator(): Promise<void> {
+  const words = pseudoRandomWords(4096);
+  for (let i = 0; i < words.length; i++) if (i % 8 !== 0) words[i] = (words[i] & 0x0fffffff | 0xe0000000) >>> 0;
+  warmTranslator(await loadArmTable(), ARM_TRANSLATOR, ARM_WORDS, new Uint8Array(words.buffer), 0x10000, TB_FLAG_USER);
+}
 
 export class ArmCpu extends CpuExec<DisasContext> {
   protected readonly translator = ARM_TRANSLATOR;

@@ -188,9 +188,6 @@ function fail(message: string, status = 1): never {
 
 /** Environment variable: the file every emulator process appends its counters to (a JSON line). */
 const STATS_FILE_VAR = 'DYNWASM_STATS_FILE';
-// Made absolute once, so that forked children (which inherit our environment, not the guest's,
-// and may run in another directory) append to the same file.
-if (process.env[STATS_FILE_VAR]) process.env[STATS_FILE_VAR] = resolve(process.env[STATS_FILE_VAR]);
 /** -stats: print the summary at exit (the top emulator process only). */
 let printStats = false;
 
@@ -229,6 +226,10 @@ export function finish(end: ProcessEnd): never {
 /** Run the emulator `cli` with the command line `argv`. */
 export async function runLinuxUser(cli: LinuxUserCli, argv: string[]): Promise<void> {
   PROG = cli.prog;
+  // Made absolute once, so that forked children (which inherit our environment, not the guest's,
+  // and may run in another directory) append to the same file. (Here, not at import: a V8
+  // start-up snapshot, snapshot.ts, runs the imports when it is built.)
+  if (process.env[STATS_FILE_VAR]) process.env[STATS_FILE_VAR] = resolve(process.env[STATS_FILE_VAR]);
   const TARGET = cli.target, FORK_SCRIPT = cli.forkScript;
   // A forked child emulator (fork.ts) resumes the parent's process image instead.
   if (argv[0] === '--fork-child') finish(await resumeForkedChild(TARGET, FORK_SCRIPT, argv[1], argv[2] === undefined ? undefined : Number(argv[2])));

@@ -19,6 +19,7 @@ import type { OpBuffer } from '../op-buffer.js';
 import type { CodeReader, TranslatorOps } from '../translator.js';
 import { I386Ctx } from './translate.js';
 import { disasInsn, translateInsn } from './decode.js';
+import { pseudoRandomWords, warmTranslator } from '../warm-up.js';
 
 export interface I386CpuOptions extends CpuExecOptions {
   /** Page permissions (PROT_READ 1 | PROT_WRITE 2 | PROT_EXEC 4 per 4 KiB page): user mode's memory. */
@@ -55,6 +56,14 @@ const I386_TRANSLATOR: TranslatorOps<I386Ctx> = {
 };
 
 const I386_WORDS: CpuWords = { pc: EIP, flags: [TB_FLAGS], exception: EXCEPTION, exitRequest: EXIT_REQUEST, icount: ICOUNT, codeStore: CODE_STORE };
+
+/**
+ * Run the i386 translator over pseudo-random bytes (x86 decodes nearly any of them) without a
+ * machine, for a V8 start-up snapshot (runtime/warm-up.ts).
+ */
+export async function warmI386Translator(): Promise<void> {
+  warmTranslator(await loadI386Table(), I386_TRANSLATOR, I386_WORDS, new Uint8Array(pseudoRandomWords(4096).buffer), 0x10000, 0);
+}
 
 export class I386Cpu extends CpuExec<I386Ctx> {
   protected readonly translator = I386_TRANSLATOR;

@@ -33,6 +33,7 @@ import koffi from 'koffi';
 import { readFileSync } from 'node:fs';
 import { host, libcFunctions, sysResult } from './host.js';
 import { ECHILD } from './errno.js';
+import { emulatorCommand } from './emulator-command.js';
 
 const c = libcFunctions({
   socketpair: 'int socketpair(int, int, int, _Out_ int *sv)',
@@ -163,6 +164,7 @@ const hidden = new Set<number>();
 
 /**
  * Start a spare if there is none: `node <execArgv> <forkScript> --fork-spare <socket fd> <our pid> <options>`
+ * (emulator-command.ts)
  * (`opts`: the process options as JSON, for the machine the spare makes ahead),
  * its standard descriptors on /dev/null, nothing else of ours (every guest descriptor's host
  * descriptor is close-on-exec: fork.ts keeps them so).
@@ -175,7 +177,7 @@ export function startSpare(forkScript: string, opts: object): void {
   const nul = c.openat(AT_FDCWD, '/dev/null', 2 /* O_RDWR */ | O_CLOEXEC, 0) as number;
   if (nul < 0) { host.close(sv[0]); host.close(sv[1]); return; }
   const env = Object.entries(process.env).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`);
-  const pid = host.spawn(process.execPath, [process.execPath, ...process.execArgv, forkScript, '--fork-spare', '3', String(process.pid), JSON.stringify(opts)], env, [nul, nul, nul, sv[1]]);
+  const pid = host.spawn(process.execPath, emulatorCommand(forkScript, ['--fork-spare', '3', String(process.pid), JSON.stringify(opts)]), env, [nul, nul, nul, sv[1]]);
   host.close(nul);
   host.close(sv[1]);
   if (pid < 0) { host.close(sv[0]); return; }

@@ -9,7 +9,8 @@
  * most 4 KiB), the bytes of every run of non-zero pages, and the parent's translated blocks
  * (runtime/tb-transfer.ts), which the child runs without translating the same code again. The file is deleted as soon as it is
  * created; the parent starts `node <the CLI that started it> --fork-child /dev/fd/N` (ProcessOptions.forkScript,
- * e.g. dist/runtime/cli/arm-linux.js, so the child runs the same target) with posix_spawn, N being
+ * e.g. dist/runtime/cli/arm-linux.js, so the child runs the same target; or `node --snapshot-blob
+ * <the CLI's start-up snapshot> -- --fork-child …`, emulator-command.ts) with posix_spawn, N being
  * the file's descriptor and each guest descriptor's host descriptor being placed at the
  * guest's number, so the child's descriptor table maps guest n to host n. The current
  * directory and umask are inherited through posix_spawn. The child (fork-child.ts) reads the
@@ -34,6 +35,7 @@ import { host } from './host.js';
 import type { LinuxProcess, ProcessOptions, TranslationCacheId } from './process.js';
 import { EAGAIN, EINTR } from './errno.js';
 import { handOverToSpare, startSpare } from './fork-server.js';
+import { emulatorCommand } from './emulator-command.js';
 
 const O_CLOEXEC = 0o2000000;
 
@@ -92,13 +94,15 @@ function stateDir(): string {
 }
 let stateFiles = 0;
 
+// The variables below are read at each fork, not at import: a V8 start-up snapshot
+// (runtime/cli/snapshot.ts) runs the imports when it is built.
 /** Fork latency measurements (DYNWASM_FORK_TIMING=1 prints them on stderr). */
-const timing = process.env.DYNWASM_FORK_TIMING === '1';
+const timingOn = (): boolean => process.env.DYNWASM_FORK_TIMING === '1';
 /**
  * Children get the parent's translated blocks (CpuExec.exportBlocks); DYNWASM_FORK_BLOCKS=0
  * turns that off (to measure what it saves, docs/performance.md).
  */
-const SHARE_BLOCKS = process.env.DYNWASM_FORK_BLOCKS !== '0';
+const shareBlocks = (): boolean => process.env.DYNWASM_FORK_BLOCKS !== '0';
 /** The parent's fork() time (epoch ms), for the child's report. */
 export const T0_VAR = 'DYNWASM_FORK_T0';
 
@@ -177,7 +181,7 @@ function pageRuns(p: LinuxProcess): Stretch[] {
  * child's pid (a host pid: the guest sees host pids), or -errno.
  */
 export function forkProcess(p: LinuxProcess, clone: CloneRequest = {}): number {
-  const t0 = timing ? performance.now() : 0;
+  const t0 = timingOn() ? performance.now() : 0;
   p.opts.log?.flush();
   const fds = p.fds.entries();
   // Guest descriptor n goes to the child's n; the host descriptors themselves must not leak
@@ -208,6 +212,7 @@ export function forkProcess(p: LinuxProcess, clone: CloneRequest = {}): number {
 }
 
 function spawnChild(p: LinuxProcess, clone: CloneRequest, fds: [number, OpenFile][], fdMap: number[], vforkPipe: number[] | undefined, t0: number): number {
+  const timing = timingOn();
   const { log: _log, target: _target, ...opts } = p.opts;
   const runs = pageRuns(p);
   const file = join(stateDir(), `dynwasm-fork-${process.pid}-${stateFiles++}-${randomBytes(4).toString('hex')}`);
@@ -230,7 +235,7 @@ function spawnChild(p: LinuxProcess, clone: CloneRequest, fds: [number, OpenFile
     return run;
   });
   // The parent's translations: the child has the same memory, so it need not translate again.
-  const blocks = SHARE_BLOCKS ? p.cpu.exportBlocks() : undefined;
+  const blocks = shareBlocks() ? p.cpu.exportBlocks() : undefined;
   if (blocks) { state.blocks = { off: pos, len: blocks.length }; pos += blocks.length; }
   const header = Buffer.from(JSON.stringify(state), 'utf8');
   const dataOff = Math.ceil((4 + header.length) / PAGE_SIZE) * PAGE_SIZE;
@@ -268,7 +273,7 @@ function spawnChild(p: LinuxProcess, clone: CloneRequest, fds: [number, OpenFile
     viaSpare = false;
     const env = Object.entries(process.env).filter(([k, v]) => v !== undefined && k !== T0_VAR).map(([k, v]) => `${k}=${v}`);
     if (timing) env.push(`${T0_VAR}=${performance.timeOrigin + t0}`);
-    pid = host.spawn(process.execPath, [process.execPath, ...process.execArgv, p.opts.forkScript, '--fork-child', `/dev/fd/${stateFd}`, String(readyFd)], env, fdMap);
+    pid = host.spawn(process.execPath, emulatorCommand(p.opts.forkScript, ['--fork-child', `/dev/fd/${stateFd}`, String(readyFd)]), env, fdMap);
   }
   closeSync(fd);
   host.close(ready[1]);

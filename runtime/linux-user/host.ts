@@ -7,9 +7,23 @@
  */
 import koffi from 'koffi';
 
-/** The host C library (host-files.ts binds its file-system calls). */
-export const libc = koffi.load('libc.so.6');
-type LibcFunction = ReturnType<typeof libc.func>;
+type Library = ReturnType<typeof koffi.load>;
+type LibcFunction = ReturnType<Library['func']>;
+let lib: Library | undefined;
+/**
+ * The host C library, opened at its first use, not at import: a V8 start-up snapshot
+ * (scripts/bundle-cli.mjs) holds this module, and a native library cannot be in one.
+ */
+function libc(): Library {
+  if (lib) return lib;
+  lib = koffi.load('libc.so.6');
+  // Node takes SIGUSR1 to start its inspector; a program's SIGUSR1 ends it unless it handles
+  // the signal, and so must the emulator's (signal.ts listens while the guest handles it).
+  lib.func('void *signal(int, void *)')(10 /* SIGUSR1 */, null);
+  return lib;
+}
+/** Open the host C library now (LinuxProcess does, before the guest runs: see libc()). */
+export function hostInit(): void { libc(); }
 
 /**
  * Functions of the host C library from their C declarations, each bound on its first call
@@ -21,7 +35,7 @@ export function libcFunctions<K extends string>(decls: Record<K, string>): Recor
     Object.defineProperty(out, k, {
       configurable: true,
       get: () => {
-        const f = libc.func(decls[k]);
+        const f = libc().func(decls[k]);
         Object.defineProperty(out, k, { value: f });
         return f;
       },
@@ -68,10 +82,6 @@ export function sysResult(r: number | bigint): number {
   const v = Number(r);
   return v === -1 ? -koffi.errno() : v;
 }
-
-// Node takes SIGUSR1 to start its inspector; a program's SIGUSR1 ends it unless it handles the
-// signal, and so must the emulator's (signal.ts listens while the guest handles it).
-c.signal(10 /* SIGUSR1 */, null);
 
 export const host = {
   read: (fd: number, buf: Uint8Array): number => sysResult(c.read(fd, buf, buf.length)),

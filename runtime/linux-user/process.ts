@@ -20,6 +20,7 @@ import { PAGE_SHIFT } from '../../ops/core.js';
 import { addCounters, cpuCounters, type ExecCounters } from '../stats.js';
 import type { CpuEvent, LinuxCpu, LinuxCpuOptions, LinuxTarget } from './target.js';
 import { EIO } from './errno.js';
+import { hostInit } from './host.js';
 import type { GdbStub } from '../gdbstub.js';
 import { cacheFileFor, TranslationCache } from '../translation-cache.js';
 
@@ -27,7 +28,10 @@ import { cacheFileFor, TranslationCache } from '../translation-cache.js';
 export interface ProcessOptions {
   /** The guest architecture (chosen by the command line). */
   target: LinuxTarget;
-  /** The emulator script a forked child runs (`node <script> --fork-child …`): the CLI that chose the target. */
+  /**
+   * What a forked child runs (`node <script> --fork-child …`): the CLI that chose the target, or
+   * its V8 start-up snapshot, a .blob (emulator-command.ts).
+   */
   forkScript: string;
   engine: 'jit' | 'interp';
   /** -L: the guest's root for absolute paths that exist under it (the dynamic linker, its libraries). */
@@ -104,6 +108,7 @@ export class LinuxProcess {
     private readonly syscallTable: Map<number, SyscallEntry>,
   ) {
     this.target = opts.target;
+    hostInit();
     if (opts.strace) this.strace = new Strace(this);
     LinuxProcess.current = this;
   }

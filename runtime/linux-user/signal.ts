@@ -126,8 +126,9 @@ export function writeSiginfo(mem: GuestMemory, addr: number, info: SigInfo): voi
   }
 }
 
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
-function sleepMs(ms: number): void { if (ms > 0) Atomics.wait(sleeper, 0, 0, ms); }
+// Made at the first sleep: a V8 start-up snapshot (runtime/cli/snapshot.ts) is built without SharedArrayBuffer.
+let sleeper: Int32Array | undefined;
+function sleepMs(ms: number): void { if (ms > 0) Atomics.wait(sleeper ??= new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms); }
 
 const defaultAction = (): SigAction => ({ handler: SIG_DFL, flags: 0, restorer: 0, mask: 0n });
 

@@ -141,6 +141,8 @@ export interface LinuxTarget {
 
   /** Load what its CPUs need (the op table) once; returns a constructor of CPUs. */
   loadCpu(): Promise<(opts: LinuxCpuOptions) => LinuxCpu>;
+  /** Run what can run without a machine (the translator), while a V8 start-up snapshot is built (runtime/warm-up.ts). */
+  warmUp?(): Promise<void>;
   getPc(cpu: LinuxCpu): number;
   getSp(cpu: LinuxCpu): number;
   /** A fresh image's registers: user mode, at `entry`, with the initial stack pointer `sp`. */

@@ -10,7 +10,7 @@ import {
 } from '../../../ops/arm/state.js';
 import { writeCpsr } from '../../../ops/arm/modes.js';
 import { ENV_STATE_WORDS } from '../../../ops/core.js';
-import { ArmCpu, loadArmTable } from '../../arm/cpu.js';
+import { ArmCpu, loadArmTable, warmArmTranslator } from '../../arm/cpu.js';
 import { ARM_GDB } from '../../arm/gdb.js';
 import type { GdbArch } from '../../gdbstub.js';
 import { EM_ARM, PF_X } from '../../elf.js';
@@ -75,6 +75,8 @@ export const armLinuxTarget: LinuxTarget = {
   },
   // struct statfs64 is 84 bytes, packed to 4; the ARM kernel's wrapper also takes 88 for it.
   statfs64Sizes: [84, 88],
+
+  warmUp: warmArmTranslator,
 
   async loadCpu() {
     const table = await loadArmTable();

@@ -6,7 +6,7 @@
  */
 import { EAX, EBP, EBX, ECX, EDI, EDX, EIP, ESI, ESP, EXCEPTION, EXCP_BP, EXCP_DE, EXCP_FETCH, EXCP_GP, EXCP_PF, EXCP_SYSCALL, EXCP_UD, EXIT_REQUEST, FAULT_ADDR, ICOUNT } from '../../../ops/i386/state.js';
 import { ENV_STATE_WORDS } from '../../../ops/core.js';
-import { I386Cpu, loadI386Table } from '../../i386/cpu.js';
+import { I386Cpu, loadI386Table, warmI386Translator } from '../../i386/cpu.js';
 import { I386_GDB } from '../../i386/gdb.js';
 import type { GdbArch } from '../../gdbstub.js';
 import { PF_X } from '../../elf.js';
@@ -67,6 +67,8 @@ export const i386LinuxTarget: LinuxTarget = {
   },
   // struct statfs64 is 84 bytes, packed to 4.
   statfs64Sizes: [84],
+
+  warmUp: warmI386Translator,
 
   async loadCpu() {
     const table = await loadI386Table();

@@ -33,14 +33,15 @@ function getTimespec(p: LinuxProcess, addr: number, wide: boolean): bigint | und
   return sec * 1000000000n + BigInt(nsec);
 }
 
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
+// Made at the first sleep: a V8 start-up snapshot (runtime/cli/snapshot.ts) is built without SharedArrayBuffer.
+let sleeper: Int32Array | undefined;
 /** Block the thread for ns nanoseconds (the guest is the only thing running). */
 function sleepNs(ns: bigint): void {
   const end = monotonicNs() + ns;
   for (;;) {
     const left = end - monotonicNs();
     if (left <= 0n) return;
-    Atomics.wait(sleeper, 0, 0, Number(left) / 1e6);
+    Atomics.wait(sleeper ??= new Int32Array(new SharedArrayBuffer(4)), 0, 0, Number(left) / 1e6);
   }
 }
 
