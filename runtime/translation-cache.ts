@@ -266,6 +266,8 @@ export class TranslationCache implements BlockStore {
     createHash('sha1').update(payload).digest().copy(header, 28);
     header.writeUInt32LE(payload.length, 48);
     const tmp = `${this.file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    // The guest's umask is the emulator process's: ours while writing (a guest's 0777 would make the files unreadable).
+    const guestUmask = process.umask(0o077);
     try {
       mkdirSync(dirname(this.file), { recursive: true });
       writeFileSync(tmp, Buffer.concat([header, payload]), { mode: 0o600 });
@@ -273,6 +275,8 @@ export class TranslationCache implements BlockStore {
     } catch {
       try { unlinkSync(tmp); } catch { /* never made */ }
       return false;
+    } finally {
+      process.umask(guestUmask);
     }
     pruneDir(dirname(this.file), this.file);
     return true;

@@ -241,3 +241,16 @@ test('the cache file\'s key: the binary, the build, the settings and the op tabl
   utimesSync(join(d, 'sub', 'b.js'), new Date(2001, 1, 1), new Date(2001, 1, 1));
   t.not(filesIdentity([d]), first);
 });
+
+test('a guest\'s umask does not make the cache unreadable', async (t) => {
+  requireFile(BUSYBOX, 'run scripts/fetch-busybox.sh');
+  const dir = join(freshDir('dynwasm-tc-'), 'new', 'cache');
+  const first = await run('jit', dir, BUSYBOX, ['sh', '-c', 'umask 777; echo x']);
+  t.is(first.stdout, 'x\n');
+  const [file] = cacheFiles(dir);
+  t.is(statSync(file).mode & 0o777, 0o600);
+  t.is(statSync(dir).mode & 0o777, 0o700);
+  const second = await run('jit', dir, BUSYBOX, ['sh', '-c', 'umask 777; echo x']);
+  t.is(second.stdout, 'x\n');
+  t.true(second.reused > 100);
+});
