@@ -508,7 +508,9 @@ function runProcess(w, engine) {
   const statsFile = join(WORK, `stats-${process.pid}-${runCounter++}.jsonl`);
   rmSync(statsFile, { force: true });
   const env = { ...process.env, ...spec.env };
-  env.PATH = `${dirname(process.execPath)}:${env.PATH ?? ''}`;
+  // This Node for the bin scripts' `node`; after a guest's own PATH (the applets), which the
+  // guest searches too (tar finds bzip2 there, not the host's in Node's directory).
+  env.PATH = spec.env?.PATH ? `${spec.env.PATH}:${dirname(process.execPath)}` : `${dirname(process.execPath)}:${env.PATH ?? ''}`;
   delete env.DYNWASM_STATS_FILE;
   if (ENGINES[engine].emulator) env.DYNWASM_STATS_FILE = statsFile;
   const outFd = spec.stdoutFile ? openSync(spec.stdoutFile, 'w') : 'pipe';
