@@ -267,6 +267,7 @@ int main(void)
 	sa.sa_flags = SA_RESTART;
 	sigaction(SIGUSR1, &sa, NULL);
 	fflush(stdout);
+	count = 0; /* before fork: the child's signal may arrive before fork returns in the parent */
 	pid = fork();
 	if (pid == 0) {
 		kill(getppid(), SIGUSR1);
@@ -274,7 +275,6 @@ int main(void)
 		write(p[1], "r", 1);
 		_exit(0);
 	}
-	count = 0;
 	SHOWV("read restarted after SIGUSR1 (SA_RESTART)", read(p[0], &c, 1));
 	printf("restarted read got [%c], handler count=%d\n", c, (int)count);
 	waitpid(pid, &status, 0);
