@@ -36,7 +36,8 @@ function sparesOf(parents: Set<number>): number[] {
   return found;
 }
 
-async function noSpareLeft(parents: Set<number>, ms = 5000): Promise<number[]> {
+/** The spares of `parents` still there after `ms` (a spare still starting when its parent ends needs its Node start-up, seconds under load, to notice). */
+async function noSpareLeft(parents: Set<number>, ms = 20_000): Promise<number[]> {
   const until = Date.now() + ms;
   let left = sparesOf(parents);
   while (left.length && Date.now() < until) {
